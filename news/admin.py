@@ -1,0 +1,161 @@
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+
+from .models import Article, Category
+
+PUBLISH_PERMISSION = "news.publish_article"
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "parent", "order", "show_in_menu")
+    list_editable = ("order", "show_in_menu")
+    list_filter = ("parent",)
+    search_fields = ("name",)
+    fields = ("name", "slug", "parent", "order", "description", "show_in_menu")
+
+
+class ArticleForm(forms.ModelForm):
+    """Editors may write and submit; only approvers may publish (checked here, on the server)."""
+
+    class Meta:
+        model = Article
+        fields = (
+            "title",
+            "slug",
+            "category",
+            "sapo",
+            "body",
+            "cover_image",
+            "cover_caption",
+            "status",
+            "publish_at",
+            "featured",
+            "author",
+            "source",
+        )
+
+    def __init__(self, *args, can_publish=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_publish = can_publish
+        if not can_publish and "status" in self.fields:
+            self.fields["status"].choices = [c for c in Article.Status.choices if c[0] != Article.Status.PUBLISHED]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        was_published = self.instance.pk and self.initial.get("status") == Article.Status.PUBLISHED
+        if not self.can_publish and (status == Article.Status.PUBLISHED or was_published):
+            raise forms.ValidationError("Bạn không có quyền xuất bản hoặc sửa bài đã xuất bản.")
+        return status
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin):
+    form = ArticleForm
+    list_display = (
+        "title",
+        "category",
+        "status_badge",
+        "publish_at",
+        "featured",
+        "view_count",
+        "author",
+        "preview_link",
+    )
+    list_filter = ("status", "featured", "category", "publish_at")
+    search_fields = ("title", "sapo", "author")
+    date_hierarchy = "publish_at"
+    list_select_related = ("category__parent",)
+    autocomplete_fields = ()
+    readonly_fields = ("view_count", "created_by", "created_at", "updated_at")
+    actions = ("submit_for_review", "publish", "unpublish")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "category", "sapo", "body")}),
+        ("Ảnh đại diện", {"fields": ("cover_image", "cover_caption")}),
+        ("Xuất bản", {"fields": ("status", "publish_at", "featured", "author", "source")}),
+        ("Thông tin", {"classes": ("collapse",), "fields": ("view_count", "created_by", "created_at", "updated_at")}),
+    )
+
+    def can_publish(self, request):
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        can_publish = self.can_publish(request)
+
+        class RequestArticleForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, can_publish=can_publish, **kw)
+
+        return RequestArticleForm
+
+    def has_change_permission(self, request, obj=None):
+        # A published article belongs to the approvers: editors see it read-only.
+        if obj is not None and obj.status == Article.Status.PUBLISHED and not self.can_publish(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status == Article.Status.PUBLISHED and not self.can_publish(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.can_publish(request):
+            actions.pop("publish", None)
+            actions.pop("unpublish", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Trạng thái", ordering="status")
+    def status_badge(self, obj):
+        label = obj.get_status_display()
+        if obj.status == Article.Status.PUBLISHED and obj.publish_at > timezone.now():
+            label = "Hẹn giờ"
+        return label
+
+    @admin.display(description="Xem")
+    def preview_link(self, obj):
+        return format_html('<a href="{}" target="_blank" rel="noopener">Xem trước</a>', obj.get_absolute_url())
+
+    @admin.action(description="Gửi duyệt các bài đã chọn", permissions=("change",))
+    def submit_for_review(self, request, queryset):
+        count = self._set_status(request, queryset.filter(status=Article.Status.DRAFT), Article.Status.PENDING)
+        self.message_user(request, f"Đã gửi duyệt {count} bài viết.", messages.SUCCESS)
+
+    @admin.action(description="Xuất bản các bài đã chọn")
+    def publish(self, request, queryset):
+        if not self.can_publish(request):
+            raise PermissionDenied
+        count = self._set_status(request, queryset.exclude(status=Article.Status.PUBLISHED), Article.Status.PUBLISHED)
+        self.message_user(request, f"Đã xuất bản {count} bài viết.", messages.SUCCESS)
+
+    @admin.action(description="Gỡ xuất bản (chuyển về chờ duyệt)")
+    def unpublish(self, request, queryset):
+        if not self.can_publish(request):
+            raise PermissionDenied
+        count = self._set_status(request, queryset.filter(status=Article.Status.PUBLISHED), Article.Status.PENDING)
+        self.message_user(request, f"Đã gỡ {count} bài viết.", messages.SUCCESS)
+
+    def _set_status(self, request, queryset, status):
+        """Change status one article at a time, so signals fire and history records it."""
+        label = Article.Status(status).label
+        count = 0
+        for article in queryset:
+            with reversion.create_revision():
+                article.status = status
+                article.save()
+                reversion.set_user(request.user)
+                reversion.set_comment(f"Chuyển trạng thái: {label}")
+            count += 1
+        return count

@@ -1,0 +1,20 @@
+from django import template
+
+from news import queries
+
+register = template.Library()
+
+
+@register.simple_tag
+def menu_categories():
+    return queries.menu_categories()
+
+
+@register.simple_tag
+def category_crumbs(category, last_is_link=True):
+    """[(label, url)] from the top category down to `category`."""
+    crumbs = []
+    if category.parent_id:
+        crumbs.append((category.parent.name, category.parent.get_absolute_url()))
+    crumbs.append((category.name, category.get_absolute_url() if last_is_link else None))
+    return crumbs

@@ -1,0 +1,23 @@
+"""Dates the way the reference portal prints them: "Thứ năm, 21/11/2024"."""
+
+from django.utils import timezone
+
+WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
+
+
+def long_date(value):
+    """Weekday spelled out, then dd/mm/yyyy, in the portal's time zone."""
+    if value is None:
+        return ""
+    if hasattr(value, "hour") and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{WEEKDAYS[value.weekday()]}, {value:%d/%m/%Y}"
+
+
+def short_date(value):
+    """dd/mm/yyyy in the portal's time zone."""
+    if value is None:
+        return ""
+    if hasattr(value, "hour") and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value:%d/%m/%Y}"

@@ -1,0 +1,33 @@
+"""Vietnamese text helpers shared by every app."""
+
+import unicodedata
+
+from django.utils.text import slugify
+
+# "đ" has no decomposition in Unicode, so NFKD alone would drop it.
+_D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def strip_diacritics(text):
+    """ "Đồng Hướng" -> "Dong Huong"; accepts composed or decomposed input."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").translate(_D_MAP))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_D_MAP)
+
+
+def slugify_vi(text):
+    """ASCII slug from a Vietnamese title: "Sơ kết cụm số 1" -> "so-ket-cum-so-1"."""
+    return slugify(strip_diacritics(text))
+
+
+def unique_slug(instance, text, field="slug", max_length=None):
+    """A slug for `instance` that no other row of its model uses."""
+    model = type(instance)
+    max_length = max_length or model._meta.get_field(field).max_length
+    base = slugify_vi(text)[:max_length].strip("-") or "bai-viet"
+    candidate, n = base, 2
+    others = model._default_manager.exclude(pk=instance.pk) if instance.pk else model._default_manager.all()
+    while others.filter(**{field: candidate}).exists():
+        suffix = f"-{n}"
+        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
+        n += 1
+    return candidate

@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .images import make_renditions, validate_image
+
+
+@require_POST
+@permission_required("news.change_article", raise_exception=True)
+def editor_upload(request):
+    """Image upload for CKEditor 5, checked like cover images.
+
+    Answers in the JSON shape CKEditor expects: {"url": ...} or {"error": {"message": ...}}.
+    """
+    upload = request.FILES.get("upload")
+    if upload is None:
+        return JsonResponse({"error": {"message": "Chưa chọn tệp ảnh."}}, status=400)
+    try:
+        validate_image(upload)
+    except ValidationError as error:
+        return JsonResponse({"error": {"message": error.messages[0]}}, status=400)
+    name = default_storage.save(timezone.now().strftime("uploads/%Y/%m/") + upload.name, upload)
+    make_renditions(name)
+    return JsonResponse({"url": default_storage.url(name)})
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No request context: the database may be what failed, and the frame reads it.
+    return HttpResponseServerError(loader.get_template("500.html").render({}))

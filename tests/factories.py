@@ -1,0 +1,44 @@
+"""Tiny helpers that make test objects; every test module shares them."""
+
+import io
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from news.models import Article, Category
+
+
+def make_category(name="Quốc phòng - An ninh", parent=None, order=0):
+    return Category.objects.create(name=name, parent=parent, order=order)
+
+
+def make_article(title="Sơ kết hoạt động cụm số 1", category=None, days=0, status=Article.Status.PUBLISHED, **fields):
+    """An article published `days` ago (negative: scheduled in the future)."""
+    fields.setdefault("sapo", "Tóm tắt bài viết.")
+    fields.setdefault("body", "<p>Nội dung bài viết.</p>")
+    return Article.objects.create(
+        title=title,
+        category=category or Category.objects.first() or make_category(),
+        status=status,
+        publish_at=timezone.now() - timedelta(days=days),
+        **fields,
+    )
+
+
+def image_upload(name="anh.jpg", size=(1600, 1000), fmt="JPEG", color=(30, 120, 60)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def make_staff(username, group=None, superuser=False):
+    user = get_user_model().objects.create_user(
+        username, password="pw-" + username, is_staff=True, is_superuser=superuser
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
