@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "reversion",
+    "django_ratelimit",
     "django_ckeditor_5",
     "portal",
     "news",
@@ -47,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.visitors.VisitorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -216,3 +218,11 @@ LOGGING = {
 
 # The admin lives at a configurable path, e.g. ADMIN_URL=quan-tri-7f3a/
 ADMIN_URL = env("ADMIN_URL", default="admin/")
+
+# Rate limits (django-ratelimit) count in the default cache, shared by all processes when
+# REDIS_URL is set. Behind a proxy, set RATELIMIT_IP_META_KEY=HTTP_X_FORWARDED_FOR.
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+RATELIMIT_USE_CACHE = "default"
+if not REDIS_URL:
+    # One process on one machine: its local-memory cache is the shared cache.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

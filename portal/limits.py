@@ -1,0 +1,24 @@
+"""The one answer to a rate-limited request: 429 with a Vietnamese message.
+
+Limits themselves are django-ratelimit decorators with block=False on the
+views that write (votes, ratings, feedback); they check `request.limited`
+and return `too_many_requests(request)`, so nothing is counted.
+"""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+
+TOO_MANY_MESSAGE = "Bạn thao tác quá nhanh. Vui lòng đợi một lát rồi thử lại."
+
+
+def wants_json(request):
+    return (
+        "application/json" in request.headers.get("Accept", "")
+        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    )
+
+
+def too_many_requests(request, message=TOO_MANY_MESSAGE):
+    if wants_json(request):
+        return JsonResponse({"ok": False, "error": message}, status=429)
+    return render(request, "429.html", {"message": message}, status=429)
