@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ratings",
     "feedback",
     "stats",
+    "search",
 ]
 
 MIDDLEWARE = [
