@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "feedback",
     "stats",
     "search",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from portal.views import robots_txt
+
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = "Quản trị Trang thông tin điện tử"
 admin.site.site_title = "Quản trị cổng thông tin"
@@ -12,6 +17,8 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("news.urls")),
     path("", include("search.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:
