@@ -4,9 +4,10 @@ from django.db import models
 class SearchEntry(models.Model):
     """One searchable item (an article, a document, a procedure...), kept in step by `search.registry`.
 
-    On PostgreSQL the table also has a `search_vector` column that the database computes from
-    `title` (weight A) and `body` (weight B) with `unaccent`, and a GIN index on it (migration 0001).
-    It is not a model field: SQLite has no such type, and nothing in Python writes it.
+    On PostgreSQL the table also has two columns the database computes with `unaccent` (migration 0001),
+    each with a GIN index: `search_vector`, the words of title and body, and `title_vector`, the words
+    of the title, which puts title hits first. They are not model fields: SQLite has no such type,
+    and nothing in Python writes them.
     """
 
     kind = models.CharField("Loại", max_length=30)
@@ -24,7 +25,10 @@ class SearchEntry(models.Model):
         verbose_name = "Mục tìm kiếm"
         verbose_name_plural = "Chỉ mục tìm kiếm"
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique_object")]
-        indexes = [models.Index(fields=["kind", "-date"], name="search_entry_kind_date_idx")]
+        indexes = [
+            models.Index(fields=["kind", "-date"], name="search_entry_kind_date_idx"),
+            models.Index(fields=["-date", "-id"], name="search_entry_date_idx"),
+        ]
 
     def __str__(self):
         return self.title

@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from . import registry
 from .forms import SearchForm
-from .queries import CappedResults, search_entries
+from .queries import SearchResults
 from .text import MAX_QUERY_CHARS, highlight, query_words, snippet
 
 PER_PAGE = 10
@@ -36,7 +36,7 @@ def search(request):
         context.update(query=query, query_truncated=len(query) > MAX_QUERY_CHARS, words=words)
         if words:
             date_from, date_to = form.date_range()
-            results = CappedResults(search_entries(words, form.cleaned_data["loai"], date_from, date_to))
+            results = SearchResults(words, form.cleaned_data["loai"], date_from, date_to)
             page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
             labels = registry.labels()
             params = {key: form.data[key] for key in ("q", "loai", "tu_ngay", "den_ngay") if form.data.get(key)}

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from news.models import Article
 from search.models import SearchEntry
-from search.queries import MAX_COUNTED, search_entries
+from search.queries import MAX_COUNTED, SearchResults
 from search.text import query_words
 from tests.factories import make_article, make_category
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def titles(query, **filters):
     """Titles found for `query`, best first, as the search page orders them."""
-    return [entry.title for entry in search_entries(query_words(query), **filters)]
+    return [entry.title for entry in SearchResults(query_words(query), **filters)[0:100]]
 
 
 def page(client, **params):
@@ -302,13 +302,17 @@ def _require_postgres():
 def test_postgres_uses_full_text_search_with_its_gin_index(district):
     """On PostgreSQL the match goes through search_vector (unaccent) and its GIN index."""
     _require_postgres()
-    entries = search_entries(query_words("kim son"))
+    results = SearchResults(query_words("kim son"))
+    plans = []
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = entries.query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        for hits in (results.all_hits, results.title_hits):
+            sql, params = hits.query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
         cursor.execute("SELECT search_fold(%s)", ["Đồng Hướng, KIM SƠN!"])
         folded = cursor.fetchone()[0]
-    assert "search_entry_vector_idx" in plan
+    assert "search_entry_vector_idx" in plans[0]
+    assert "search_entry_title_vector_idx" in plans[1]
     assert folded.split() == ["dong", "huong", "kim", "son"]

@@ -15,16 +15,25 @@ FORWARD_SQL = [
             '[^a-z0-9]+', ' ', 'g')
     $$
     """,
+    # Words only (strip: no positions, no weights): small enough to stay in the row, so checking a
+    # row costs no TOAST read. Ranking needs only "is every word in the title?": title_vector.
     """
     ALTER TABLE search_searchentry ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('simple'::regconfig, search_fold(title)), 'A')
-        || setweight(to_tsvector('simple'::regconfig, search_fold(body)), 'B')
+        strip(to_tsvector('simple'::regconfig, search_fold(title || ' ' || body)))
+    ) STORED
+    """,
+    """
+    ALTER TABLE search_searchentry ADD COLUMN title_vector tsvector GENERATED ALWAYS AS (
+        strip(to_tsvector('simple'::regconfig, search_fold(title)))
     ) STORED
     """,
     "CREATE INDEX search_entry_vector_idx ON search_searchentry USING gin (search_vector)",
+    "CREATE INDEX search_entry_title_vector_idx ON search_searchentry USING gin (title_vector)",
 ]
 BACKWARD_SQL = [
+    "DROP INDEX IF EXISTS search_entry_title_vector_idx",
     "DROP INDEX IF EXISTS search_entry_vector_idx",
+    "ALTER TABLE search_searchentry DROP COLUMN IF EXISTS title_vector",
     "ALTER TABLE search_searchentry DROP COLUMN IF EXISTS search_vector",
     "DROP FUNCTION IF EXISTS search_fold(text)",
 ]
@@ -69,7 +78,10 @@ class Migration(migrations.Migration):
                 "verbose_name": "Mục tìm kiếm",
                 "verbose_name_plural": "Chỉ mục tìm kiếm",
                 "ordering": ("-date", "-id"),
-                "indexes": [models.Index(fields=["kind", "-date"], name="search_entry_kind_date_idx")],
+                "indexes": [
+                    models.Index(fields=["kind", "-date"], name="search_entry_kind_date_idx"),
+                    models.Index(fields=["-date", "-id"], name="search_entry_date_idx"),
+                ],
                 "constraints": [
                     models.UniqueConstraint(fields=("kind", "object_id"), name="search_entry_unique_object")
                 ],
