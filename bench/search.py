@@ -196,7 +196,7 @@ def main():
             print(f"rebuilt the index ({counts}) in {time.perf_counter() - started:.0f} s")
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE search_searchentry")
-        print(f"index rows: {SearchEntry.objects.count()}")
+        print(f"index rows: {SearchEntry.objects.count()}; load average before timing: {os.getloadavg()[0]:.1f}")
 
         cases = [(q, query_words(q), {}) for q in QUERIES]
         cases += [
@@ -227,6 +227,7 @@ def main():
                 pages.append(time.perf_counter() - started)
                 assert response.status_code == 200, response.status_code
         page_p95 = report("whole search page (frame + template), all", pages)
+        print(f"load average after timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(f"\nRESULT p95 search={core_p95:.1f} ms page={page_p95:.1f} ms (target < 100 ms)")
     finally:
         connection.close()

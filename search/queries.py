@@ -4,15 +4,14 @@ A result matches when every word of the query is a word of its title or body (af
 no diacritics, "đ" as "d", lower case). Results whose title holds every word come first; among
 equals, newer first.
 
-The two groups are read as two queries, each ordered by date alone, so that PostgreSQL can
-answer a common word by walking the date index and stopping after one page, and a rare word
-through the GIN index, instead of ranking every hit of a word found in half the archive.
+How the hits are read depends on how many there are: see SearchResults.
 """
 
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .models import SearchEntry
 
@@ -37,10 +36,15 @@ def _matches(words, column):
 
 
 class SearchResults:
-    """The hits of `words`, best first; sliceable and countable for Paginator, count capped."""
+    """The hits of `words`, best first; sliceable and countable for Paginator, count capped.
+
+    The capped count comes first and picks the plan. Up to MAX_COUNTED hits: one query ranks
+    them all (the GIN index finds them; sorting a thousand rows is cheap). More: title hits and
+    body-only hits are read as two queries ordered by date alone, which PostgreSQL answers by
+    walking the date index and stopping after the page, instead of ranking half the archive.
+    """
 
     def __init__(self, words, kind=None, date_from=None, date_to=None):
-        self.words = words
         entries = SearchEntry.objects.filter(visible_from__lte=timezone.now()).defer("title_norm", "body_norm")
         if kind:
             entries = entries.filter(kind=kind)
@@ -49,29 +53,27 @@ class SearchResults:
         if date_to:
             entries = entries.filter(date__lt=date_to)
         if not words:
-            entries = entries.none()
-        else:
-            entries = entries.filter(_matches(words, "all"))
-        self.all_hits = entries.order_by("-date", "-id")
-        self.title_hits = self.all_hits.filter(_matches(words, "title")) if words else entries
-        self.body_hits = self.all_hits.exclude(_matches(words, "title")) if words else entries
-        self._counts = None
+            self.all_hits = self.title_hits = self.body_hits = self.ranked = entries.none()
+            return
+        in_title = _matches(words, "title")
+        hits = entries.filter(_matches(words, "all"))
+        self.all_hits = hits.order_by("-date", "-id")
+        self.title_hits = self.all_hits.filter(in_title)
+        self.body_hits = self.all_hits.exclude(in_title)
+        self.ranked = hits.annotate(title_hit=ExpressionWrapper(in_title, output_field=BooleanField())).order_by(
+            "-title_hit", "-date", "-id"
+        )
 
-    def _count(self):
-        if self._counts is None:
-            capped = MAX_COUNTED + 1
-            self._counts = (
-                self.all_hits.order_by()[:capped].count(),
-                self.title_hits.order_by()[:capped].count(),
-            )
-        return self._counts
+    @cached_property
+    def _total(self):
+        return self.all_hits.order_by()[: MAX_COUNTED + 1].count()
 
     def count(self):
-        return min(self._count()[0], MAX_COUNTED)
+        return min(self._total, MAX_COUNTED)
 
     @property
     def more_than_counted(self):
-        return self._count()[0] > MAX_COUNTED
+        return self._total > MAX_COUNTED
 
     def __len__(self):
         return self.count()
@@ -79,11 +81,14 @@ class SearchResults:
     def __getitem__(self, item):
         if not isinstance(item, slice) or item.step:
             raise TypeError("SearchResults supports plain slices only.")
-        start, stop = item.start or 0, item.stop if item.stop is not None else MAX_COUNTED
-        total, in_title = self._count()
-        hits = []
-        if start < in_title:
-            hits += list(self.title_hits[start : min(stop, in_title)])
-        if stop > in_title and total > in_title:
-            hits += list(self.body_hits[max(0, start - in_title) : stop - in_title])
+        start, stop = item.start or 0, min(item.stop if item.stop is not None else MAX_COUNTED, MAX_COUNTED)
+        if start >= stop or not self._total:
+            return []
+        if self._total <= MAX_COUNTED:
+            return list(self.ranked[start:stop])
+        # Title hits come first: how many of them fall before the end of this slice?
+        in_title = self.title_hits.order_by()[:stop].count()
+        hits = list(self.title_hits[start:in_title]) if start < in_title else []
+        if stop > in_title:
+            hits += self.body_hits[max(0, start - in_title) : stop - in_title]
         return hits

@@ -89,6 +89,23 @@ def test_title_hits_rank_above_body_hits_and_newer_above_older():
     assert titles("kim son") == ["Kim Sơn năm 2024", "Kim Sơn năm 2023", "Tin khác", "Bài cũ"]
 
 
+def test_ranking_is_the_same_when_hits_outnumber_the_count_cap(monkeypatch):
+    """Past the cap, title and body hits are read separately; the order and page edges are unchanged."""
+    monkeypatch.setattr("search.queries.MAX_COUNTED", 4)
+    make_article("Tin khác mới nhất", days=0, body="<p>Kim Sơn.</p>")
+    make_article("Tin khác cũ", days=9, body="<p>Kim Sơn.</p>")
+    make_article("Kim Sơn một", days=1)
+    make_article("Kim Sơn hai", days=2)
+    make_article("Kim Sơn ba", days=3)
+    results = SearchResults(query_words("kim son"))
+    assert results.count() == 4 and results.more_than_counted
+    expected = ["Kim Sơn một", "Kim Sơn hai", "Kim Sơn ba", "Tin khác mới nhất"]
+    assert [e.title for e in results[0:4]] == expected
+    assert [e.title for e in results[2:4]] == expected[2:4]
+    assert [e.title for e in results[3:4]] == expected[3:4]
+    assert [e.title for e in results[0:2]] == expected[0:2]
+
+
 def test_drafts_pending_and_scheduled_articles_never_appear():
     """Only published articles whose time has come are found."""
     make_article("Kim Sơn bản nháp", status=Article.Status.DRAFT)
