@@ -11,6 +11,10 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("portal.urls")),
     path("", include("news.urls")),
+    path("gop-y/", include("feedback.urls")),
+    path("van-ban/", include("documents.urls")),
+    path("mot-cua/", include("services.urls")),
+    path("", include("pages.urls")),
 ]
 
 if settings.DEBUG:

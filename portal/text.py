@@ -31,3 +31,11 @@ def unique_slug(instance, text, field="slug", max_length=None):
         candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
         n += 1
     return candidate
+
+
+def mask_name(name):
+    """Keep the family name and each initial: "Nguyễn Văn An" -> "Nguyễn V*** A**"."""
+    words = (name or "").split()
+    if len(words) <= 1:
+        return "".join(w[:1] + "*" * (len(w) - 1) for w in words)
+    return " ".join([words[0], *(w[:1] + "*" * (len(w) - 1) for w in words[1:])])

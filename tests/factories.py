@@ -42,3 +42,14 @@ def make_staff(username, group=None, superuser=False):
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def pdf_upload(name="van-ban.pdf", lines=("Van ban mau",)):
+    from portal.pdf import tiny_pdf
+
+    return SimpleUploadedFile(name, tiny_pdf(lines), content_type="application/pdf")
+
+
+def text_upload(name="gia-mao.pdf"):
+    """A plain text file wearing a PDF or image name: must be refused by content."""
+    return SimpleUploadedFile(name, b"Day khong phai tep PDF.\n", content_type="application/pdf")
