@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "documents"
-urlpatterns = []
+
+urlpatterns = [
+    path("", views.document_list, name="list"),
+    path("<int:pk>/", views.document_detail, name="detail"),
+    path("tai-ve/<int:pk>/", views.download, name="download"),
+]

@@ -102,6 +102,7 @@ def attachment_header(filename):
 
     "Quyết định 125.pdf" -> attachment; filename="Quyet dinh 125.pdf"; filename*=UTF-8''Quy%E1%BA%BFt...
     """
-    filename = "".join(c for c in filename if c.isprintable() and c not in '/\\"') or "tep-tin"
+    filename = "".join(c for c in filename.replace("/", "-").replace("\\", "-") if c.isprintable() and c != '"')
+    filename = filename.strip(" .") or "tep-tin"
     fallback = strip_diacritics(filename).encode("ascii", "ignore").decode() or "tep-tin"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
