@@ -34,8 +34,10 @@ def unique_slug(instance, text, field="slug", max_length=None):
 
 
 def mask_name(name):
-    """Keep the family name and each initial: "Nguyễn Văn An" -> "Nguyễn V*** A**"."""
+    """Keep the family name and each initial: "Nguyễn Văn An" -> "Nguyễn V*** A**".
+
+    A lone word keeps only its initial.
+    """
     words = (name or "").split()
-    if len(words) <= 1:
-        return "".join(w[:1] + "*" * (len(w) - 1) for w in words)
-    return " ".join([words[0], *(w[:1] + "*" * (len(w) - 1) for w in words[1:])])
+    masked = [w[:1] + "*" * len(w) for w in words]
+    return " ".join(words[:1] + masked[1:]) if len(words) > 1 else "".join(masked)

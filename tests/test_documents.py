@@ -199,11 +199,11 @@ def test_admin_refuses_a_fake_pdf(client):
             "agency": document.agency_id,
             "sector": document.sector_id,
             "summary": document.summary,
-            "issued_on": document.issued_on.strftime("%d/%m/%Y"),
+            "issued_on": document.issued_on.isoformat(),
             "signer_name": "A",
             "signer_title": "B",
             "is_published": "on",
-            "publish_at_0": "01/01/2026",
+            "publish_at_0": "2026-01-01",
             "publish_at_1": "00:00:00",
             "files-TOTAL_FORMS": "1",
             "files-INITIAL_FORMS": "0",
@@ -214,7 +214,9 @@ def test_admin_refuses_a_fake_pdf(client):
         },
     )
     assert response.status_code == 200
-    assert "Nội dung tệp không đúng định dạng cho phép" in response.content.decode()
+    html = response.content.decode()
+    assert "Nội dung tệp không đúng định dạng cho phép" in html
+    assert html.count('class="errorlist') == 1  # the file is the only problem
     assert not DocumentFile.objects.exists()
 
 
