@@ -69,6 +69,8 @@ def lookup(request):
             item = form.find()
             if item is None:
                 error = LOOKUP_NOT_FOUND
+            else:
+                form = LookupForm()  # found: do not echo the contact details back into the page
     else:
         form = LookupForm()
     response = _page(
