@@ -39,7 +39,7 @@ def submit(request):
         if form.is_valid():
             feedback = form.save()
             mailed = notify.new_feedback(request, feedback)
-            request.session["feedback_sent"] = {"code": feedback.code, "email": feedback.email, "mailed": mailed}
+            request.session["feedback_sent"] = {"code": feedback.code, "email": bool(feedback.email), "mailed": mailed}
             return redirect("feedback:thanks")
         error = "Góp ý chưa được gửi. Vui lòng sửa các mục được đánh dấu bên dưới."
         if request.FILES:
