@@ -2,7 +2,7 @@ from django import forms
 
 from portal.forms import DescribedFieldsMixin
 
-from .models import Agency, DocumentType, Sector
+from .models import Agency, Document, DocumentType, Sector
 
 
 class DocumentFilterForm(DescribedFieldsMixin, forms.Form):
@@ -36,6 +36,13 @@ class DocumentFilterForm(DescribedFieldsMixin, forms.Form):
         error_messages={"invalid_choice": "Năm ban hành không có trong danh sách."},
     )
 
+    tinh_trang = forms.ChoiceField(
+        label="Tình trạng",
+        required=False,
+        choices=[("", "Tất cả"), *Document.Status.choices],
+        error_messages={"invalid_choice": "Tình trạng không có trong danh sách."},
+    )
+
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["nam"].choices = [("", "Tất cả"), *((str(y), str(y)) for y in years)]
@@ -50,6 +57,8 @@ class DocumentFilterForm(DescribedFieldsMixin, forms.Form):
             queryset = queryset.filter(agency=data["co_quan"])
         if data.get("linh_vuc"):
             queryset = queryset.filter(sector=data["linh_vuc"])
+        if data.get("tinh_trang"):
+            queryset = queryset.with_status(data["tinh_trang"])
         if data.get("nam"):
             queryset = queryset.filter(issued_on__year=data["nam"])
         return queryset

@@ -63,6 +63,17 @@ class DocumentQuerySet(models.QuerySet):
             "pk", "number", "issued_on", "summary", "effective_from", "effective_until", "publish_at"
         ).order_by("-issued_on", "-id")
 
+    def with_status(self, status, day=None):
+        """Documents whose derived Tình trạng on `day` (today by default) is `status`."""
+        day = day or timezone.localdate()
+        expired = models.Q(effective_until__lte=day)
+        pending = models.Q(effective_from__gt=day) | models.Q(effective_from__isnull=True, issued_on__gt=day)
+        if status == Document.Status.EXPIRED:
+            return self.filter(expired)
+        if status == Document.Status.PENDING:
+            return self.filter(pending).exclude(expired)
+        return self.exclude(expired).exclude(pending)
+
     def search(self, text):
         """Words of `text` anywhere in the type, number or summary, accents and case ignored."""
         for word in search_key(text).split():

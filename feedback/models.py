@@ -3,7 +3,6 @@ import uuid
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 from .validators import validate_attachment
@@ -99,9 +98,6 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.code} — {self.title}"
-
-    def get_absolute_url(self):
-        return reverse("feedback:qa") + f"#{self.code}"
 
     def save(self, *args, **kwargs):
         if not self.code:

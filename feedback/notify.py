@@ -16,6 +16,7 @@ def staff_recipients():
 
 
 def _send(subject, body, recipients):
+    subject = " ".join(subject.split())  # a line break in a citizen's title must not break the header
     try:
         send_mail(subject, body, None, recipients)
     except Exception:  # noqa: BLE001 - any mail failure is logged; the feedback is already saved

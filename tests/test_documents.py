@@ -48,6 +48,20 @@ def test_status_is_derived_from_dates(client, from_days, until_days, label):
     assert label in client.get(document.get_absolute_url()).content.decode()
 
 
+def test_status_filter_matches_the_derived_status(client):
+    """Filtering by Tình trạng in the database agrees with the status shown on each row."""
+    today = timezone.localdate()
+    make_document("1/QĐ-UBND")
+    make_document("2/QĐ-UBND", effective_from=today + timedelta(days=3))
+    make_document("3/QĐ-UBND", days=-2)
+    make_document("4/QĐ-UBND", effective_until=today)
+    make_document("5/QĐ-UBND", effective_from=today + timedelta(days=3), effective_until=today - timedelta(days=1))
+    expected = {"active": {"1/QĐ-UBND"}, "pending": {"2/QĐ-UBND", "3/QĐ-UBND"}, "expired": {"4/QĐ-UBND", "5/QĐ-UBND"}}
+    for status, numbers in expected.items():
+        assert set(rows(client.get("/van-ban/", {"tinh_trang": status}))) == numbers
+        assert {d.number for d in Document.objects.all() if d.status == status} == numbers
+
+
 def test_issued_in_the_future_is_not_yet_in_force():
     """A document dated tomorrow with no effective date is Chưa có hiệu lực."""
     assert make_document(days=-1).status.label == "Chưa có hiệu lực"

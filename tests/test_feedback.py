@@ -329,3 +329,14 @@ def test_parallel_submissions_never_share_a_code():
     with ThreadPoolExecutor(8) as pool:
         codes = list(pool.map(one, range(40)))
     assert sorted(codes) == [f"GY-2030-{n:05d}" for n in range(1, 41)]
+
+
+def test_demo_reception_user_joins_the_group():
+    """seed_demo puts the demo user tiepnhan in Cán bộ tiếp nhận."""
+    from django.contrib.auth import get_user_model
+
+    from portal import demo
+
+    demo.seed(lambda _: None)
+
+    assert get_user_model().objects.get(username="tiepnhan").groups.filter(name="Cán bộ tiếp nhận").exists()
