@@ -68,7 +68,8 @@ def download(request, pk):
         handle = item.file.open("rb")
     except FileNotFoundError:
         raise Http404("Tệp không còn trên máy chủ.") from None
-    item.count_download()
+    if request.method == "GET" and not getattr(request, "is_crawler", False):
+        item.count_download()
     response = FileResponse(handle, content_type=item.content_type)
     response["Content-Disposition"] = attachment_header(item.download_name)
     response["X-Content-Type-Options"] = "nosniff"

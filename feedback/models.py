@@ -5,6 +5,8 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from portal.storage import PrivateStorage
+
 from .validators import validate_attachment
 
 
@@ -68,7 +70,11 @@ class Feedback(models.Model):
     title = models.CharField("Tiêu đề", max_length=200)
     content = models.TextField("Nội dung", max_length=5000)
     attachment = models.FileField(
-        "Tệp đính kèm", upload_to=attachment_path, blank=True, validators=[validate_attachment]
+        "Tệp đính kèm",
+        upload_to=attachment_path,
+        storage=PrivateStorage(),
+        blank=True,
+        validators=[validate_attachment],
     )
     consent = models.BooleanField("Đồng ý xử lý dữ liệu cá nhân", default=False, editable=False)
     status = models.CharField("Trạng thái", max_length=12, choices=Status.choices, default=Status.NEW)

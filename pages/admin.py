@@ -7,7 +7,6 @@ from .models import ContactDetails, Leader, Page, ScheduleEntry
 class PageAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "order", "is_published", "updated_at")
     list_editable = ("order", "is_published")
-    prepopulated_fields = {}
     fields = ("title", "slug", "body", "order", "is_published")
 
 

@@ -1,4 +1,7 @@
+from datetime import datetime, time
+
 from django.contrib import admin
+from django.utils import timezone
 
 from .models import Dossier, DossierEvent, Procedure, ProcedureForm, Sector, ServiceSettings
 
@@ -32,7 +35,6 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_filter = ("is_published", "sector", "level")
     search_fields = ("name", "code")
     list_select_related = ("sector",)
-    prepopulated_fields = {}
     inlines = (ProcedureFormInline,)
     fieldsets = (
         (None, {"fields": ("name", "slug", "code", "sector", "level", "is_published")}),
@@ -60,6 +62,10 @@ class DossierAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         dossier = form.instance
-        if not dossier.events.exists():
-            dossier.record(Dossier.Status.RECEIVED)
+        if not dossier.events.filter(status=Dossier.Status.RECEIVED).exists():
+            # Every timeline starts with the receipt, at the start of the received day at the latest.
+            first = dossier.events.order_by("at").first()
+            start = timezone.make_aware(datetime.combine(dossier.received_on, time(7, 30)))
+            at = min(start, first.at) if first else min(start, timezone.now())
+            dossier.events.create(status=Dossier.Status.RECEIVED, at=at)
         dossier.sync_status()

@@ -13,6 +13,8 @@ from tests.factories import make_document, make_staff, pdf_upload, text_upload
 
 pytestmark = pytest.mark.django_db
 
+BROWSER = "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile Safari/537.36"
+
 
 def rows(response):
     """The document numbers in the list table, in order."""
@@ -154,7 +156,7 @@ def test_download_headers_and_counter(client):
     item = DocumentFile.objects.create(
         document=document, file=pdf_upload("tệp gốc.pdf"), title="Quyết định 125/QĐ-UBND"
     )
-    response = client.get(item.get_absolute_url())
+    response = client.get(item.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
@@ -162,7 +164,9 @@ def test_download_headers_and_counter(client):
         "filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%20125-Q%C4%90-UBND.pdf"
     )
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    client.get(item.get_absolute_url())
+    client.get(item.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+    client.get(item.get_absolute_url(), HTTP_USER_AGENT="Googlebot/2.1")  # crawlers are not readers
+    client.head(item.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
     item.refresh_from_db()
     assert item.download_count == 2
     assert "2 lượt tải" in client.get(document.get_absolute_url()).content.decode()

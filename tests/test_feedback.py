@@ -14,6 +14,11 @@ from tests.factories import image_upload, make_staff, pdf_upload, text_upload
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
 def form_data(**overrides):
     data = {
         "name": "Nguyễn Văn An",
@@ -163,11 +168,13 @@ def test_attachment_size_cap(client, settings):
 
 
 @pytest.mark.parametrize("upload", [pdf_upload, image_upload])
-def test_real_pdf_or_image_is_accepted(client, upload):
-    """A real PDF or photo is stored under a random name and only staff can download it."""
+def test_real_pdf_or_image_is_accepted(client, settings, upload):
+    """A real PDF or photo is stored privately under a random name and only staff can download it."""
     client.post("/gop-y/", {**form_data(), "attachment": upload()})
     item = Feedback.objects.get()
     assert item.attachment and "van-ban" not in item.attachment.name and "anh" not in item.attachment.name
+    assert (settings.PRIVATE_MEDIA_ROOT / item.attachment.name).exists()
+    assert not (settings.MEDIA_ROOT / item.attachment.name).exists()
     assert client.get(f"/gop-y/tep-dinh-kem/{item.pk}/").status_code == 403
     client.force_login(make_staff("tn", group="Cán bộ tiếp nhận"))
     response = client.get(f"/gop-y/tep-dinh-kem/{item.pk}/")

@@ -7,6 +7,12 @@ from services.models import Dossier, Procedure, Sector
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
 PRIVATE = ("0987654321", "+84987654321", "binh.tran@example.com", "Số 12 phố Phát Diệm", "Trần Thị Bình")
 
 

@@ -12,6 +12,8 @@ from tests.factories import make_staff, pdf_upload, text_upload
 
 pytestmark = pytest.mark.django_db
 
+BROWSER = "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile Safari/537.36"
+
 
 def make_procedure(name="Đăng ký khai sinh", sector="Hộ tịch", **fields):
     fields.setdefault("processing_time", "Ngay trong ngày")
@@ -88,7 +90,7 @@ def test_unknown_field_is_404(client):
 
 def test_form_download_headers(client):
     item = ProcedureForm.objects.create(procedure=make_procedure(), title="Tờ khai", file=pdf_upload())
-    response = client.get(item.get_absolute_url())
+    response = client.get(item.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
     assert response["Content-Type"] == "application/pdf"
     assert (
         response["Content-Disposition"]
@@ -157,6 +159,31 @@ def test_admin_records_status_history(client):
     assert response.status_code == 302
     dossier = Dossier.objects.get(receipt_code="H42-0009")
     assert dossier.status == "received" and dossier.events.count() == 1
+    change = {
+        "receipt_code": "H42-0009",
+        "procedure": procedure.pk,
+        "applicant_name": "Trần Thị Bình",
+        "received_on": "2026-11-20",
+        "due_on": "2026-11-25",
+        "events-TOTAL_FORMS": "2",
+        "events-INITIAL_FORMS": "1",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "1000",
+        "events-0-id": dossier.events.get().pk,
+        "events-0-dossier": dossier.pk,
+        "events-0-at_0": "2026-11-20",
+        "events-0-at_1": "07:30:00",
+        "events-0-status": "received",
+        "events-1-dossier": dossier.pk,
+        "events-1-at_0": "2026-11-21",
+        "events-1-at_1": "09:00:00",
+        "events-1-status": "processing",
+        "events-1-note": "Chuyển phòng chuyên môn",
+    }
+    assert client.post(f"/admin/services/dossier/{dossier.pk}/change/", change).status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == "processing"
+    assert list(dossier.events.values_list("status", flat=True)) == ["received", "processing"]
 
 
 def test_procedure_list_query_count_is_constant(client):
