@@ -347,3 +347,21 @@ def test_demo_reception_user_joins_the_group():
     demo.seed(lambda _: None)
 
     assert get_user_model().objects.get(username="tiepnhan").groups.filter(name="Cán bộ tiếp nhận").exists()
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"code": "", "contact": "0912345678"}, "code", "Vui lòng nhập mã theo dõi."),
+        (
+            {"code": "GY-2026-00001", "contact": ""},
+            "contact",
+            "Vui lòng nhập số điện thoại hoặc thư điện tử đã khai khi gửi.",
+        ),
+    ],
+)
+def test_lookup_form_messages(client, data, field, message):
+    """A missing lookup field gets its own message, tied to the input."""
+    response = client.post("/gop-y/tra-cuu/", data)
+    assert errors_of(response) == {field: message}
+    assert f'aria-describedby="id_{field}_error"' in response.content.decode()

@@ -114,3 +114,20 @@ def test_menu_reaches_every_citizen_page(client, url):
     menu = html[html.index('<nav class="menu"') : html.index("</nav>", html.index('<nav class="menu"'))]
     for link in ("/gioi-thieu/", "/lich-cong-tac/", "/van-ban/", "/mot-cua/", "/gop-y/", "/lien-he/"):
         assert f'href="{link}"' in menu
+
+
+def test_schedule_query_count_is_constant(client):
+    """A full week costs no more queries than an empty one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/lich-cong-tac/")
+    with CaptureQueriesContext(connection) as empty:
+        client.get("/lich-cong-tac/")
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    for n in range(20):
+        make_entry(monday + timedelta(days=n % 7), 7 + n % 10, f"Việc {n}")
+    with CaptureQueriesContext(connection) as full:
+        html = client.get("/lich-cong-tac/").content.decode()
+    assert "Việc 19" in html
+    assert len(full) == len(empty)
