@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "ratings",
     "feedback",
     "stats",
+    "documents",
+    "services",
+    "pages",
     "search",
     "django.contrib.sitemaps",
 ]
@@ -230,3 +233,15 @@ RATELIMIT_USE_CACHE = "default"
 if not REDIS_URL:
     # One process on one machine: its local-memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Citizen services: feedback, documents, one-stop shop.
+# Staff told about new feedback; empty means the e-mail in the site settings.
+FEEDBACK_NOTIFY_EMAILS = env.list("FEEDBACK_NOTIFY_EMAILS", default=[])
+FEEDBACK_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# Citizens' attachments: outside MEDIA_ROOT, never served by the web server.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+FEEDBACK_MIN_FILL_SECONDS = env.int("FEEDBACK_MIN_FILL_SECONDS", default=5)
+FEEDBACK_RATE = env("FEEDBACK_RATE", default="5/h")
+FEEDBACK_LOOKUP_RATE = env("FEEDBACK_LOOKUP_RATE", default="10/10m")
+DOSSIER_LOOKUP_RATE = env("DOSSIER_LOOKUP_RATE", default="20/10m")
+DOCUMENT_FILE_MAX_BYTES = env.int("DOCUMENT_FILE_MAX_BYTES", default=20 * 1024 * 1024)

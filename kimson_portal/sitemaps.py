@@ -3,24 +3,38 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from documents.sitemaps import DocumentSitemap
 from news.sitemaps import ArticleSitemap, CategorySitemap
+from pages.sitemaps import PageSitemap
+from services.sitemaps import ProcedureSitemap
 
 
-class PageSitemap(Sitemap):
+class SectionSitemap(Sitemap):
     """Fixed pages that have no model of their own."""
 
     changefreq = "daily"
     priority = 1.0
 
     def items(self):
-        return ["news:home"]
+        return [
+            "news:home",
+            "documents:list",
+            "services:procedures",
+            "pages:leaders",
+            "pages:schedule",
+            "pages:contact",
+            "pages:contact_en",
+        ]
 
     def location(self, item):
         return reverse(item)
 
 
 SITEMAPS = {
-    "trang": PageSitemap,
+    "muc": SectionSitemap,
     "chuyen-muc": CategorySitemap,
     "tin-tuc": ArticleSitemap,
+    "van-ban": DocumentSitemap,
+    "thu-tuc": ProcedureSitemap,
+    "trang": PageSitemap,
 }

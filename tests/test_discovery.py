@@ -112,3 +112,37 @@ def test_canonical_keeps_the_page_number_of_a_listing(client, newsroom):
     """Page 2 of a category is its own canonical page."""
     html = client.get("/chuyen-muc/kinh-te/?page=2").content.decode()
     assert '<link rel="canonical" href="http://testserver/chuyen-muc/kinh-te/?page=2">' in html
+
+
+def test_sitemap_lists_published_documents_procedures_and_pages_only(client):
+    """Documents, procedures and introduction pages are in the sitemap unless hidden or scheduled."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pages.models import Page
+    from services.models import Procedure, Sector
+    from tests.factories import make_document
+
+    shown = make_document("125/QĐ-UBND")
+    hidden = make_document("126/QĐ-UBND", is_published=False)
+    scheduled = make_document("127/QĐ-UBND", publish_at=timezone.now() + timedelta(days=1))
+    sector = Sector.objects.create(name="Hộ tịch")
+    Procedure.objects.create(name="Đăng ký khai sinh", sector=sector, processing_time="1 ngày", requirements="Tờ khai")
+    Procedure.objects.create(
+        name="Đăng ký kết hôn", sector=sector, processing_time="1 ngày", requirements="Tờ khai", is_published=False
+    )
+    Page.objects.create(title="Lịch sử huyện", body="<p>Lịch sử.</p>")
+    Page.objects.create(title="Trang ẩn", body="<p>Ẩn.</p>", is_published=False)
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = {loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)}
+    assert f"http://testserver{shown.get_absolute_url()}" in locations
+    assert f"http://testserver{hidden.get_absolute_url()}" not in locations
+    assert f"http://testserver{scheduled.get_absolute_url()}" not in locations
+    assert "http://testserver/mot-cua/thu-tuc/dang-ky-khai-sinh/" in locations
+    assert "http://testserver/mot-cua/thu-tuc/dang-ky-ket-hon/" not in locations
+    assert "http://testserver/gioi-thieu/lich-su-huyen/" in locations
+    assert "http://testserver/gioi-thieu/trang-an/" not in locations
+    assert {"http://testserver/van-ban/", "http://testserver/mot-cua/", "http://testserver/lien-he/"} <= locations
+    for url in locations:
+        assert client.get(url.removeprefix("http://testserver")).status_code == 200, url

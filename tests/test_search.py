@@ -333,3 +333,88 @@ def test_postgres_uses_full_text_search_with_its_gin_index(district):
     assert "search_entry_vector_idx" in plans[0]
     assert "search_entry_title_vector_idx" in plans[1]
     assert folded.split() == ["dong", "huong", "kim", "son"]
+
+
+def make_procedure(name, **fields):
+    from services.models import Procedure, Sector
+
+    fields.setdefault("processing_time", "03 ngày làm việc")
+    fields.setdefault("requirements", "Tờ khai\nGiấy chứng sinh")
+    return Procedure.objects.create(name=name, sector=Sector.objects.get_or_create(name="Hộ tịch")[0], **fields)
+
+
+@pytest.fixture
+def services():
+    from tests.factories import make_document
+
+    make_document("125/QĐ-UBND", summary="Về việc phê duyệt kế hoạch sử dụng đất huyện Kim Sơn", days=5)
+    make_document("12/KH-UBND", summary="Kế hoạch tuyển quân năm 2025", days=40, is_published=False)
+    make_document(
+        "13/KH-UBND", summary="Kế hoạch đón Tết tại Kim Sơn", days=1, publish_at=timezone.now() + timedelta(days=1)
+    )
+    make_procedure("Đăng ký khai sinh")
+    make_procedure("Đăng ký kết hôn", is_published=False)
+    make_article("Kim Sơn triển khai đăng ký khai sinh trực tuyến", days=2)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ke hoach su dung dat", ["Quyết định 125/QĐ-UBND: Về việc phê duyệt kế hoạch sử dụng đất huyện Kim Sơn"]),
+        ("kế hoạch sử dụng đất", ["Quyết định 125/QĐ-UBND: Về việc phê duyệt kế hoạch sử dụng đất huyện Kim Sơn"]),
+        ("125", ["Quyết định 125/QĐ-UBND: Về việc phê duyệt kế hoạch sử dụng đất huyện Kim Sơn"]),
+        ("qd ubnd", ["Quyết định 125/QĐ-UBND: Về việc phê duyệt kế hoạch sử dụng đất huyện Kim Sơn"]),
+        ("dang ky khai sinh", ["Kim Sơn triển khai đăng ký khai sinh trực tuyến", "Đăng ký khai sinh"]),
+        ("giay chung sinh", ["Đăng ký khai sinh"]),
+        ("tuyen quan", []),
+        ("ket hon", []),
+        ("don tet", []),
+    ],
+)
+def test_documents_and_procedures_are_found_with_articles(services, query, expected):
+    """One search over articles, documents and procedures; unpublished and scheduled ones stay out."""
+    assert sorted(titles(query)) == sorted(expected)
+
+
+def test_one_search_ranks_across_types_and_filters_by_type(client, services):
+    """Title hits of any type come first; "loai" narrows to one type; each hit shows its type."""
+    assert titles("kim son") == [
+        "Kim Sơn triển khai đăng ký khai sinh trực tuyến",
+        "Quyết định 125/QĐ-UBND: Về việc phê duyệt kế hoạch sử dụng đất huyện Kim Sơn",
+    ]
+    assert titles("dang ky khai sinh", kind="procedure") == ["Đăng ký khai sinh"]
+    _, html = page(client, q="dang ky khai sinh")
+    assert '<span class="search-hit__type">Thủ tục hành chính</span>' in html
+    assert '<span class="search-hit__type">Tin bài</span>' in html
+    assert '<option value="document">Văn bản</option>' in html
+    _, html = page(client, q="ke hoach", loai="document")
+    assert '<span class="search-hit__type">Văn bản</span>' in html and "Tin bài</span>" not in html
+
+
+def test_document_and_procedure_changes_follow_into_search(services):
+    """Unpublishing a document, publishing a procedure and deleting rows update the index."""
+    from documents.models import Document
+    from services.models import Procedure
+
+    document = Document.objects.get(number="125/QĐ-UBND")
+    document.is_published = False
+    document.save()
+    marriage = Procedure.objects.get(name="Đăng ký kết hôn")
+    marriage.is_published = True
+    marriage.save()
+    Procedure.objects.get(name="Đăng ký khai sinh").delete()
+    assert titles("ke hoach su dung dat") == []
+    assert titles("dang ky") == ["Đăng ký kết hôn", "Kim Sơn triển khai đăng ký khai sinh trực tuyến"]
+
+
+def test_rebuild_indexes_every_registered_type(services):
+    """The rebuild command restores articles, documents and procedures alike."""
+    SearchEntry.objects.all().delete()
+    call_command("rebuild_search_index", stdout=open(os.devnull, "w"))
+    assert sorted(SearchEntry.objects.values_list("kind", flat=True)) == [
+        "article",
+        "document",
+        "document",
+        "procedure",
+    ]
+    assert titles("ke hoach") == ["Quyết định 125/QĐ-UBND: Về việc phê duyệt kế hoạch sử dụng đất huyện Kim Sơn"]
