@@ -9,8 +9,12 @@ from .text import MAX_QUERY_CHARS
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Từ khóa", required=False, strip=True)
+    q = forms.CharField(label="Từ khóa", required=False, strip=True, widget=SearchInput)
     # A CharField, not a ChoiceField: an unknown type from an old link means "all types", not an error.
     loai = forms.CharField(label="Loại", required=False, widget=forms.Select)
     tu_ngay = forms.DateField(
@@ -33,7 +37,7 @@ class SearchForm(forms.Form):
         self.fields["loai"].widget.choices = [("", "Tất cả"), *registry.labels().items()]
         # A stray NUL byte is dropped with the other non-letters, not refused (search.text.fold_words).
         self.fields["q"].validators = []
-        self.fields["q"].widget.attrs.update({"type": "search", "maxlength": MAX_QUERY_CHARS})
+        self.fields["q"].widget.attrs["maxlength"] = MAX_QUERY_CHARS
         for name, field in self.fields.items():
             if name in self.errors:
                 field.widget.attrs["aria-describedby"] = f"id_{name}_error"

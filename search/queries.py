@@ -1,14 +1,14 @@
 """The search itself: the same hits in the same order on PostgreSQL and SQLite.
 
 A result matches when every word of the query is a word of its title or body (after folding:
-no diacritics, "đ" as "d", lower case). Results whose title holds every word come first; among
-equals, newer first.
+no diacritics, "đ" as "d", lower case). Title hits come first (the words side by side first),
+and among equals, newer first.
 
 How the hits are read depends on how many there are: see SearchResults.
 """
 
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -21,11 +21,15 @@ MAX_COUNTED = 1000
 
 
 def _matches(words, column):
-    """Every word is a word of `column`: "title" or "all" (title and body)."""
+    """Every word is a word of `column`: "title", "phrase" (the words in order, side by side, in the
+    title) or "all" (title and body)."""
     if connection.vendor == "postgresql":
         # Words are [a-z0-9]+ (search.text.fold_words): nothing to quote inside the tsquery.
-        vector = "title_vector" if column == "title" else "search_vector"
-        return RawSQL(f"{vector} @@ to_tsquery('simple', %s)", [" & ".join(words)], output_field=BooleanField())
+        vector = "search_vector" if column == "all" else "title_vector"
+        query = (" <-> " if column == "phrase" else " & ").join(words)
+        return RawSQL(f"{vector} @@ to_tsquery('simple', %s)", [query], output_field=BooleanField())
+    if column == "phrase":
+        return Q(title_norm__contains=f" {' '.join(words)} ")
     condition = Q()
     for word in words:
         if column == "title":
@@ -38,10 +42,13 @@ def _matches(words, column):
 class SearchResults:
     """The hits of `words`, best first; sliceable and countable for Paginator, count capped.
 
+    Best first means: the words side by side in the title, then all of them somewhere in the
+    title, then the rest; newer first within each tier.
+
     The capped count comes first and picks the plan. Up to MAX_COUNTED hits: one query ranks
-    them all (the GIN index finds them; sorting a thousand rows is cheap). More: title hits and
-    body-only hits are read as two queries ordered by date alone, which PostgreSQL answers by
-    walking the date index and stopping after the page, instead of ranking half the archive.
+    them all (the GIN index finds them; sorting a thousand rows is cheap). More: each tier is
+    read as its own query ordered by date alone, which PostgreSQL answers by walking the date
+    index and stopping after the page, instead of ranking half the archive.
     """
 
     def __init__(self, words, kind=None, date_from=None, date_to=None):
@@ -53,16 +60,26 @@ class SearchResults:
         if date_to:
             entries = entries.filter(date__lt=date_to)
         if not words:
-            self.all_hits = self.title_hits = self.body_hits = self.ranked = entries.none()
+            self.all_hits = self.ranked = entries.none()
+            self.tiers = [self.all_hits]
             return
-        in_title = _matches(words, "title")
+        conditions = [_matches(words, "title")]
+        if len(words) > 1:
+            conditions.insert(0, _matches(words, "phrase"))
         hits = entries.filter(_matches(words, "all"))
         self.all_hits = hits.order_by("-date", "-id")
-        self.title_hits = self.all_hits.filter(in_title)
-        self.body_hits = self.all_hits.exclude(in_title)
-        self.ranked = hits.annotate(title_hit=ExpressionWrapper(in_title, output_field=BooleanField())).order_by(
-            "-title_hit", "-date", "-id"
+        self.tiers = []
+        rest = self.all_hits
+        for condition in conditions:
+            self.tiers.append(rest.filter(condition))
+            rest = rest.exclude(condition)
+        self.tiers.append(rest)
+        tier = Case(
+            *(When(condition, then=Value(len(conditions) - n)) for n, condition in enumerate(conditions)),
+            default=Value(0),
+            output_field=IntegerField(),
         )
+        self.ranked = hits.annotate(tier=tier).order_by("-tier", "-date", "-id")
 
     @cached_property
     def _total(self):
@@ -86,9 +103,14 @@ class SearchResults:
             return []
         if self._total <= MAX_COUNTED:
             return list(self.ranked[start:stop])
-        # Title hits come first: how many of them fall before the end of this slice?
-        in_title = self.title_hits.order_by()[:stop].count()
-        hits = list(self.title_hits[start:in_title]) if start < in_title else []
-        if stop > in_title:
-            hits += self.body_hits[max(0, start - in_title) : stop - in_title]
+        hits, offset = [], 0
+        for number, tier in enumerate(self.tiers):
+            last = number == len(self.tiers) - 1
+            # How many of this tier's hits fall before the end of the slice.
+            size = stop - offset if last else tier.order_by()[: stop - offset].count()
+            if start - offset < size:
+                hits += tier[max(0, start - offset) : size]
+            offset += size
+            if offset >= stop:
+                break
         return hits

@@ -16,7 +16,7 @@ FORWARD_SQL = [
     $$
     """,
     # Words only (strip: no positions, no weights): small enough to stay in the row, so checking a
-    # row costs no TOAST read. Ranking needs only "is every word in the title?": title_vector.
+    # row costs no TOAST read. Ranking reads the title's own vector, with positions for phrases.
     """
     ALTER TABLE search_searchentry ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
         strip(to_tsvector('simple'::regconfig, search_fold(title || ' ' || body)))
@@ -24,7 +24,7 @@ FORWARD_SQL = [
     """,
     """
     ALTER TABLE search_searchentry ADD COLUMN title_vector tsvector GENERATED ALWAYS AS (
-        strip(to_tsvector('simple'::regconfig, search_fold(title)))
+        to_tsvector('simple'::regconfig, search_fold(title))
     ) STORED
     """,
     "CREATE INDEX search_entry_vector_idx ON search_searchentry USING gin (search_vector)",
