@@ -186,8 +186,8 @@ def main():
     from search.text import query_words
 
     try:
+        call_command("migrate", verbosity=0)
         if not args.reuse:
-            call_command("migrate", verbosity=0)
             started = time.perf_counter()
             make_articles(args.articles, random.Random(2024))
             print(f"created {args.articles} articles in {time.perf_counter() - started:.0f} s")

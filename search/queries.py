@@ -1,8 +1,8 @@
 """The search itself: the same hits in the same order on PostgreSQL and SQLite.
 
 A result matches when every word of the query is a word of its title or body (after folding:
-no diacritics, "đ" as "d", lower case). Title hits come first (the words side by side first),
-and among equals, newer first.
+no diacritics, "đ" as "d", lower case). Title hits come first; among
+equals, newer first.
 
 How the hits are read depends on how many there are: see SearchResults.
 """
@@ -21,15 +21,11 @@ MAX_COUNTED = 1000
 
 
 def _matches(words, column):
-    """Every word is a word of `column`: "title", "phrase" (the words in order, side by side, in the
-    title) or "all" (title and body)."""
+    """Every word is a word of `column`: "title" or "all" (title and body)."""
     if connection.vendor == "postgresql":
         # Words are [a-z0-9]+ (search.text.fold_words): nothing to quote inside the tsquery.
         vector = "search_vector" if column == "all" else "title_vector"
-        query = (" <-> " if column == "phrase" else " & ").join(words)
-        return RawSQL(f"{vector} @@ to_tsquery('simple', %s)", [query], output_field=BooleanField())
-    if column == "phrase":
-        return Q(title_norm__contains=f" {' '.join(words)} ")
+        return RawSQL(f"{vector} @@ to_tsquery('simple', %s)", [" & ".join(words)], output_field=BooleanField())
     condition = Q()
     for word in words:
         if column == "title":
@@ -42,8 +38,9 @@ def _matches(words, column):
 class SearchResults:
     """The hits of `words`, best first; sliceable and countable for Paginator, count capped.
 
-    Best first means: the words side by side in the title, then all of them somewhere in the
-    title, then the rest; newer first within each tier.
+    Best first means: hits with every word in the title, then the others; newer first within
+    each tier. (Ranking words side by side first was tried and dropped: PostgreSQL estimates a
+    phrase like a plain AND, and a rare phrase of common words then costs a full scan.)
 
     The capped count comes first and picks the plan. Up to MAX_COUNTED hits: one query ranks
     them all (the GIN index finds them; sorting a thousand rows is cheap). More: each tier is
@@ -64,8 +61,6 @@ class SearchResults:
             self.tiers = [self.all_hits]
             return
         conditions = [_matches(words, "title")]
-        if len(words) > 1:
-            conditions.insert(0, _matches(words, "phrase"))
         hits = entries.filter(_matches(words, "all"))
         self.all_hits = hits.order_by("-date", "-id")
         self.tiers = []

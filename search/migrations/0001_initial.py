@@ -16,7 +16,7 @@ FORWARD_SQL = [
     $$
     """,
     # Words only (strip: no positions, no weights): small enough to stay in the row, so checking a
-    # row costs no TOAST read. Ranking reads the title's own vector, with positions for phrases.
+    # row costs no TOAST read. Ranking ("is every word in the title?") reads title_vector.
     """
     ALTER TABLE search_searchentry ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
         strip(to_tsvector('simple'::regconfig, search_fold(title || ' ' || body)))
@@ -24,7 +24,7 @@ FORWARD_SQL = [
     """,
     """
     ALTER TABLE search_searchentry ADD COLUMN title_vector tsvector GENERATED ALWAYS AS (
-        to_tsvector('simple'::regconfig, search_fold(title))
+        strip(to_tsvector('simple'::regconfig, search_fold(title)))
     ) STORED
     """,
     "CREATE INDEX search_entry_vector_idx ON search_searchentry USING gin (search_vector)",
