@@ -1,4 +1,5 @@
-"""Every section's sitemap, served together at /sitemap.xml. An app adds one line here."""
+"""Every section's sitemap: /sitemap.xml is their index, /sitemap-<section>.xml each one (split
+into pages of 50,000 addresses). An app adds one line here."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse

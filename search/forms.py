@@ -7,6 +7,8 @@ from . import registry
 from .text import MAX_QUERY_CHARS
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Far enough for any archive; outside it date arithmetic would overflow.
+MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
 class SearchInput(forms.TextInput):
@@ -46,6 +48,18 @@ class SearchForm(forms.Form):
     def clean_loai(self):
         loai = self.cleaned_data["loai"]
         return loai if loai in registry.labels() else ""
+
+    def _clean_day(self, name):
+        day = self.cleaned_data[name]
+        if day and not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise forms.ValidationError(f"Ngày phải trong khoảng năm {MIN_YEAR} đến {MAX_YEAR}.")
+        return day
+
+    def clean_tu_ngay(self):
+        return self._clean_day("tu_ngay")
+
+    def clean_den_ngay(self):
+        return self._clean_day("den_ngay")
 
     def clean(self):
         cleaned = super().clean()

@@ -25,6 +25,21 @@ def newsroom():
     return {"security": security, "economy": economy, "farming": farming}
 
 
+def sitemap_locations(client):
+    """Every address in the sitemap: the index, then each section's sitemap (all parsed as XML)."""
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    index = ET.fromstring(response.content)
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    locations = []
+    for section in index.findall("s:sitemap/s:loc", SITEMAP_NS):
+        assert section.text.startswith("http://testserver/sitemap-")
+        root = ET.fromstring(client.get(section.text.removeprefix("http://testserver")).content)
+        assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+        locations += [loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
+    return locations
+
+
 def rss_items(client, url):
     response = client.get(url)
     assert response.status_code == 200
@@ -63,10 +78,7 @@ def test_unknown_category_feed_is_404(client):
 
 def test_sitemap_lists_pages_categories_and_published_articles_only(client, newsroom):
     """sitemap.xml parses, has absolute URLs, and leaves drafts, pending and scheduled out."""
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    locations = [loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
+    locations = sitemap_locations(client)
     assert "http://testserver/" in locations
     assert "http://testserver/chuyen-muc/nong-nghiep/" in locations
     assert "http://testserver/tin-tuc/dien-tap-phong-thu/" in locations
@@ -91,6 +103,7 @@ def test_robots_txt_names_the_sitemap_with_an_absolute_url(client):
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert client.get("/sitemap.xml").status_code == 200
     assert "Disallow: /tim-kiem/" in lines
 
 
@@ -134,8 +147,7 @@ def test_sitemap_lists_published_documents_procedures_and_pages_only(client):
     )
     Page.objects.create(title="Lịch sử huyện", body="<p>Lịch sử.</p>")
     Page.objects.create(title="Trang ẩn", body="<p>Ẩn.</p>", is_published=False)
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    locations = {loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)}
+    locations = set(sitemap_locations(client))
     assert f"http://testserver{shown.get_absolute_url()}" in locations
     assert f"http://testserver{hidden.get_absolute_url()}" not in locations
     assert f"http://testserver{scheduled.get_absolute_url()}" not in locations

@@ -173,6 +173,31 @@ def test_filter_by_type_and_date_range(client):
     assert "tháng trước" in html and "tuần này" not in html
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"tu_ngay": "0001-01-01"},
+        {"den_ngay": "9999-12-31"},
+        {"tu_ngay": "x" * 5000},
+        {"den_ngay": "31/02/2024"},
+    ],
+)
+def test_out_of_range_or_junk_dates_get_a_400_not_a_500(client, params):
+    """Year 1 or 9999 would overflow date arithmetic: refused with a message instead."""
+    response, html = page(client, q="kim son", **params)
+    assert response.status_code == 400
+    assert "Ngày" in html and "errorlist" in html
+
+
+@pytest.mark.parametrize("params", [{"page": "99999999999999999999999"}, {"page": "-1"}, {"loai": "x" * 3000}])
+def test_junk_page_numbers_and_types_are_ignored(client, params):
+    """A junk page number shows a real page; an unknown type searches every type."""
+    make_article("Kim Sơn")
+    response, html = page(client, q="kim son", **params)
+    assert response.status_code == 200
+    assert "<mark>Kim</mark>" in html
+
+
 def test_bad_dates_get_a_vietnamese_message_and_400(client):
     """An impossible date or a reversed range is explained, not a 500."""
     response, html = page(client, q="kim son", tu_ngay="2024-13-45")
