@@ -40,10 +40,13 @@ class SearchForm(forms.Form):
         # A stray NUL byte is dropped with the other non-letters, not refused (search.text.fold_words).
         self.fields["q"].validators = []
         self.fields["q"].widget.attrs["maxlength"] = MAX_QUERY_CHARS
-        for name, field in self.fields.items():
-            if name in self.errors:
-                field.widget.attrs["aria-describedby"] = f"id_{name}_error"
-                field.widget.attrs["aria-invalid"] = "true"
+
+    def full_clean(self):
+        super().full_clean()
+        # Tie each error to its field for screen readers (the template gives the list this id).
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"aria-describedby": f"id_{name}_error", "aria-invalid": "true"})
 
     def clean_loai(self):
         loai = self.cleaned_data["loai"]

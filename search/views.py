@@ -39,8 +39,9 @@ def search(request):
             results = SearchResults(words, form.cleaned_data["loai"], date_from, date_to)
             page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
             labels = registry.labels()
-            params = {key: form.data[key] for key in ("q", "loai", "tu_ngay", "den_ngay") if form.data.get(key)}
-            params["q"] = query[:MAX_QUERY_CHARS]
+            params = {"q": query[:MAX_QUERY_CHARS], "loai": form.cleaned_data["loai"]}
+            params.update({key: form.data[key] for key in ("tu_ngay", "den_ngay") if form.data.get(key)})
+            params = {key: value for key, value in params.items() if value}
             context.update(
                 searched=True,
                 page_obj=page,
