@@ -15,6 +15,9 @@ from portal.text import strip_diacritics
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 10
+# How far into a body the snippet looks for a hit; past it the snippet shows the beginning,
+# so a long body matched only by its title costs little.
+SNIPPET_SCAN_CHARS = 10_000
 _WORD = re.compile(r"[a-z0-9]+")
 _ORIGINAL_WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
@@ -73,7 +76,7 @@ def snippet(text, words, length=240):
     """About `length` characters of `text` around its first hit, escaped and highlighted."""
     text = nfc(text)
     start = 0
-    for match in _ORIGINAL_WORD.finditer(text):
+    for match in _ORIGINAL_WORD.finditer(text, 0, SNIPPET_SCAN_CHARS):
         if _is_hit(match.group(), words):
             start = match.start()
             break

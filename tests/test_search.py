@@ -445,3 +445,13 @@ def test_rebuild_indexes_every_registered_type(services):
         "procedure",
     ]
     assert titles("ke hoach") == ["Quyết định 125/QĐ-UBND: Về việc phê duyệt kế hoạch sử dụng đất huyện Kim Sơn"]
+
+
+def test_snippet_of_a_long_body_matched_only_by_the_title_is_its_beginning():
+    """No hit in the first part of the body: the snippet is the body's opening words."""
+    from search.text import snippet
+
+    text = "Mở đầu bài viết. " + "chữ " * 20_000 + "Kim Sơn"
+    result = snippet(text, ["kim", "son"])
+    assert result.startswith("Mở đầu bài viết.") and result.endswith(" …")
+    assert "<mark>" not in result
