@@ -6,7 +6,8 @@ the video and map hosts below.
 """
 
 import re
-from urllib.parse import urlparse
+from html import unescape
+from urllib.parse import unquote, urlparse
 
 import nh3
 from django.conf import settings
@@ -84,7 +85,8 @@ def _rendition_img(match):
     media = settings.MEDIA_URL
     if not src.startswith(media) or src.startswith(media + "renditions/"):
         return tag
-    name = src[len(media) :]
+    # The storage URL-encodes names ("ảnh đẹp.jpg" -> "%E1%BA%A3nh..."); the file has the plain name.
+    name = unquote(unescape(src[len(media) :]))
     try:
         if not default_storage.exists(name):
             return tag

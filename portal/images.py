@@ -14,13 +14,15 @@ from django.core.files.storage import default_storage
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 
 
 def validate_image(upload):
     """Reject anything that is not a real, reasonably sized image.
 
     Raises ValidationError with a Vietnamese message; the file name and the
-    browser's content type are not trusted, only the bytes.
+    browser's content type are not trusted, only the bytes. Returns the format
+    Pillow found ("JPEG", "PNG", ...).
     """
     max_bytes = settings.IMAGE_MAX_BYTES
     max_side = settings.IMAGE_MAX_SIDE
@@ -46,6 +48,7 @@ def validate_image(upload):
         raise ValidationError(
             "Ảnh quá lớn: mỗi chiều tối đa %(px)s điểm ảnh.", code="too_many_pixels", params={"px": max_side}
         )
+    return image_format
 
 
 def rendition_name(name, width):

@@ -42,3 +42,9 @@ def make_staff(username, group=None, superuser=False):
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def freeze_now(monkeypatch, when):
+    """Make django.utils.timezone.now() return `when` (an aware datetime) for this test."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: when)
+    return when
