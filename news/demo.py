@@ -464,6 +464,6 @@ def _article(
         source="Trang thông tin điện tử huyện Kim Sơn" if index % 5 == 0 else "",
     )
     if caption:
-        article.cover_image.save(f"{slug[:60]}.jpg", cover_image(index), save=False)
+        article.cover_image.save(f"{slug[:60].rstrip('-')}.jpg", cover_image(index), save=False)
     article.save()
     return 1

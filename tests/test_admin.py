@@ -201,3 +201,11 @@ def test_collectstatic_collects_the_editor_and_site_assets(settings, tmp_path):
     call_command("collectstatic", interactive=False, verbosity=0)
     for path in ("css/site.css", "js/site.js", "img/emblem.svg", "django_ckeditor_5/dist/bundle.js"):
         assert (tmp_path / "static" / path).exists(), path
+
+
+def test_admin_stays_vietnamese_for_an_english_browser(approver_client):
+    """A browser asking for English still gets the Vietnamese admin: the portal is Vietnamese only."""
+    response = approver_client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    page = response.content.decode()
+    assert '<html lang="vi"' in page and "Chọn Bài viết để thay đổi" in page
+    assert "Accept-Language" not in response.get("Vary", "")
