@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -209,3 +211,14 @@ def test_admin_stays_vietnamese_for_an_english_browser(approver_client):
     page = response.content.decode()
     assert '<html lang="vi"' in page and "Chọn Bài viết để thay đổi" in page
     assert "Accept-Language" not in response.get("Vary", "")
+
+
+def test_empty_body_is_refused_by_the_server_not_silently_by_the_browser(approver_client, category):
+    """The hidden editor textarea is not `required` (the browser would block without a message); the server asks for it."""
+    page = approver_client.get(ADD_URL).content.decode()
+    assert re.search(r'<textarea[^>]*name="body"[^>]*>', page)
+    assert " required" not in re.search(r'<textarea[^>]*name="body"[^>]*>', page).group(0)
+    response = approver_client.post(ADD_URL, article_form(category, body=""))
+    assert response.status_code == 200
+    assert "Trường này là bắt buộc." in response.content.decode()
+    assert not Article.objects.exists()

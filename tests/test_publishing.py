@@ -82,3 +82,21 @@ def test_logged_in_non_staff_cannot_preview(client, django_user_model):
     article = make_article("Bài nháp", status=Article.Status.DRAFT)
     client.force_login(django_user_model.objects.create_user("dan", password="x"))
     assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_preview_of_a_scheduled_article_says_when_it_goes_live(client):
+    """The preview banner of a scheduled article gives its publish time in Vietnam time."""
+    from datetime import UTC, datetime
+
+    article = make_article("Bài hẹn giờ")
+    Article.objects.filter(pk=article.pk).update(publish_at=datetime(2099, 11, 20, 17, 30, tzinfo=UTC))
+    client.force_login(make_staff("duyetbai", group="Duyệt bài"))
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "(hẹn giờ xuất bản lúc 00:30 Thứ bảy, 21/11/2099)" in page
+
+
+def test_preview_of_a_draft_names_its_status(client):
+    """The preview banner of a draft says it is a draft."""
+    article = make_article("Bài nháp", status=Article.Status.DRAFT)
+    client.force_login(make_staff("bientap", group="Biên tập viên"))
+    assert "chưa được xuất bản (bản nháp)" in client.get(article.get_absolute_url()).content.decode()
