@@ -11,7 +11,9 @@ from urllib.parse import unquote, urlparse
 
 import nh3
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
+from PIL import Image
 
 from .images import make_renditions, rendition_name, rendition_sizes
 
@@ -91,7 +93,8 @@ def _rendition_img(match):
         if not default_storage.exists(name):
             return tag
         width, height = make_renditions(name)
-    except OSError:
+    except (OSError, ValueError, SuspiciousFileOperation, Image.DecompressionBombError):
+        # Not an image we can resize (or a path outside the media folder): leave the tag alone.
         return tag
     sizes = rendition_sizes(width, height)
     largest_w, largest_h = sizes[-1]

@@ -186,3 +186,15 @@ def test_body_images_from_uploads_are_rewritten_to_renditions(client, editor):
     assert "<figcaption>Đại biểu.</figcaption>" in article.body
     article.save()
     assert article.body.count("<img ") == 1 and "srcset=" in article.body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "src",
+    ["/media/../../etc/passwd", "/media/khong-co.jpg", "/media/tai-lieu.txt", "https://ninhbinh.gov.vn/anh.jpg"],
+)
+def test_body_image_that_cannot_be_resized_is_left_alone(src):
+    """A body image outside the media folder, missing or not an image is kept as written; saving never fails."""
+    default_storage.save("tai-lieu.txt", SimpleUploadedFile("tai-lieu.txt", b"van ban"))
+    article = make_article(body=f'<p><img src="{src}" alt="Ảnh"></p>')
+    assert f'<img src="{src}" alt="Ảnh">' in article.body
