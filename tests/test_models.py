@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from news.models import Article, Category
 from tests.factories import make_article, make_category
@@ -51,3 +52,8 @@ def test_new_article_starts_as_a_draft_with_no_views():
     """By default an article is a draft with 0 views."""
     article = Article.objects.create(title="Bài mới", sapo="s", body="<p>b</p>", category=make_category())
     assert (article.status, article.view_count) == (Article.Status.DRAFT, 0)
+
+
+def test_models_and_migrations_agree():
+    """Every model change has its migration (makemigrations finds nothing to do)."""
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
