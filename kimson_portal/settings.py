@@ -227,3 +227,6 @@ RATELIMIT_USE_CACHE = "default"
 if not REDIS_URL:
     # One process on one machine: its local-memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Dates typed as dd/mm/yyyy, as Vietnamese write them (portal/formats/vi/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]

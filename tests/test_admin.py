@@ -1,9 +1,11 @@
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from news.models import Article
@@ -222,3 +224,19 @@ def test_empty_body_is_refused_by_the_server_not_silently_by_the_browser(approve
     assert response.status_code == 200
     assert "Trường này là bắt buộc." in response.content.decode()
     assert not Article.objects.exists()
+
+
+def test_admin_reads_dates_day_first(approver_client, category):
+    """A publish date typed 05/10/2024 is 5 October 2024, as Vietnamese write it, not 10 May."""
+    response = approver_client.post(ADD_URL, article_form(category, publish_at_0="05/10/2024", publish_at_1="08:00"))
+    assert response.status_code == 302
+    publish_at = timezone.localtime(Article.objects.get().publish_at)
+    assert (publish_at.day, publish_at.month, publish_at.year, publish_at.hour) == (5, 10, 2024, 8)
+
+
+def test_admin_shows_dates_day_first(approver_client, category):
+    """The admin form shows a saved date as dd/mm/yyyy."""
+    article = make_article(category=category)
+    Article.objects.filter(pk=article.pk).update(publish_at=datetime(2024, 10, 26, 1, 0, tzinfo=UTC))
+    page = approver_client.get(change_url(article)).content.decode()
+    assert 'value="26/10/2024"' in page
