@@ -63,7 +63,19 @@ ALLOWED_ATTRIBUTES = {
     "iframe": {"src", "width", "height", "title", "allowfullscreen"},
     "ol": {"start"},
 }
-ALLOWED_CLASSES = {"figure": {"image", "table", "image-style-side", "image_resized"}}
+ALLOWED_CLASSES = {
+    "figure": {
+        "image",
+        "table",
+        "image-style-side",
+        "image_resized",
+        # What the editor's image alignment buttons write (CKEDITOR_5_CONFIGS image toolbar).
+        "image-style-align-left",
+        "image-style-align-right",
+        "image-style-block-align-left",
+        "image-style-block-align-right",
+    }
+}
 IFRAME_HOSTS = {"www.youtube.com", "www.youtube-nocookie.com", "player.vimeo.com", "www.google.com"}
 
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)

@@ -88,6 +88,7 @@ def test_iframe_from_unknown_host_is_removed_entirely():
         '<p><a href="https://ninhbinh.gov.vn/" rel="noopener noreferrer">Cổng tỉnh</a></p>',
         '<p><a href="mailto:ubnd@kimson.vn" rel="noopener noreferrer">thư</a></p>',
         "<blockquote><p>Trích dẫn.</p></blockquote>",
+        '<figure class="image image-style-align-left"><img src="https://kimson.example/a.jpg" alt=""></figure>',
         '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ" width="560" height="315" allowfullscreen=""></iframe>',
     ],
 )
