@@ -50,4 +50,5 @@ def test_pages_make_the_same_number_of_queries_with_5_and_100_articles(client, c
     add_articles(categories, 95)
     many = {name: count_queries(client, url) for name, url in urls.items()}
     assert few == many
-    assert few["home"] <= 4 and few["category"] <= 5 and few["article"] <= 3, few
+    # Today 3, 5 and 2; sidebar blocks of other apps add a few each, never one per article.
+    assert all(count <= 15 for count in few.values()), few
