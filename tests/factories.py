@@ -67,3 +67,9 @@ def make_document(number="125/QĐ-UBND", summary="Về việc phê duyệt kế 
     return Document.objects.create(
         number=number, summary=summary, issued_on=timezone.localdate() - timedelta(days=days), **fields
     )
+
+
+def freeze_now(monkeypatch, when):
+    """Make django.utils.timezone.now() return `when` (an aware datetime) for this test."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: when)
+    return when
