@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ratings",
     "feedback",
     "stats",
+    "polls",
 ]
 
 MIDDLEWARE = [
@@ -228,3 +229,7 @@ RATELIMIT_USE_CACHE = "default"
 if not REDIS_URL:
     # One process on one machine: its local-memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Poll votes from one address: bursts beyond this rate get 429 and count nothing; the window
+# passes, so a shared address (school, office) is slowed, never banned.
+POLL_VOTE_RATE = env("POLL_VOTE_RATE", default="20/m")
