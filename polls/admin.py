@@ -13,6 +13,10 @@ class ChoiceInline(admin.TabularInline):
     min_num = 2
     validate_min = True
 
+    def get_readonly_fields(self, request, obj=None):
+        # A starting count may be set when the poll is made; afterwards only votes move it.
+        return ("votes",) if obj is not None else ()
+
 
 class StateFilter(admin.SimpleListFilter):
     title = "Tình trạng"
@@ -46,6 +50,18 @@ class PollAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("choices")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Choice:
+            return super().save_formset(request, form, formset, change)
+        for choice in formset.save(commit=False):
+            if choice.pk:
+                # Never write back a count read before votes arrived meanwhile.
+                choice.save(update_fields=["text", "order"])
+            else:
+                choice.save()
+        for choice in formset.deleted_objects:
+            choice.delete()
 
     @admin.display(description="Tình trạng")
     def state(self, poll):

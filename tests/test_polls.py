@@ -216,6 +216,7 @@ def test_multiple_choice_vote_counts_each_chosen_option():
         (Poll.Kind.SINGLE, ["foreign"], "Phương án đã chọn không thuộc câu hỏi này."),
         (Poll.Kind.MULTIPLE, ["first", "foreign"], "Phương án đã chọn không thuộc câu hỏi này."),
         (Poll.Kind.SINGLE, ["abc"], "Phương án đã chọn không thuộc câu hỏi này."),
+        (Poll.Kind.SINGLE, ["99999999999999999999999"], "Phương án đã chọn không thuộc câu hỏi này."),
     ],
 )
 def test_bad_choices_get_a_message_tied_to_the_options_and_400(kind, choices, message):
@@ -236,7 +237,7 @@ def test_unknown_or_hidden_poll_is_a_404_with_a_message():
     """Voting in a poll that does not exist (or is hidden) answers 404 in Vietnamese."""
     hidden = make_poll(is_active=False)
     browser = visitor()
-    for pk in (hidden.pk, 999999):
+    for pk in (hidden.pk, 999999, 99999999999999999999999):
         response = browser.post(reverse("polls:vote", args=[pk]), {"choice": "1"})
         assert response.status_code == 404
         assert "Không tìm thấy cuộc bình chọn này." in response.content.decode()
@@ -449,3 +450,39 @@ def test_demo_seed_adds_the_reference_poll_once():
     assert poll.results().total > 0
     assert len(messages) == 1
     assert Poll.objects.for_sidebar().first() == poll
+
+
+def test_editing_a_poll_in_admin_keeps_votes_cast_meanwhile(client):
+    """Counts are read-only once a poll exists: saving a stale form does not undo new votes."""
+    poll = make_poll("Câu hỏi cũ", choices=("Có", "Không"))
+    client.force_login(make_staff("quantri", superuser=True))
+    url = reverse("admin:polls_poll_change", args=[poll.pk])
+    assert 'name="choices-0-votes"' not in client.get(url).content.decode()
+    Choice.objects.filter(poll=poll).update(votes=7)  # votes arrive while the page is open
+    first, second = poll.choices.all()
+    opens = timezone.localtime(poll.opens_at)
+    data = {
+        "question": "Câu hỏi mới",
+        "kind": "single",
+        "is_active": "on",
+        "opens_at_0": opens.strftime("%Y-%m-%d"),
+        "opens_at_1": opens.strftime("%H:%M:%S"),
+        "choices-TOTAL_FORMS": "2",
+        "choices-INITIAL_FORMS": "2",
+        "choices-MIN_NUM_FORMS": "2",
+        "choices-MAX_NUM_FORMS": "1000",
+        "choices-0-id": str(first.pk),
+        "choices-0-poll": str(poll.pk),
+        "choices-0-text": "Có, rất quan tâm",
+        "choices-0-order": "1",
+        "choices-1-id": str(second.pk),
+        "choices-1-poll": str(poll.pk),
+        "choices-1-text": "Không",
+        "choices-1-order": "2",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)
+    assert list(Choice.objects.filter(poll=poll).values_list("text", "votes")) == [
+        ("Có, rất quan tâm", 7),
+        ("Không", 7),
+    ]

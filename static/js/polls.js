@@ -18,8 +18,9 @@
     options.headers = Object.assign({ Accept: "application/json" }, options.headers || {});
     options.credentials = "same-origin";
     return fetch(url, options).then(function (response) {
+      // A non-JSON answer (e.g. an expired security token): ask for a reload.
       return response.json().catch(function () {
-        return { ok: false, error: "Không kết nối được máy chủ. Vui lòng thử lại sau." };
+        return { ok: false, error: "Không ghi nhận được bình chọn. Vui lòng tải lại trang rồi thử lại." };
       });
     });
   }
@@ -46,8 +47,8 @@
     request(form.action, { method: "POST", body: new FormData(form) })
       .then(function (data) {
         if (data.html) {
+          showResults(body, data.html);
           body.pollForm = null;
-          body.innerHTML = data.html;
           return;
         }
         showError(form, data.error || "Không ghi nhận được bình chọn. Vui lòng thử lại.");
