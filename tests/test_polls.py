@@ -1,4 +1,5 @@
 import re
+import time
 import uuid
 from datetime import timedelta
 from unittest import mock
@@ -366,7 +367,15 @@ def test_visitors_behind_one_shared_address_each_get_their_vote():
     assert counts(poll) == [8, 0, 0]
 
 
-def test_a_burst_from_one_address_is_429_and_counts_do_not_move(settings):
+@pytest.fixture
+def frozen_clock():
+    """Rate-limit windows follow the clock: hold it still so no window ends mid-test."""
+    now = time.time()
+    with mock.patch("django_ratelimit.core.time.time", return_value=now) as clock:
+        yield clock
+
+
+def test_a_burst_from_one_address_is_429_and_counts_do_not_move(settings, frozen_clock):
     """Beyond the rate, votes from one address get 429 in Vietnamese and count nothing."""
     settings.POLL_VOTE_RATE = "5/m"
     poll = make_poll()
@@ -382,18 +391,15 @@ def test_a_burst_from_one_address_is_429_and_counts_do_not_move(settings):
     assert vote(visitor("198.51.100.31"), poll, poll.choices.first()).status_code == 303
 
 
-def test_a_limited_address_votes_again_once_the_window_passes(settings):
+def test_a_limited_address_votes_again_once_the_window_passes(settings, frozen_clock):
     """Limit bursts, never ban: a minute later the shared address can vote again."""
     settings.POLL_VOTE_RATE = "2/m"
     poll = make_poll()
     for _ in range(2):
         vote(visitor("198.51.100.40"), poll, poll.choices.first())
     assert vote(visitor("198.51.100.40"), poll, poll.choices.first()).status_code == 429
-    import time
-
-    later = time.time() + 61
-    with mock.patch("django_ratelimit.core.time.time", return_value=later):
-        assert vote(visitor("198.51.100.40"), poll, poll.choices.first()).status_code == 303
+    frozen_clock.return_value += 61
+    assert vote(visitor("198.51.100.40"), poll, poll.choices.first()).status_code == 303
     assert counts(poll) == [3, 0, 0]
 
 

@@ -66,7 +66,7 @@ def test_a_burst_from_one_address_is_limited_across_workers():
     poll = make_poll(choices=("A", "B"))
     choice_id = poll.choices.first().pk
     ballots = [(uuid.uuid4().hex, choice_id, n % 2 == 0) for n in range(30)]
-    env = {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}", "POLL_VOTE_RATE": "10/h"}
+    env = {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}", "POLL_VOTE_RATE": "10/d"}
 
     with gunicorn_server(workers=3, env=env) as base_url:
         answers = send_from_processes(base_url, poll.pk, ballots)
