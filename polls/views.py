@@ -44,6 +44,7 @@ def _results_context(request, poll, notice=""):
 
 def _results_json(request, poll, status=200, **extra):
     context = _results_context(request, poll, extra.get("error") or extra.get("message", ""))
+    context["notice_ok"] = status < 400
     return JsonResponse(
         {
             "ok": status < 400,
