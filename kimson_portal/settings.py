@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "documents",
     "services",
     "pages",
+    "polls",
 ]
 
 MIDDLEWARE = [
@@ -244,3 +245,6 @@ DOSSIER_LOOKUP_RATE = env("DOSSIER_LOOKUP_RATE", default="20/10m")
 DOCUMENT_FILE_MAX_BYTES = env.int("DOCUMENT_FILE_MAX_BYTES", default=20 * 1024 * 1024)
 # Dates typed as dd/mm/yyyy, as Vietnamese write them (portal/formats/vi/formats.py).
 FORMAT_MODULE_PATH = ["portal.formats"]
+# Poll votes from one address: bursts beyond this rate get 429 and count nothing; the window
+# passes, so a shared address (school, office) is slowed, never banned.
+POLL_VOTE_RATE = env("POLL_VOTE_RATE", default="20/m")

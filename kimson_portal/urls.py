@@ -15,6 +15,7 @@ urlpatterns = [
     path("van-ban/", include("documents.urls")),
     path("mot-cua/", include("services.urls")),
     path("", include("pages.urls")),
+    path("", include("polls.urls")),
 ]
 
 if settings.DEBUG:
