@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "documents",
     "services",
     "pages",
+    "polls",
     "search",
     "django.contrib.sitemaps",
 ]
@@ -48,7 +49,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -245,3 +245,8 @@ FEEDBACK_RATE = env("FEEDBACK_RATE", default="5/h")
 FEEDBACK_LOOKUP_RATE = env("FEEDBACK_LOOKUP_RATE", default="10/10m")
 DOSSIER_LOOKUP_RATE = env("DOSSIER_LOOKUP_RATE", default="20/10m")
 DOCUMENT_FILE_MAX_BYTES = env.int("DOCUMENT_FILE_MAX_BYTES", default=20 * 1024 * 1024)
+# Dates typed as dd/mm/yyyy, as Vietnamese write them (portal/formats/vi/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
+# Poll votes from one address: bursts beyond this rate get 429 and count nothing; the window
+# passes, so a shared address (school, office) is slowed, never banned.
+POLL_VOTE_RATE = env("POLL_VOTE_RATE", default="20/m")

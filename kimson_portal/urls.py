@@ -20,6 +20,7 @@ urlpatterns = [
     path("van-ban/", include("documents.urls")),
     path("mot-cua/", include("services.urls")),
     path("", include("pages.urls")),
+    path("", include("polls.urls")),
     path("", include("search.urls")),
     path("sitemap.xml", sitemaps_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

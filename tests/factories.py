@@ -67,3 +67,20 @@ def make_document(number="125/QĐ-UBND", summary="Về việc phê duyệt kế 
     return Document.objects.create(
         number=number, summary=summary, issued_on=timezone.localdate() - timedelta(days=days), **fields
     )
+
+
+def freeze_now(monkeypatch, when):
+    """Make django.utils.timezone.now() return `when` (an aware datetime) for this test."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: when)
+    return when
+
+
+def make_poll(question="Bạn quan tâm mục gì nhất?", choices=("Tin tức", "Văn bản", "Thủ tục"), days=1, **fields):
+    """An active poll opened `days` ago (negative: opens in the future) with ordered choices."""
+    from polls.models import Poll
+
+    fields.setdefault("opens_at", timezone.now() - timedelta(days=days))
+    poll = Poll.objects.create(question=question, **fields)
+    for order, text in enumerate(choices, start=1):
+        poll.choices.create(text=text, order=order)
+    return poll
