@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.visitors.VisitorMiddleware",
+    "stats.live.LiveNumbersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -228,3 +229,10 @@ RATELIMIT_USE_CACHE = "default"
 if not REDIS_URL:
     # One process on one machine: its local-memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Engagement counters (PORTAL.md section 4) and the page cache with live numbers (README).
+LIVE_KEY_PREFIX = env("LIVE_KEY_PREFIX", default=env("CACHE_KEY_PREFIX", default="kimson") + ":live")
+ENGAGEMENT_COUNT_RATE = env("ENGAGEMENT_COUNT_RATE", default="120/m")
+RATING_RATE = env("RATING_RATE", default="20/m")
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 5)
+PAGE_CACHE_IGNORED_MODELS = env.list("PAGE_CACHE_IGNORED_MODELS", default=[])

@@ -11,6 +11,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("portal.urls")),
     path("", include("news.urls")),
+    path("", include("ratings.urls")),
 ]
 
 if settings.DEBUG:

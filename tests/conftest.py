@@ -15,3 +15,19 @@ def _isolated(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """URL of a throwaway Redis for this test session; skips (fails on CI) without redis-server."""
+    import os
+    import shutil
+
+    from tests.live import redis_server
+
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("redis-server is required on CI")
+        pytest.skip("redis-server is not installed")
+    with redis_server() as url:
+        yield url

@@ -1,0 +1,100 @@
+"""Whole-page cache for anonymous visitors, safe with live numbers and forms.
+
+A cached page is the HTML as rendered, with its live markers (see stats.live) left in
+and its CSRF tokens swapped for a marker, so every visitor gets their own token and
+this moment's figures. Entries are keyed by host + path (+ ?page=N) and carry the
+content version: saving or deleting any content model (post_save / post_delete, after
+commit) sets a new version, so every cached page is stale at once. A short timeout,
+never past the next scheduled article or local midnight, bounds anything signals miss.
+
+Never cached: requests other than GET/HEAD, requests with a session (staff, previews) or
+with pending messages, other query strings, and responses that are not plain 200 pages.
+"""
+
+import hashlib
+import re
+import uuid
+from datetime import datetime, time, timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+
+VERSION_KEY = "pagecache:version"
+CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_MARKER = r"\1<!--live:csrf-->\2"
+PAGE_QUERY = re.compile(r"^(page=\d{1,5})?$")
+
+# Saving these does not change what a public page shows.
+IGNORED_APPS = frozenset({"admin", "auth", "contenttypes", "sessions", "reversion", "axes", "ratings", "stats"})
+
+
+def _cache_key(request):
+    if request.method not in ("GET", "HEAD"):
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    if not PAGE_QUERY.match(query):
+        return None
+    digest = hashlib.md5(f"{request.get_host()}{request.path}?{query}".encode(), usedforsecurity=False)
+    return f"pagecache:page:{digest.hexdigest()}"
+
+
+def _timeout(until):
+    """Seconds to keep a page: the setting, but never past local midnight or `until` (a scheduled article)."""
+    now = timezone.now()
+    local = timezone.localtime(now)
+    midnight = timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time.min), local.tzinfo)
+    limits = [settings.PAGE_CACHE_SECONDS, (midnight - now).total_seconds()]
+    moment = until() if until else None
+    if moment is not None:
+        limits.append((moment - now).total_seconds())
+    return max(1, int(min(limits)))
+
+
+def cache_public_page(view, until=None):
+    """Decorate a public view; `until()` may give the next moment its pages change by themselves."""
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        key = _cache_key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            cache.add(VERSION_KEY, version, None)
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            return HttpResponse(entry[1], content_type=entry[2])
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response.render()
+        if response.status_code == 200 and not response.streaming and not response.has_header("Cache-Control"):
+            html = CSRF_INPUT.sub(CSRF_MARKER, response.content.decode(response.charset))
+            cache.set(key, (version, html, response["Content-Type"]), _timeout(until))
+            response.content = html
+        return response
+
+    return cached_view
+
+
+def bump_version(**kwargs):
+    """Make every cached page stale now, and again after commit (a refill in between saw old rows)."""
+    sender = kwargs.get("sender")
+    if sender is not None and sender._meta.app_label in IGNORED_APPS:
+        return
+    if sender is not None and sender._meta.label_lower in settings.PAGE_CACHE_IGNORED_MODELS:
+        return
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version():
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
