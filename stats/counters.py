@@ -31,7 +31,7 @@ from .models import DailyVisits, Presence
 logger = logging.getLogger(__name__)
 
 VISIT_WINDOW = timedelta(minutes=30)
-VIEW_WINDOW = timedelta(minutes=30)
+VIEW_WINDOW = VISIT_WINDOW  # one window, so the database keeps both in one upsert
 ONLINE_WINDOW = timedelta(minutes=5)
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 REDIS_RETRY_SECONDS = 5

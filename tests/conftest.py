@@ -31,3 +31,17 @@ def redis_url():
         pytest.skip("redis-server is not installed")
     with redis_server() as url:
         yield url
+
+
+@pytest.fixture(params=["database", "redis"])
+def counter_store(request, settings):
+    """Run a counting test with presence kept in the database, then in a throwaway Redis."""
+    import uuid
+
+    from stats import counters
+
+    settings.LIVE_KEY_PREFIX = f"test-{uuid.uuid4().hex}"
+    settings.REDIS_URL = request.getfixturevalue("redis_url") if request.param == "redis" else ""
+    counters._redis_down_until = 0.0
+    yield request.param
+    counters._redis_down_until = 0.0
