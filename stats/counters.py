@@ -11,7 +11,6 @@ several processes or machines never lose or double an increment.
 """
 
 import logging
-import random
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -35,7 +35,7 @@ VIEW_WINDOW = VISIT_WINDOW  # one window, so the database keeps both in one upse
 ONLINE_WINDOW = timedelta(minutes=5)
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 REDIS_RETRY_SECONDS = 5
-PRUNE_PROBABILITY = 0.01
+PRUNE_EVERY_SECONDS = 60
 
 # KEYS: visitor's last request, visitor's last view of the article (or ""), the online set.
 # ARGV: visitor id (or "" for crawlers), now, visit window, view window, online window, key ttl.
@@ -142,8 +142,8 @@ def _seen_in_database(visitor_id, article_id, now):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fresh = {ident: bool(value) for ident, value in cursor.fetchall()}
-    if random.random() < PRUNE_PROBABILITY:
-        Presence.objects.filter(last_seen__lt=now - max(VISIT_WINDOW, VIEW_WINDOW)).delete()
+    if cache.add("stats:presence-pruned", True, PRUNE_EVERY_SECONDS):
+        Presence.objects.filter(last_seen__lt=now - VISIT_WINDOW).delete()
     return Recorded(
         visit_started=fresh.get(f"v:{visitor_id}", False),
         view_started=fresh.get(f"a:{article_id}:{visitor_id}", False),
@@ -183,11 +183,11 @@ def record(request, article_id=None, count=True):
     now = timezone.now()
     visitor_id = getattr(request, "visitor_id", None) if count else None
     recorded = _seen_in_redis(visitor_id, article_id, now)
-    with transaction.atomic():
-        if recorded is None:
-            recorded = _seen_in_database(visitor_id, article_id, now)
-        if recorded.visit_started or recorded.view_started:
-            if _over_limit(request):
-                return Recorded(online=recorded.online, limited=True)
+    if recorded is None:
+        recorded = _seen_in_database(visitor_id, article_id, now)
+    if recorded.visit_started or recorded.view_started:
+        if _over_limit(request):
+            return Recorded(online=recorded.online, limited=True)
+        with transaction.atomic():
             _add_counts(recorded, article_id, now)
     return recorded
