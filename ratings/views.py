@@ -3,10 +3,9 @@ from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from news.models import Article
-from portal.limits import too_many_requests, wants_json
+from portal.limits import over_limit, too_many_requests, wants_json
 
 from . import services
 from .models import average, summary_text
@@ -22,18 +21,13 @@ def _refuse(request, article, message, status):
     return render(request, "ratings/refused.html", {"article": article, "message": message}, status=status)
 
 
-def _rate_limit(group, request):
-    return settings.RATING_RATE
-
-
 @require_POST
-@ratelimit(key="ip", rate=_rate_limit, block=False)
 def rate(request, article_id):
     """Plain form POST (redirect back with a message) or fetch (JSON with the new figures)."""
     article = get_object_or_404(Article.objects.only("id", "slug", "status", "publish_at"), pk=article_id)
     if not article.is_public:
         raise Http404("Không tìm thấy bài viết.")
-    if getattr(request, "limited", False):
+    if over_limit(request, "ratings.rate", settings.RATING_RATE):
         return too_many_requests(request)
     if not request.visitor_id:
         return _refuse(request, article, NO_COOKIE, 403)

@@ -22,9 +22,9 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django_ratelimit.core import is_ratelimited
 
 from news.models import Article
+from portal.limits import over_limit
 
 from .models import DailyVisits, Presence
 
@@ -153,9 +153,7 @@ def _seen_in_database(visitor_id, article_id, now):
 def _over_limit(request):
     """Bursts of new visits or views from one address stop counting (a school still gets its share)."""
     try:
-        return is_ratelimited(
-            request, group="stats.count", key="ip", rate=settings.ENGAGEMENT_COUNT_RATE, increment=True
-        )
+        return over_limit(request, "stats.count", settings.ENGAGEMENT_COUNT_RATE)
     except Exception as error:  # a broken cache must not break pages
         logger.warning("Rate limit unavailable: %s", error)
         return False

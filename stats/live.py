@@ -92,7 +92,7 @@ def fill(request, response, count=True):
     found = MARKER.findall(html)
     article_id = next((int(ident) for name, ident in found if ident and name in ("views", "rating")), None)
     counts_view = any(name == "views" for name, _ in found)
-    count = count and request.method in ("GET", "HEAD") and response.status_code == 200
+    count = count and request.method == "GET" and response.status_code == 200
     recorded = counters.record(request, article_id if counts_view else None, count=count)
     if recorded.limited:
         return fill(request, too_many_requests(request), count=False)
