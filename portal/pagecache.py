@@ -23,6 +23,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
+from .limits import too_many_requests
+
 VERSION_KEY = "pagecache:version"
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_MARKER = r"\1<!--live:csrf-->\2"
@@ -42,7 +44,7 @@ def _cache_key(request):
     if not PAGE_QUERY.match(query):
         return None
     digest = hashlib.md5(f"{request.get_host()}{request.path}?{query}".encode(), usedforsecurity=False)
-    return f"pagecache:page:{digest.hexdigest()}"
+    return digest.hexdigest()
 
 
 def _timeout(until):
@@ -65,24 +67,82 @@ def cache_public_page(view, until=None):
         key = _cache_key(request)
         if key is None:
             return view(request, *args, **kwargs)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
-        if version is None:
-            version = uuid.uuid4().hex
-            cache.add(VERSION_KEY, version, None)
-        entry = found.get(key)
-        if entry is not None and entry[0] == version:
-            return HttpResponse(entry[1], content_type=entry[2])
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response.render()
-        if response.status_code == 200 and not response.streaming and not response.has_header("Cache-Control"):
-            html = CSRF_INPUT.sub(CSRF_MARKER, response.content.decode(response.charset))
-            cache.set(key, (version, html, response["Content-Type"]), _timeout(until))
-            response.content = html
-        return response
+        from stats import counters
+
+        found = counters.redis_client()
+        if found is not None:
+            return _through_redis(found[0], request, key, view, until, args, kwargs)
+        return _through_django_cache(request, key, view, until, args, kwargs)
 
     return cached_view
+
+
+def _cacheable_html(response):
+    """The response's HTML ready to cache, or None when it must not be cached."""
+    if hasattr(response, "render") and callable(response.render):
+        response.render()
+    if response.status_code != 200 or response.streaming or response.has_header("Cache-Control"):
+        return None
+    return CSRF_INPUT.sub(CSRF_MARKER, response.content.decode(response.charset))
+
+
+def _through_redis(client, request, key, view, until, args, kwargs):
+    """Hit: one Lua call gives the page, counts the request and reads its figures."""
+    import redis
+
+    from stats import counters, live
+
+    hit = counters.cached_page(request, key)
+    if hit is not None:
+        if hit.limited:
+            return too_many_requests(request)
+        request.live_filled = True
+        return HttpResponse(live.substitute(request, hit.html, hit.numbers))
+    try:
+        version = client.get(counters.key(counters.PAGE_VERSION))
+        if version is None:
+            version = uuid.uuid4().hex
+            client.set(counters.key(counters.PAGE_VERSION), version, nx=True)
+    except redis.RedisError as error:
+        counters.mark_redis_down(error)
+        return view(request, *args, **kwargs)
+    response = view(request, *args, **kwargs)
+    html = _cacheable_html(response)
+    if html is not None:
+        views = live.VIEWS_MARKER.search(html)
+        try:
+            with client.pipeline(transaction=False) as pipe:
+                page = counters.key("page", key)
+                timeout = _timeout(until)
+                expires = timezone.now().timestamp() + timeout  # checked by the Lua call: clock, not TTL
+                pipe.hset(
+                    page, mapping={"v": version, "e": expires, "a": views.group(1) if views else "", "html": html}
+                )
+                pipe.expire(page, timeout)
+                pipe.execute()
+        except redis.RedisError as error:
+            counters.mark_redis_down(error)
+        response.content = html
+    return response
+
+
+def _through_django_cache(request, key, view, until, args, kwargs):
+    """Without Redis: the page from Django's cache; the live middleware counts and fills it."""
+    key = f"pagecache:page:{key}"
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, None)
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return HttpResponse(entry[1])
+    response = view(request, *args, **kwargs)
+    html = _cacheable_html(response)
+    if html is not None:
+        cache.set(key, (version, html), _timeout(until))
+        response.content = html
+    return response
 
 
 def bump_version(**kwargs):
@@ -97,4 +157,15 @@ def bump_version(**kwargs):
 
 
 def _new_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    import redis
+
+    from stats import counters
+
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, None)
+    found = counters.redis_client()
+    if found is not None:
+        try:
+            found[0].set(counters.key(counters.PAGE_VERSION), version)
+        except redis.RedisError as error:
+            counters.mark_redis_down(error)

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.db.models import F
 
+from stats import counters
+
 from .models import Rating, RatingSummary
 
 
@@ -20,4 +22,8 @@ def rate(article, visitor_id, score):
             RatingSummary.objects.filter(article=article).update(score_sum=F("score_sum") + score - previous.score)
             previous.score = score
             previous.save(update_fields=["score", "updated_at"])
+        # Drop the Redis mirrors now and after commit: a reader in between saw the old rows.
+        mirrors = (f"rsum:{article.pk}", f"rcnt:{article.pk}", f"own:{article.pk}:{visitor_id}")
+        counters.forget(*mirrors)
+        transaction.on_commit(lambda: counters.forget(*mirrors))
         return RatingSummary.objects.get(article=article)

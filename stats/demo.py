@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from news.models import Article
 
-from .counters import local_day
+from .counters import forget_all, local_day
 from .models import DailyVisits, VisitCounter
 
 STARTING_TOTAL = 2126124
@@ -32,3 +32,4 @@ def seed(log):
         for article in Article.objects.only("id"):
             Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + rng.randint(40, 400))
         log("Đặt lượt xem mẫu cho bài viết")
+    forget_all()

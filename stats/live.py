@@ -2,66 +2,30 @@
 
 Templates print small markers (`<!--live:views:12-->`) instead of figures; the
 middleware below counts the request and replaces every marker with the figure of
-this moment: one Redis call (in `counters.record`) and one SQL query per page,
+this moment (see `counters`: one Redis call, or one upsert and one query without Redis),
 whatever the page shows. So a cached page never freezes a number, and the numbers
 are right without JavaScript.
 """
 
 import re
 
-from django.db import connection
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from news.models import Article
 from portal.limits import too_many_requests
-from ratings.models import Rating, RatingSummary, summary_text
+from ratings.models import summary_text
 
 from . import counters
-from .models import DailyVisits, Presence, VisitCounter
 
 PREFIX = "<!--live:"
 MARKER = re.compile(r"<!--live:([a-z-]+)(?::(\d+))?-->")
+VIEWS_MARKER = re.compile(r"<!--live:views:(\d+)-->")
 
 
 def marker(name, article_id=None):
     return mark_safe(f"{PREFIX}{name}:{article_id}-->" if article_id else f"{PREFIX}{name}-->")
-
-
-def _q(model):
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def read_numbers(visitor_id, article_id, online, now):
-    """Every figure a page can show, in one query."""
-    parts = [
-        f"(SELECT COALESCE(SUM(visits), 0) FROM {_q(DailyVisits)})",
-        f"(SELECT COALESCE(MAX(starting_total), 0) FROM {_q(VisitCounter)})",
-        f"(SELECT COALESCE(MAX(visits), 0) FROM {_q(DailyVisits)} WHERE day = %s)",
-    ]
-    params = [counters.local_day(now)]
-    if online is None:
-        parts.append(f"(SELECT COUNT(*) FROM {_q(Presence)} WHERE ident LIKE %s AND last_seen > %s)")
-        params += ["v:%", now - counters.ONLINE_WINDOW]
-    if article_id:
-        parts += [
-            f"(SELECT view_count FROM {_q(Article)} WHERE id = %s)",
-            f"(SELECT score_sum FROM {_q(RatingSummary)} WHERE article_id = %s)",
-            f"(SELECT votes FROM {_q(RatingSummary)} WHERE article_id = %s)",
-            f"(SELECT score FROM {_q(Rating)} WHERE article_id = %s AND visitor_id = %s)",
-        ]
-        params += [article_id, article_id, article_id, article_id, visitor_id or ""]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = list(cursor.fetchone())
-    numbers = {"visits-total": row.pop(0) + row.pop(0), "visits-today": row.pop(0)}
-    numbers["visits-online"] = online if online is not None else row.pop(0)
-    if article_id:
-        numbers.update(views=row[0] or 0, score_sum=row[1] or 0, votes=row[2] or 0, own=row[3] or 0)
-    return numbers
 
 
 def _rating_block(request, article_id, numbers):
@@ -82,21 +46,9 @@ def vn_number(value):
     return f"{int(value):,}".replace(",", ".")
 
 
-def fill(request, response, count=True):
-    """Count the request (when it shows a page) and put this moment's figures in its markers."""
-    if getattr(response, "streaming", False) or "text/html" not in response.get("Content-Type", ""):
-        return response
-    html = response.content.decode(response.charset)
-    if PREFIX not in html:
-        return response
-    found = MARKER.findall(html)
-    article_id = next((int(ident) for name, ident in found if ident and name in ("views", "rating")), None)
-    counts_view = any(name == "views" for name, _ in found)
-    count = count and request.method == "GET" and response.status_code == 200
-    recorded = counters.record(request, article_id if counts_view else None, count=count)
-    if recorded.limited:
-        return fill(request, too_many_requests(request), count=False)
-    numbers = read_numbers(getattr(request, "visitor_id", None), article_id, recorded.online, timezone.now())
+def substitute(request, html, numbers):
+    """`html` with every marker replaced by its figure."""
+    article_id = numbers.get("article")
 
     def replace(match):
         name, ident = match.groups()
@@ -108,7 +60,26 @@ def fill(request, response, count=True):
             return get_token(request)
         return str(numbers.get(name, ""))
 
-    response.content = MARKER.sub(replace, html)
+    return MARKER.sub(replace, html)
+
+
+def fill(request, response, count=True):
+    """Count the request (when it shows a page) and put this moment's figures in its markers."""
+    if getattr(request, "live_filled", False):
+        return response
+    if getattr(response, "streaming", False) or "text/html" not in response.get("Content-Type", ""):
+        return response
+    html = response.content.decode(response.charset)
+    if PREFIX not in html:
+        return response
+    found = MARKER.findall(html)
+    article_id = next((int(ident) for name, ident in found if ident and name in ("views", "rating")), None)
+    count = count and request.method == "GET" and response.status_code == 200
+    count_view = any(name == "views" for name, _ in found)
+    live = counters.record(request, article_id, count=count, count_view=count_view)
+    if live.limited:
+        return fill(request, too_many_requests(request), count=False)
+    response.content = substitute(request, html, live.numbers)
     return response
 
 

@@ -18,8 +18,14 @@ class VisitCounter(models.Model):
         return "Bộ đếm truy cập"
 
     def save(self, *args, **kwargs):
+        from django.db import transaction
+
+        from .counters import forget
+
         self.pk = 1
         super().save(*args, **kwargs)
+        forget("offset")
+        transaction.on_commit(lambda: forget("offset"))
 
     @classmethod
     def load(cls):

@@ -7,7 +7,7 @@ from news.models import Article
 from ratings.models import Rating, RatingSummary
 from tests.factories import make_article
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counter_store")]
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"
 JSON = {"HTTP_ACCEPT": "application/json"}
