@@ -163,7 +163,7 @@ def _address(request):
 
 
 def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
-    """The Lua call; None when Redis is unavailable, Live(html="") ... never for a page miss: returns False."""
+    """The Lua call: a Live, False for a page-cache miss, None when Redis is unavailable."""
     found = redis_client()
     if found is None:
         return None
@@ -376,7 +376,8 @@ def read_numbers(visitor_id, article_id, now, online=None):
 
 def cached_page(request, page_key):
     """A page from the Redis page cache with this request counted and its figures; None on a miss."""
-    live = _run_in_redis(request, getattr(request, "visitor_id", None), None, False, page_key, timezone.now())
+    visitor_id = getattr(request, "visitor_id", None) if request.method == "GET" else None
+    live = _run_in_redis(request, visitor_id, None, False, page_key, timezone.now())
     return live or None
 
 

@@ -171,9 +171,12 @@ def test_staff_see_thirty_days_of_visits_in_admin(admin_client):
     assert "999" not in chart
 
 
+@pytest.mark.usefixtures("counter_store")
 def test_starting_total_is_set_in_admin(admin_client):
     """The carried-over total is edited in admin and shows in the block."""
     response = admin_client.post("/admin/stats/visitcounter/add/", {"starting_total": "2126124"})
     assert response.status_code == 302
     assert VisitCounter.objects.get().starting_total == 2126124
     assert figures(visitor())[0] == 2126125
+    admin_client.post("/admin/stats/visitcounter/1/change/", {"starting_total": "100"})
+    assert figures(visitor())[0] == 102
