@@ -7,11 +7,13 @@ content version: saving or deleting any content model (post_save / post_delete, 
 commit) sets a new version, so every cached page is stale at once. A short timeout,
 never past the next scheduled article or local midnight, bounds anything signals miss.
 
-Never cached: requests other than GET/HEAD, requests with a session (staff, previews) or
-with pending messages, other query strings, and responses that are not plain 200 pages.
+Never cached: requests other than GET/HEAD, requests with a session (staff, previews), with
+pending messages or with a poll-voted cookie (their sidebar shows live results), other query
+strings, and responses that are not plain 200 pages.
 """
 
 import hashlib
+import math
 import re
 import uuid
 from datetime import datetime, time, timedelta
@@ -32,6 +34,10 @@ PAGE_QUERY = re.compile(r"^(page=\d{1,5})?$")
 
 # Saving these does not change what a public page shows.
 IGNORED_APPS = frozenset({"admin", "auth", "contenttypes", "sessions", "reversion", "axes", "ratings", "stats"})
+# A vote adds a row here and counts by update(); the cached sidebar shows voters nothing of it.
+IGNORED_MODELS = frozenset({"polls.vote"})
+# A visitor who voted sees the poll's live results in the sidebar: their pages are not cached.
+PERSONAL_COOKIE_PREFIXES = ("kpoll",)
 
 
 def _cache_key(request):
@@ -39,6 +45,8 @@ def _cache_key(request):
         return None
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return None
+    if any(name.startswith(PERSONAL_COOKIE_PREFIXES) for name in cookies):
         return None
     query = request.META.get("QUERY_STRING", "")
     if not PAGE_QUERY.match(query):
@@ -56,7 +64,7 @@ def _timeout(until):
     moment = until() if until else None
     if moment is not None:
         limits.append((moment - now).total_seconds())
-    return max(1, int(min(limits)))
+    return max(0.001, min(limits))
 
 
 def cache_public_page(view, until=None):
@@ -118,7 +126,7 @@ def _through_redis(client, request, key, view, until, args, kwargs):
                 pipe.hset(
                     page, mapping={"v": version, "e": expires, "a": views.group(1) if views else "", "html": html}
                 )
-                pipe.expire(page, timeout)
+                pipe.expire(page, math.ceil(timeout))
                 pipe.execute()
         except redis.RedisError as error:
             counters.mark_redis_down(error)
@@ -135,12 +143,14 @@ def _through_django_cache(request, key, view, until, args, kwargs):
         version = uuid.uuid4().hex
         cache.add(VERSION_KEY, version, None)
     entry = found.get(key)
-    if entry is not None and entry[0] == version:
-        return HttpResponse(entry[1])
+    if entry is not None and entry[0] == version and entry[1] > timezone.now().timestamp():
+        return HttpResponse(entry[2])
     response = view(request, *args, **kwargs)
     html = _cacheable_html(response)
     if html is not None:
-        cache.set(key, (version, html), _timeout(until))
+        timeout = _timeout(until)
+        # The expiry is also kept in the entry and checked against the clock, like the Redis path.
+        cache.set(key, (version, timezone.now().timestamp() + timeout, html), math.ceil(timeout))
         response.content = html
     return response
 
@@ -150,8 +160,10 @@ def bump_version(**kwargs):
     sender = kwargs.get("sender")
     if sender is not None and sender._meta.app_label in IGNORED_APPS:
         return
-    if sender is not None and sender._meta.label_lower in settings.PAGE_CACHE_IGNORED_MODELS:
+    if sender is not None and sender._meta.label_lower in (IGNORED_MODELS | set(settings.PAGE_CACHE_IGNORED_MODELS)):
         return
+    if kwargs.get("created") and sender._meta.label_lower == "portal.sitesettings":
+        return  # the default row made on first use: pages were already rendered with these values
     _new_version()
     transaction.on_commit(_new_version)
 
