@@ -182,3 +182,26 @@ def test_each_visitor_gets_their_own_csrf_token_from_a_cached_page():
         tokens.append(token)
         assert client.post(f"/danh-gia/{article.pk}/", {"score": 4, "csrfmiddlewaretoken": token}).status_code == 302
     assert tokens[0] != tokens[1]
+
+
+def test_poll_voter_sees_live_results_while_others_get_the_cached_form():
+    """The sidebar poll: a voter's pages show current results; other visitors still get the form."""
+    import uuid
+
+    from django.urls import reverse
+
+    from polls.models import Choice
+    from tests.factories import make_poll
+
+    poll = make_poll(choices=("Tin tức", "Văn bản"))
+    choice = Choice.objects.filter(poll=poll).first()
+    html("/")  # cache the home page with the form
+    voter = visitor()
+    voter.cookies["kv"] = uuid.uuid4().hex
+    voter.post(reverse("polls:vote", args=[poll.pk]), {"choice": [str(choice.pk)]})
+    voter.cookies.pop("messages", None)
+    sidebar = html("/", voter).split('id="side-poll"')[1].split("</section>")[0]
+    assert "1 lượt" in sidebar
+    other = html("/").split('id="side-poll"')[1].split("</section>")[0]
+    assert ">Bình chọn<" in other or "Bình chọn</button>" in other
+    assert "1 lượt" not in other
