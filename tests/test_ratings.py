@@ -40,7 +40,7 @@ def test_stars_are_labelled_radio_buttons():
     for star in range(1, 6):
         input_id = f"sao-{article.pk}-{star}"
         assert re.search(rf'<input[^>]+type="radio" name="score" value="{star}" id="{input_id}"', html)
-        assert re.search(rf'<label[^>]+for="{input_id}">.*?{star} sao</span></label>', html)
+        assert re.search(rf'<label[^>]+for="{input_id}">(?:(?!</label>).)*?{star} sao</span></label>', html)
 
 
 def test_plain_form_post_redirects_back_with_thanks_and_own_rating():
@@ -149,3 +149,13 @@ def test_visitors_behind_one_address_each_rate_within_the_limit():
     for _ in range(10):
         assert rate(visitor(), article, 4).status_code == 302
     assert RatingSummary.objects.get(article=article).votes == 10
+
+
+def test_staff_see_ratings_in_admin(admin_client):
+    """Admin lists each article's average (comma decimal) and the individual ratings, read-only."""
+    article = make_article("Bài được chấm")
+    rate(visitor(), article, 4)
+    rate(visitor(), article, 5)
+    summaries = admin_client.get("/admin/ratings/ratingsummary/").content.decode()
+    assert "Bài được chấm" in summaries and "4,5" in summaries
+    assert admin_client.get("/admin/ratings/rating/").status_code == 200
