@@ -41,8 +41,9 @@ from .models import DailyVisits, Presence, VisitCounter
 
 logger = logging.getLogger(__name__)
 
+# One 30-minute window ends both a visit and a repeat view (PORTAL.md), so one upsert or one
+# Lua call decides both.
 VISIT_WINDOW = timedelta(minutes=30)
-VIEW_WINDOW = VISIT_WINDOW  # one window, so the database keeps both in one upsert
 ONLINE_WINDOW = timedelta(minutes=5)
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 REDIS_RETRY_SECONDS = 5
