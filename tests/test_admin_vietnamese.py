@@ -45,6 +45,7 @@ def test_article_list_with_filters_is_vietnamese(admin_client):
         'aria-label="Chọn tất cả đối tượng trên trang này để thực hiện thao tác"',
         'alt="Tìm kiếm"',
         "Lọc các mục điều hướng",
+        "Thêm Bài viết",
     ):
         assert vietnamese in page, vietnamese
     for english in (
@@ -55,6 +56,7 @@ def test_article_list_with_filters_is_vietnamese(admin_client):
         "Select this object for an action",
         'alt="Search"',
         "Filter navigation items",
+        "Thêm vào Bài viết",
     ):
         assert english not in page, english
     assert "Ẩn số lượng" in page_text(admin_client.get(LIST_URL, {"_facets": "True"}))
@@ -122,6 +124,7 @@ def test_admin_javascript_catalogue_is_vietnamese(admin_client):
     assert catalog["Sunday"] == "Chủ nhật"
     assert catalog["abbrev. day Monday\x04Mon"] == "T2"
     assert catalog["Choose all %s"] == "Chọn tất cả %s"
+    assert catalog["Chosen %s"] == "%s đã chọn"
 
 
 def test_third_party_messages_have_vietnamese(settings):
