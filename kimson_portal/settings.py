@@ -5,6 +5,7 @@ SQLite, local-memory cache, e-mail printed to the console. Production sets
 DEBUG=0 and at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -228,3 +229,82 @@ RATELIMIT_USE_CACHE = "default"
 if not REDIS_URL:
     # One process on one machine: its local-memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- Security (see README "Deployment") ---
+# Production refuses to start with a missing, development or weak key.
+if not DEBUG and (
+    SECRET_KEY == _DEV_SECRET_KEY
+    or SECRET_KEY.startswith("django-insecure-")
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG=0, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load-balancer health checks may come over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+# Behind a TLS-terminating proxy (nginx, a load balancer) that sets X-Forwarded-Proto itself and
+# strips it from clients: TRUST_X_FORWARDED_PROTO=1. Never set it when clients reach gunicorn directly.
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+# The CSRF cookie stays readable by scripts: the editor's image upload and the JSON buttons send it back.
+CSRF_COOKIE_HTTPONLY = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+
+# Content-Security-Policy (django-csp 4): no inline scripts anywhere. Extra sources, e.g. the EMC
+# monitoring script's host, come from CSP_EXTRA_SCRIPT_SRC / CSP_EXTRA_IMG_SRC (comma-separated).
+# The admin additionally allows inline styles, which CKEditor 5 injects (portal.security).
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(1, "portal.security.ContentSecurityPolicyMiddleware")
+MIDDLEWARE.insert(2, "portal.security.PermissionsPolicyMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *env.list("CSP_EXTRA_SCRIPT_SRC", default=[])],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *env.list("CSP_EXTRA_IMG_SRC", default=[])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", *env.list("CSP_EXTRA_FRAME_SRC", default=[])],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({} if DEBUG else {"upgrade-insecure-requests": True}),
+    }
+}
+
+# Admin login throttling (django-axes): 5 failures for one user name from one address lock that
+# pair out for 30 minutes. Attempts are kept in the database, so every app machine sees them.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "portal.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+AXES_COOLOFF_MESSAGE = "Tài khoản tạm bị khóa do đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 30 phút."
+# The client address is read like the rate limits read it (RATELIMIT_IP_META_KEY behind a proxy).
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"

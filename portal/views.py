@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
@@ -36,3 +36,8 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No request context: the database may be what failed, and the frame reads it.
     return HttpResponseServerError(loader.get_template("500.html").render({}))
+
+
+def healthz(request):
+    """For load balancers and the benchmark's baseline: the app answers, without touching the database."""
+    return HttpResponse("ok", content_type="text/plain")
