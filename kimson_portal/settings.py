@@ -308,3 +308,23 @@ AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
 AXES_COOLOFF_MESSAGE = "Tài khoản tạm bị khóa do đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 30 phút."
 # The client address is read like the rate limits read it (RATELIMIT_IP_META_KEY behind a proxy).
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+
+# Uploaded media on S3-compatible object storage (django-storages), shared by every app machine,
+# when MEDIA_BUCKET is set; credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+MEDIA_BUCKET = env("MEDIA_BUCKET", default="")
+if MEDIA_BUCKET:
+    MEDIA_DOMAIN = env("MEDIA_DOMAIN", default="")  # e.g. media.kimson.gov.vn, served by a CDN or the bucket
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": env("MEDIA_ENDPOINT_URL", default=None),
+            "region_name": env("MEDIA_REGION", default=None),
+            "custom_domain": MEDIA_DOMAIN or None,
+            "location": env("MEDIA_PREFIX", default="media"),
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+    media_origin = f"https://{MEDIA_DOMAIN}" if MEDIA_DOMAIN else env("MEDIA_ENDPOINT_URL", default="https:")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(media_origin)

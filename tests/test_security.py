@@ -135,3 +135,24 @@ def test_templates_only_reference_static_files_that_exist():
     assert "css/site.css" in referenced
     missing = sorted(name for name in referenced if not finders.find(name))
     assert missing == []
+
+
+def test_media_goes_to_object_storage_when_a_bucket_is_set():
+    """MEDIA_BUCKET switches uploads to S3-compatible storage, and the policy allows its images."""
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings; from django.core.files.storage import storages\n"
+        "print(type(storages['default']).__name__, storages['default'].url('uploads/anh.jpg'))\n"
+        "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+    )
+    result = run_python(
+        code,
+        DJANGO_SETTINGS_MODULE="kimson_portal.settings",
+        MEDIA_BUCKET="kimson-media",
+        MEDIA_DOMAIN="media.kimson.example",
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0] == "S3Storage https://media.kimson.example/media/uploads/anh.jpg", result.stderr
+    assert "https://media.kimson.example" in lines[1]
