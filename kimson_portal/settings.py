@@ -312,6 +312,9 @@ AXES_COOLOFF_MESSAGE = "Tài khoản tạm bị khóa do đăng nhập sai quá 
 # The client address is read like the rate limits read it (RATELIMIT_IP_META_KEY behind a proxy).
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 
+# With Redis down the rate-limit counts are gone: let requests through rather than refuse citizens.
+RATELIMIT_FAIL_OPEN = True
+
 # Uploaded media on S3-compatible object storage (django-storages), shared by every app machine,
 # when MEDIA_BUCKET is set; credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
 MEDIA_BUCKET = env("MEDIA_BUCKET", default="")

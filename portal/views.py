@@ -40,7 +40,8 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No request context: the database may be what failed, and the frame reads it.
-    return HttpResponseServerError(loader.get_template("500.html").render({}))
+    # A form that fails must say so: the citizen keeps the text and sends it again.
+    return HttpResponseServerError(loader.get_template("500.html").render({"posted": request.method == "POST"}))
 
 
 def healthz(request):

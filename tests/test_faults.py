@@ -1,16 +1,20 @@
 """Faults the portal must survive: Redis gone, database connections cut."""
 
+import http.cookiejar
+import re
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from feedback.models import Feedback
 from tests.factories import make_article, make_category
-from tests.live import free_port, gunicorn_server
+from tests.live import TEST_PRODUCTION_SECRET_KEY, free_port, gunicorn_server, production_env
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
 
@@ -94,3 +98,100 @@ def test_app_serves_again_after_its_database_connections_are_cut():
             assert cursor.fetchone()[0] >= 1
         for _ in range(4):
             assert [status(base_url + path) for path in pages] == [200] * len(pages)
+
+
+def feedback_browser():
+    """A cookie-keeping client, like a citizen's browser."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", BROWSER)]
+    return opener
+
+
+def open_feedback_form(opener, base_url):
+    page = opener.open(base_url + "/gop-y/", timeout=10).read().decode()
+    fields = dict(re.findall(r'<input type="hidden" name="(csrfmiddlewaretoken|started)" value="([^"]*)"', page))
+    return {
+        **fields,
+        "name": "Nguyễn Văn An",
+        "address": "Xóm 3, xã Kim Đông",
+        "phone": "0912345678",
+        "email": "",
+        "title": "Đèn đường hỏng",
+        "content": "Đèn đường ở xóm 3 hỏng đã hai tuần.",
+        "consent": "on",
+    }
+
+
+def send_feedback(opener, base_url, form):
+    """Posts the form; answers (status, page text) after following the redirect to the thank-you page."""
+    data = urllib.parse.urlencode(form).encode()
+    request = urllib.request.Request(base_url + "/gop-y/", data=data, headers={"Referer": base_url + "/gop-y/"})
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def tracking_code(page):
+    found = re.search(r"GY-\d{4}-\d{5}", page)
+    return found.group(0) if found else None
+
+
+FAST_FORMS = {"FEEDBACK_MIN_FILL_SECONDS": "0"}
+
+
+def test_feedback_sent_while_redis_is_down_gets_its_code_and_is_stored(redis_server):
+    """With Redis stopped (cache and rate limits gone) a citizen still gets a tracking code that is saved."""
+    redis, redis_url = redis_server
+    with gunicorn_server(workers=2, env={"REDIS_URL": redis_url, **FAST_FORMS}) as base_url:
+        browser = feedback_browser()
+        form = open_feedback_form(browser, base_url)
+        redis.terminate()
+        redis.wait(timeout=10)
+        status_code, page = send_feedback(browser, base_url, form)
+    assert status_code == 200
+    code = tracking_code(page)
+    assert code is not None, page[:2000]
+    assert Feedback.objects.get(code=code).title == "Đèn đường hỏng"
+
+
+@pytest.mark.postgres
+def test_feedback_sent_after_database_connections_are_cut_gets_its_code():
+    """A database restart between opening and sending the form loses nothing."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...): SQLite has no server connections to cut")
+    with gunicorn_server(workers=1, env=FAST_FORMS) as base_url:
+        browser = feedback_browser()
+        form = open_feedback_form(browser, base_url)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        status_code, page = send_feedback(browser, base_url, form)
+    assert status_code == 200
+    assert Feedback.objects.filter(code=tracking_code(page)).exists()
+
+
+def unreachable_database_url():
+    if connection.vendor == "postgresql":
+        return f"postgres://postgres@127.0.0.1:{free_port()}/kimson"
+    return "sqlite:////nonexistent-folder/kimson.sqlite3"
+
+
+def test_feedback_that_cannot_be_saved_gets_a_clear_error_not_a_code(tmp_path):
+    """With the database unreachable the citizen is told the text may not be saved, and no code is shown."""
+    same_key = {"SECRET_KEY": TEST_PRODUCTION_SECRET_KEY, **FAST_FORMS}
+    with gunicorn_server(workers=1, env=same_key) as healthy_url:
+        browser = feedback_browser()
+        form = open_feedback_form(browser, healthy_url)
+    # Production error pages (DEBUG=0), reached over plain HTTP for this test.
+    broken = production_env(tmp_path, DATABASE_URL=unreachable_database_url(), SECURE_SSL_REDIRECT="0", **same_key)
+    with gunicorn_server(workers=1, env=broken) as broken_url:
+        status_code, page = send_feedback(browser, broken_url, form)
+    assert status_code == 500
+    assert "Nội dung bạn vừa gửi có thể chưa được lưu" in page
+    assert tracking_code(page) is None
+    assert not Feedback.objects.exists()
