@@ -112,6 +112,34 @@ def articles(model, count, rng):
         )
 
 
+@generates("documents", "Document", "documents", 10_000)
+def documents(model, count, rng):
+    from documents.models import Agency, DocumentType, Sector, search_key
+
+    types = [DocumentType.objects.get_or_create(name=n)[0] for n in ("Quyết định", "Kế hoạch", "Thông báo", "Công văn")]
+    agencies = [Agency.objects.get_or_create(name=n)[0] for n in ("UBND huyện Kim Sơn", "HĐND huyện Kim Sơn")]
+    sectors = [Sector.objects.get_or_create(name=n)[0] for n in ("Đất đai", "Giáo dục", "Y tế", "Nông nghiệp")]
+    now = timezone.now()
+    start = model.objects.count()
+    for i in range(start, start + count):
+        doc_type = rng.choice(types)
+        number = f"{i + 1}/{'QĐ' if doc_type.name == 'Quyết định' else 'KH'}-UBND"
+        summary = f"Về việc {rng.choice(TOPICS)} tại {rng.choice(PLACES)}"
+        issued = (now - timedelta(days=rng.randrange(8 * 365))).date()
+        yield model(
+            number=number,
+            doc_type=doc_type,
+            agency=rng.choice(agencies),
+            sector=rng.choice(sectors),
+            issued_on=issued,
+            signer_name="Nguyễn Văn Bình",
+            signer_title="Chủ tịch UBND huyện",
+            summary=summary,
+            publish_at=now - timedelta(days=rng.randrange(8 * 365)),
+            search_text=search_key(f"{doc_type.name} {number} {summary}"),
+        )
+
+
 SEARCHES = ["kim son", "quốc phòng", "nong thon moi", "chuyển đổi số", "phat diem", "tiêm chủng", "an toan giao thong"]
 
 
