@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from news.models import Article
-from tests.factories import make_article, make_category, make_staff
+from tests.factories import make_article, make_category, make_document, make_poll, make_staff
 from tests.live import gunicorn_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -43,11 +43,24 @@ def watch_csp(page):
 
 
 def test_public_pages_run_under_the_policy_without_violations():
-    """Home, category and article pages load their scripts and styles with no violation."""
+    """Public pages, with a poll in the sidebar, load their scripts and styles with no violation."""
     article = make_article("Ra quân làm sạch môi trường", category=make_category("Tin tổng hợp"))
+    make_poll()
+    document = make_document()
+    paths = [
+        "/",
+        article.category.get_absolute_url(),
+        "/gop-y/",
+        "/van-ban/",
+        document.get_absolute_url(),
+        "/mot-cua/",
+        "/gioi-thieu/",
+        "/lien-he/",
+        article.get_absolute_url(),
+    ]
     with gunicorn_server(workers=1) as base_url, new_page() as page:
         violations = watch_csp(page)
-        for path in ("/", article.category.get_absolute_url(), article.get_absolute_url()):
+        for path in paths:
             page.goto(base_url + path)
             page.wait_for_load_state("load")
         assert page.locator("h1").first.inner_text().strip() == "Ra quân làm sạch môi trường"
