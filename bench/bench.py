@@ -145,6 +145,7 @@ def main():
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per row")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--article-urls", type=int, default=2000, help="different articles the load cycles through")
     parser.add_argument("--fresh", action="store_true", help="drop and regenerate the scratch database")
     options = parser.parse_args()
 
@@ -170,7 +171,11 @@ def main():
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     log("dataset (bulk_create; reused when already there)")
     started = time.monotonic()
-    generator_args = [f"--articles={options.articles}", f"--documents={options.documents}"]
+    generator_args = [
+        f"--articles={options.articles}",
+        f"--documents={options.documents}",
+        f"--article-urls={options.article_urls}",
+    ]
     subprocess.run(
         [PYTHON, "bench/generate.py", *generator_args, "--paths", str(OUT / "paths")], cwd=ROOT, env=env, check=True
     )
@@ -178,6 +183,7 @@ def main():
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     flush_redis(redis_url)
 
+    load_before = " ".join(f"{n:.1f}" for n in os.getloadavg())
     port = free_port()
     process, base_url = start_gunicorn(env, port)
     results = {}
@@ -196,15 +202,16 @@ def main():
         process.wait(timeout=30)
 
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
-    print_table(results, options)
+    print_table(results, options, load_before)
 
 
-def print_table(results, options):
+def print_table(results, options, load_before):
     baseline = (results.get("baseline") or {}).get("rps")
     print()
     print(
         f"{platform.node()}: {os.cpu_count()} cores, {options.connections} connections, "
-        f"{options.duration} s per row, {options.articles} articles, gunicorn workers from gunicorn.conf.py"
+        f"{options.duration} s per row, {options.articles} articles ({options.article_urls} different ones requested), "
+        f"load average before the run {load_before}"
     )
     print(f"| {'page':<9} | {'requests/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} | {'vs baseline':>11} |")
     print(f"|{'-' * 11}|{'-' * 11}:|{'-' * 8}:|{'-' * 8}:|{'-' * 7}:|{'-' * 12}:|")

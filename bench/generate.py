@@ -143,13 +143,13 @@ def documents(model, count, rng):
 SEARCHES = ["kim son", "quốc phòng", "nong thon moi", "chuyển đổi số", "phat diem", "tiêm chủng", "an toan giao thong"]
 
 
-def write_paths(folder):
+def write_paths(folder, article_urls):
     """The URLs each benchmark row cycles through, one per line (articles: many, so caching is honest)."""
     from urllib.parse import quote
 
     from news.models import Article, Category
 
-    article_slugs = Article.objects.published().order_by("?").values_list("slug", flat=True)[:20000]
+    article_slugs = Article.objects.published().order_by("?").values_list("slug", flat=True)[:article_urls]
     category_slugs = list(Category.objects.values_list("slug", flat=True))
     lists = {
         "baseline": ["/healthz"],
@@ -166,6 +166,7 @@ def write_paths(folder):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--paths", type=Path, help="folder for the URL lists of the load generator")
+    parser.add_argument("--article-urls", type=int, default=2000, help="different articles the load cycles through")
     for _, _, option, default, _ in GENERATORS:
         parser.add_argument(f"--{option}", type=int, default=default)
     options, others = parser.parse_known_args()
@@ -195,7 +196,7 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     if options.paths:
-        write_paths(options.paths)
+        write_paths(options.paths, options.article_urls)
 
 
 if __name__ == "__main__":
