@@ -6,8 +6,9 @@ from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from .images import EXTENSIONS, make_renditions, validate_image
 from .text import slugify_vi
@@ -47,3 +48,14 @@ def server_error(request):
 def healthz(request):
     """For load balancers and the benchmark's baseline: the app answers, without touching the database."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers may read everything but search results, and learn where the sitemap is."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('search:search')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

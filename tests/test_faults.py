@@ -3,26 +3,29 @@
 import http.cookiejar
 import re
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
+from functools import partial
 
 import pytest
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from feedback.models import Feedback
+from news.models import Article
 from tests.factories import make_article, make_category
-from tests.live import TEST_PRODUCTION_SECRET_KEY, free_port, gunicorn_server, production_env
+from tests.live import TEST_PRODUCTION_SECRET_KEY, free_port, gunicorn_server, production_env, redis_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
 
 
-def status(url):
-    request = urllib.request.Request(url, headers={"User-Agent": BROWSER})
+def status(url, visitor=None):
+    headers = {"User-Agent": BROWSER, **({"Cookie": f"kv={visitor}"} if visitor else {})}
+    request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
@@ -50,35 +53,32 @@ def content_pages():
 
 
 @pytest.fixture
-def redis_server():
-    """A real Redis on a free port, which the test may stop."""
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    for _ in range(50):
-        if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout.strip() == b"PONG":
-            break
-        time.sleep(0.1)
-    yield process, f"redis://127.0.0.1:{port}/0"
-    process.kill()
-    process.wait()
+def stoppable_redis():
+    """A Redis of this test's own; `stop()` shuts it down as an outage would."""
+    with redis_server() as url:
+        port = urllib.parse.urlsplit(url).port
+        stop = partial(subprocess.run, ["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
+        yield url, stop
 
 
-def test_every_page_answers_when_redis_stops(redis_server):
-    """Pages answer 200 with Redis up, and still 200 (never 500) after Redis has stopped."""
-    redis, redis_url = redis_server
+def test_every_page_answers_when_redis_stops(stoppable_redis):
+    """Pages answer 200 with Redis up and still 200 (never 500) after it stopped; views still count."""
+    redis_url, stop_redis = stoppable_redis
     pages = content_pages()
+    article = Article.objects.get()
     others = [path for path in plain_public_paths() if path not in pages]
     with gunicorn_server(workers=2, env={"REDIS_URL": redis_url}) as base_url:
         assert [status(base_url + path) for path in pages] == [200] * len(pages)
-        redis.terminate()
-        redis.wait(timeout=10)
+        stop_redis()
         for _ in range(3):  # every worker, including those that had a Redis connection open
             assert [status(base_url + path) for path in pages] == [200] * len(pages)
         broken = {path: code for path in others if (code := status(base_url + path)) >= 500}
-        assert broken == {}
+        views_before = Article.objects.get(pk=article.pk).view_count
+        readers = [uuid.uuid4().hex for _ in range(3)]
+        assert [status(base_url + article.get_absolute_url(), reader) for reader in readers] == [200] * 3
+    assert broken == {}
+    # The counters fall back to the database: three new readers are three more views.
+    assert Article.objects.get(pk=article.pk).view_count == views_before + 3
 
 
 @pytest.mark.postgres
@@ -142,14 +142,13 @@ def tracking_code(page):
 FAST_FORMS = {"FEEDBACK_MIN_FILL_SECONDS": "0"}
 
 
-def test_feedback_sent_while_redis_is_down_gets_its_code_and_is_stored(redis_server):
+def test_feedback_sent_while_redis_is_down_gets_its_code_and_is_stored(stoppable_redis):
     """With Redis stopped (cache and rate limits gone) a citizen still gets a tracking code that is saved."""
-    redis, redis_url = redis_server
+    redis_url, stop_redis = stoppable_redis
     with gunicorn_server(workers=2, env={"REDIS_URL": redis_url, **FAST_FORMS}) as base_url:
         browser = feedback_browser()
         form = open_feedback_form(browser, base_url)
-        redis.terminate()
-        redis.wait(timeout=10)
+        stop_redis()
         status_code, page = send_feedback(browser, base_url, form)
     assert status_code == 200
     code = tracking_code(page)
