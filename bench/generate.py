@@ -163,6 +163,19 @@ def write_paths(folder, article_urls):
         (folder / f"{name}.txt").write_text("\n".join(paths) + "\n")
 
 
+def refresh_search_index(added):
+    """bulk_create sends no signals, so the search index is rebuilt after new rows (or when empty)."""
+    if not apps.is_installed("search"):
+        return
+    from django.core.management import call_command
+
+    from search.models import SearchEntry
+
+    if added or not SearchEntry.objects.exists():
+        print("  search index: rebuilding")
+        call_command("rebuild_search_index")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--paths", type=Path, help="folder for the URL lists of the load generator")
@@ -173,6 +186,7 @@ def main():
     for other in others:
         print(f"  {other.lstrip('-').split('=')[0]}: no generator on this build, skipped")
     rng = random.Random(2025)
+    added = False
     for app_label, model_name, option, _, function in GENERATORS:
         if not apps.is_installed(app_label):
             print(f"  {app_label}.{model_name}: app not installed, skipped")
@@ -191,7 +205,9 @@ def main():
                     model.objects.bulk_create(batch)
                     batch = []
             model.objects.bulk_create(batch)
+        added = True
         print(f"  {model_name}: {model.objects.count()} rows")
+    refresh_search_index(added)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
