@@ -34,6 +34,8 @@ def seed(log):
             phone="0912345678",
             title=title,
             content=content,
+            public_title=title,
+            public_content=content,
             answer=answer,
             status=Feedback.Status.PUBLISHED,
         )

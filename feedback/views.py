@@ -102,8 +102,10 @@ def lookup(request):
 
 
 def questions(request):
-    # Only what the page shows: contact details are never even loaded.
-    public = Feedback.objects.published().only("code", "title", "content", "answer", "answered_at", "created_at")
+    # Only what the page shows: contact details and the citizen's original words are never even loaded.
+    public = Feedback.objects.published().only(
+        "code", "public_title", "public_content", "answer", "answered_at", "created_at"
+    )
     paginator = Paginator(public.order_by("-answered_at", "-id"), 10)
     page = paginator.get_page(request.GET.get("page"))
     return _page(request, "feedback/qa.html", {"page_obj": page, "items": page.object_list}, "qa", "Hỏi đáp")
