@@ -258,3 +258,6 @@ RATING_RATE = env("RATING_RATE", default="20/m")
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 5)
 PAGE_CACHE_IGNORED_MODELS = env.list("PAGE_CACHE_IGNORED_MODELS", default=[])
 LIVE_DIRTY_MS = env.int("LIVE_DIRTY_MS", default=2000)
+
+# A Vietnamese page when a form arrives without a valid CSRF token (expired session, blocked cookies).
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
