@@ -344,7 +344,7 @@ FEEDBACK_NOTIFY_EMAILS = env.list("FEEDBACK_NOTIFY_EMAILS", default=[])
 FEEDBACK_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # Citizens' attachments: outside MEDIA_ROOT, never served by the web server.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
-FEEDBACK_MIN_FILL_SECONDS = env.int("FEEDBACK_MIN_FILL_SECONDS", default=5)
+FEEDBACK_MIN_FILL_SECONDS = env.int("FEEDBACK_MIN_FILL_SECONDS", default=3)
 FEEDBACK_RATE = env("FEEDBACK_RATE", default="5/h")
 FEEDBACK_LOOKUP_RATE = env("FEEDBACK_LOOKUP_RATE", default="10/10m")
 DOSSIER_LOOKUP_RATE = env("DOSSIER_LOOKUP_RATE", default="20/10m")
@@ -361,3 +361,6 @@ RATING_RATE = env("RATING_RATE", default="20/m")
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 5)
 PAGE_CACHE_IGNORED_MODELS = env.list("PAGE_CACHE_IGNORED_MODELS", default=[])
 LIVE_DIRTY_MS = env.int("LIVE_DIRTY_MS", default=2000)
+
+# A Vietnamese page when a form arrives without a valid CSRF token (expired session, blocked cookies).
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"

@@ -39,6 +39,15 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token: explain in Vietnamese and link back to the form."""
+    return render(request, "403_csrf.html", {"back": request.path}, status=403)
+
+
 def server_error(request):
     # No request context: the database may be what failed, and the frame reads it.
     # A form that fails must say so: the citizen keeps the text and sends it again.
