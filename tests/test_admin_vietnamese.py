@@ -5,6 +5,7 @@ import re
 
 import pytest
 import reversion
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
@@ -105,6 +106,19 @@ def test_login_page_is_vietnamese(client):
     page = page_text(client.post(reverse("admin:login"), {"username": "quantri", "password": "sai"}))
     assert "Bạn hãy nhập đúng Tên đăng nhập và mật khẩu." in page and "<title>Lỗi: Đăng nhập" in page
     assert "Please enter the correct" not in page and "Error:" not in page
+
+
+def test_login_throttling_admin_is_vietnamese(admin_client):
+    """django-axes' lists of failed log-ins read in Vietnamese."""
+    who = {"user_agent": "Firefox", "ip_address": "203.0.113.5", "username": "bientap", "path_info": "/admin/login/"}
+    AccessAttempt.objects.create(**who, get_data="", post_data="", failures_since_start=5)
+    AccessFailureLog.objects.create(**who, locked_out=True)
+    page = page_text(admin_client.get(reverse("admin:axes_accessattempt_changelist")))
+    assert "lần thử đăng nhập" in page and "Số lần đăng nhập sai" in page and "Địa chỉ IP" in page
+    assert "access attempt" not in page and "Failed Logins" not in page and "IP Address" not in page
+    page = page_text(admin_client.get(reverse("admin:axes_accessfailurelog_changelist")))
+    assert "lần đăng nhập sai" in page and "Khóa truy cập" in page and "Thời điểm thử" in page
+    assert "access failure" not in page and "Access lock out" not in page and "Attempt Time" not in page
 
 
 def test_permission_names_are_vietnamese(admin_client):
