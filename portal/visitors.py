@@ -10,6 +10,9 @@ import uuid
 from django.conf import settings
 
 VISITOR_COOKIE = "kv"
+# Set once a browser has rated an article: only then can a page show "your rating", so pages for
+# everyone else skip looking it up.
+RATED_COOKIE = "kr"
 VISITOR_COOKIE_AGE = 2 * 365 * 24 * 3600
 
 _CRAWLER = re.compile(
@@ -23,6 +26,22 @@ _VALID_ID = re.compile(r"^[0-9a-f]{32}$")
 def is_crawler(request):
     agent = request.META.get("HTTP_USER_AGENT", "")
     return not agent or bool(_CRAWLER.search(agent))
+
+
+def has_rated(request):
+    return request.COOKIES.get(RATED_COOKIE) == "1"
+
+
+def remember_rated(response):
+    response.set_cookie(
+        RATED_COOKIE,
+        "1",
+        max_age=VISITOR_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=not settings.DEBUG and settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 class VisitorMiddleware:

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from news.models import Article
 from portal.limits import over_limit, too_many_requests, wants_json
+from portal.visitors import remember_rated
 
 from . import services
 from .models import average, summary_text
@@ -39,15 +40,17 @@ def rate(request, article_id):
         return _refuse(request, article, BAD_SCORE, 400)
     summary = services.rate(article, request.visitor_id, score)
     if wants_json(request):
-        return JsonResponse(
-            {
-                "ok": True,
-                "score": score,
-                "average": average(summary.score_sum, summary.votes),
-                "votes": summary.votes,
-                "summary": summary_text(summary.score_sum, summary.votes),
-                "message": THANKS,
-            }
+        return remember_rated(
+            JsonResponse(
+                {
+                    "ok": True,
+                    "score": score,
+                    "average": average(summary.score_sum, summary.votes),
+                    "votes": summary.votes,
+                    "summary": summary_text(summary.score_sum, summary.votes),
+                    "message": THANKS,
+                }
+            )
         )
     messages.success(request, THANKS)
-    return redirect(article.get_absolute_url() + "#danh-gia")
+    return remember_rated(redirect(article.get_absolute_url() + "#danh-gia"))

@@ -1,7 +1,7 @@
 """Visits, online visitors, article views and the figures pages show (PORTAL.md section 4).
 
 The counts live in the database (`DailyVisits`, `Article.view_count`, `RatingSummary`), always
-incremented by the database (`visits + 1`, `F("view_count") + 1`), so concurrent requests on
+incremented by the database (`visits + 1`, `view_count + 1`), so concurrent requests on
 several processes or machines never lose or double an increment.
 
 With REDIS_URL, one Lua call per request does everything else: it finds the cached page (if
@@ -30,11 +30,11 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from news.models import Article
 from portal.limits import over_limit
+from portal.visitors import has_rated
 from ratings.models import Rating, RatingSummary
 
 from .models import DailyVisits, Presence, VisitCounter
@@ -94,7 +94,7 @@ if article ~= '' then
   table.insert(keys, p .. ':n:views:' .. article)
   table.insert(keys, p .. ':n:rsum:' .. article)
   table.insert(keys, p .. ':n:rcnt:' .. article)
-  if visitor ~= '' then table.insert(keys, p .. ':n:own:' .. article .. ':' .. visitor) end
+  if visitor ~= '' and ARGV[14] == '1' then table.insert(keys, p .. ':n:own:' .. article .. ':' .. visitor) end
 end
 local values = redis.call('MGET', unpack(keys))
 for i = 1, #keys do if not values[i] then values[i] = '' end end
@@ -188,6 +188,7 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
                 limit,
                 period,
                 settings.LIVE_DIRTY_MS,
+                "1" if has_rated(request) else "0",
             ],
         )
     except redis.RedisError as error:
@@ -206,7 +207,7 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     names = ["visits", "offset", f"day:{day}"]
     if article_id:
         names += [f"views:{article_id}", f"rsum:{article_id}", f"rcnt:{article_id}"]
-        if visitor_id:
+        if visitor_id and has_rated(request):
             names.append(f"own:{article_id}:{visitor_id}")
     mirrors = dict(zip(names, values, strict=True))
     if any(value == b"" for value in mirrors.values()):
@@ -322,23 +323,29 @@ def _over_limit(request):
 
 
 def _add_counts(live, article_id, now):
-    with transaction.atomic():
+    """The database adds one to today's visits and the article's views, in one round trip."""
+    statements, params = [], []
+    if connection.vendor == "postgresql":
+        # A counter increment need not wait for the disk: a crash may lose the last fraction of a
+        # second of views, never corrupt them. This transaction only: feedback keeps full durability.
+        statements.append("SET LOCAL synchronous_commit TO OFF")
+    if live.visit_started:
+        table = _q(DailyVisits)
+        statements.append(
+            f"INSERT INTO {table} (day, visits) VALUES (%s, 1) "
+            f"ON CONFLICT (day) DO UPDATE SET visits = {table}.visits + 1"
+        )
+        params.append(local_day(now))
+    if live.view_started:
+        table = _q(Article)
+        statements.append(f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s")
+        params.append(article_id)
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # A counter increment need not wait for the disk: a crash may lose the last fraction
-            # of a second of views, never corrupt them. Feedback and other writes keep full
-            # durability (this applies to this transaction only).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        if live.visit_started:
-            table = connection.ops.quote_name(DailyVisits._meta.db_table)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {table} (day, visits) VALUES (%s, 1) "
-                    f"ON CONFLICT (day) DO UPDATE SET visits = {table}.visits + 1",
-                    [local_day(now)],
-                )
-        if live.view_started:
-            Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
+            cursor.execute("; ".join(statements), params)
+        else:  # SQLite runs one statement per call
+            for statement, param in zip(statements, params, strict=True):
+                cursor.execute(statement, [param])
 
 
 def _q(model):
