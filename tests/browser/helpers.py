@@ -8,3 +8,18 @@ def number(text):
     match = re.search(r"\d[\d.]*", text)
     assert match, f"no number in {text!r}"
     return int(match.group().replace(".", ""))
+
+
+def tab_to(page, text, limit=80):
+    """Press Tab until the focused element's text (or label) contains `text`; fails past `limit` presses."""
+    visited = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const el = document.activeElement;"
+            " return (el.innerText || el.getAttribute('aria-label') || el.value || el.name || '').trim(); }"
+        )
+        visited.append(focused)
+        if text in focused:
+            return
+    raise AssertionError(f"Tab never reached {text!r}; focus went through {visited}")
