@@ -97,12 +97,29 @@ def test_welcome_line_moves_but_stops_for_reduced_motion(open_context, article):
     moving = open_context().new_page()
     moving.goto("/")
     assert moving.locator(".marquee").evaluate("el => getComputedStyle(el).animationName") == "marquee"
+    assert moving.get_by_role("button", name="Dừng chữ chạy").is_visible()
     still = open_context(reduced_motion="reduce").new_page()
     still.goto("/")
     welcome = still.locator(".marquee")
     assert welcome.evaluate("el => getComputedStyle(el).animationName") == "none"
     assert welcome.inner_text() == "Chào mừng bạn đến với Trang thông tin điện tử huyện Kim Sơn"
     assert welcome.is_visible()
+    assert not still.get_by_role("button", name="Dừng chữ chạy").is_visible(), "nothing moves, nothing to pause"
+
+
+def test_welcome_line_pause_button(page, article):
+    """The pause button stops the scrolling welcome line and starts it again."""
+    page.goto("/")
+    pause = page.get_by_role("button", name="Dừng chữ chạy")
+    play_state = "() => getComputedStyle(document.querySelector('.marquee')).animationPlayState"
+    assert page.evaluate(play_state) == "running"
+    pause.click()
+    assert pause.get_attribute("aria-pressed") == "true"
+    page.mouse.move(0, 0)
+    assert page.evaluate(play_state) == "paused"
+    pause.click()
+    page.mouse.move(0, 0)
+    assert page.evaluate(play_state) == "running"
 
 
 def test_text_size_control_is_remembered_across_pages(page, article):

@@ -1,4 +1,5 @@
-// The A− / A / A+ text-size control of the page frame; the choice is remembered across pages.
+// Reading aids of the page frame: the A− / A / A+ text size (remembered across pages in
+// localStorage) and the pause button of the scrolling welcome line.
 (function () {
   "use strict";
   var KEY = "kimson-text-size";
@@ -30,11 +31,22 @@
   apply(current);
   document.addEventListener("DOMContentLoaded", function () {
     var control = document.querySelector(".text-size");
-    if (!control) return;
-    control.hidden = false;
-    control.addEventListener("click", function (event) {
-      var button = event.target.closest("[data-text-size]");
-      if (button) choose(Number(button.getAttribute("data-text-size")));
-    });
+    if (control) {
+      control.hidden = false;
+      control.addEventListener("click", function (event) {
+        var button = event.target.closest("[data-text-size]");
+        if (button) choose(Number(button.getAttribute("data-text-size")));
+      });
+    }
+    var pause = document.querySelector(".datebar__pause");
+    var welcome = document.querySelector(".datebar__welcome");
+    if (pause && welcome) {
+      pause.hidden = false;
+      pause.addEventListener("click", function () {
+        var paused = pause.getAttribute("aria-pressed") !== "true";
+        pause.setAttribute("aria-pressed", String(paused));
+        welcome.classList.toggle("is-paused", paused);
+      });
+    }
   });
 })();
