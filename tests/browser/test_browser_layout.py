@@ -36,14 +36,14 @@ def pages():
             f"Khai giảng năm học mới tại trường tiểu học xã Kim Định số {day}",
             category=child,
             days=day,
-            cover_image=image_upload(color=(20 * day, 90, 140)),
+            cover_image=image_upload(size=(640, 400), color=(20 * day, 90, 140)),
             featured=day <= 3,
             sapo="Các trường học trên địa bàn huyện tổ chức lễ khai giảng trang trọng, an toàn và tiết kiệm.",
         )
     article = make_article(
         "Huyện Kim Sơn tổng kết năm học 2023-2024 và triển khai nhiệm vụ năm học mới",
         category=child,
-        cover_image=image_upload(color=(160, 60, 40)),
+        cover_image=image_upload(size=(800, 500), color=(160, 60, 40)),
         cover_caption="Quang cảnh hội nghị tổng kết năm học",
         sapo="Sáng nay, UBND huyện tổ chức hội nghị tổng kết năm học.",
         body="<p>" + "Nội dung bài viết dài. " * 80 + "</p>"
