@@ -1,5 +1,6 @@
 // Reading aids of the page frame: the A− / A / A+ text size (remembered across pages in
-// localStorage) and the pause button of the scrolling welcome line.
+// localStorage), the pause button of the scrolling welcome line, data tables that stack into
+// cards on a phone, and keyboard access to wide tables that still scroll sideways.
 (function () {
   "use strict";
   var KEY = "kimson-text-size";
@@ -28,8 +29,58 @@
     }
   }
 
+  // A region that scrolls must be reachable with the keyboard to be scrolled without a mouse.
+  function scrollablesFocusable() {
+    var regions = document.querySelectorAll(".table-wrap, .article__body table");
+    for (var i = 0; i < regions.length; i++) {
+      var region = regions[i];
+      if (region.scrollWidth > region.clientWidth + 1) {
+        if (!region.hasAttribute("tabindex")) {
+          region.setAttribute("tabindex", "0");
+          region.setAttribute("data-scroll-focus", "");
+        }
+      } else if (region.hasAttribute("data-scroll-focus")) {
+        region.removeAttribute("tabindex");
+        region.removeAttribute("data-scroll-focus");
+      }
+    }
+  }
+
+  // Each cell carries its column's name, shown before it when CSS stacks the table on a phone;
+  // explicit roles keep the table a table for screen readers whatever its display.
+  function stackableTables() {
+    var tables = document.querySelectorAll("table.data-table");
+    for (var t = 0; t < tables.length; t++) {
+      var table = tables[t];
+      var heads = table.querySelectorAll("thead th");
+      if (!heads.length) continue;
+      table.setAttribute("role", "table");
+      var rows = table.querySelectorAll("tr");
+      for (var r = 0; r < rows.length; r++) {
+        rows[r].setAttribute("role", "row");
+        var cells = rows[r].children;
+        for (var c = 0; c < cells.length; c++) {
+          var cell = cells[c];
+          if (cell.tagName === "TH") {
+            cell.setAttribute("role", cell.closest("thead") ? "columnheader" : "rowheader");
+          } else {
+            cell.setAttribute("role", "cell");
+            if (cells.length === heads.length) cell.setAttribute("data-label", heads[c].textContent.trim());
+          }
+        }
+      }
+      var groups = table.querySelectorAll("thead, tbody, tfoot");
+      for (var g = 0; g < groups.length; g++) groups[g].setAttribute("role", "rowgroup");
+      table.classList.add("is-stackable");
+    }
+  }
+
   apply(current);
+  window.addEventListener("load", scrollablesFocusable);
+  window.addEventListener("resize", scrollablesFocusable);
   document.addEventListener("DOMContentLoaded", function () {
+    stackableTables();
+    scrollablesFocusable();
     var control = document.querySelector(".text-size");
     if (control) {
       control.hidden = false;
