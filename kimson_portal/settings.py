@@ -37,13 +37,16 @@ INSTALLED_APPS = [
     "ratings",
     "feedback",
     "stats",
+    "documents",
+    "services",
+    "pages",
+    "polls",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -228,3 +231,20 @@ RATELIMIT_USE_CACHE = "default"
 if not REDIS_URL:
     # One process on one machine: its local-memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Citizen services: feedback, documents, one-stop shop.
+# Staff told about new feedback; empty means the e-mail in the site settings.
+FEEDBACK_NOTIFY_EMAILS = env.list("FEEDBACK_NOTIFY_EMAILS", default=[])
+FEEDBACK_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# Citizens' attachments: outside MEDIA_ROOT, never served by the web server.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+FEEDBACK_MIN_FILL_SECONDS = env.int("FEEDBACK_MIN_FILL_SECONDS", default=5)
+FEEDBACK_RATE = env("FEEDBACK_RATE", default="5/h")
+FEEDBACK_LOOKUP_RATE = env("FEEDBACK_LOOKUP_RATE", default="10/10m")
+DOSSIER_LOOKUP_RATE = env("DOSSIER_LOOKUP_RATE", default="20/10m")
+DOCUMENT_FILE_MAX_BYTES = env.int("DOCUMENT_FILE_MAX_BYTES", default=20 * 1024 * 1024)
+# Dates typed as dd/mm/yyyy, as Vietnamese write them (portal/formats/vi/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
+# Poll votes from one address: bursts beyond this rate get 429 and count nothing; the window
+# passes, so a shared address (school, office) is slowed, never banned.
+POLL_VOTE_RATE = env("POLL_VOTE_RATE", default="20/m")

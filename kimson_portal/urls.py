@@ -11,6 +11,11 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("portal.urls")),
     path("", include("news.urls")),
+    path("gop-y/", include("feedback.urls")),
+    path("van-ban/", include("documents.urls")),
+    path("mot-cua/", include("services.urls")),
+    path("", include("pages.urls")),
+    path("", include("polls.urls")),
 ]
 
 if settings.DEBUG:

@@ -43,6 +43,10 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, can_publish=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.can_publish = can_publish
+        if "body" in self.fields:
+            # CKEditor hides the textarea; a hidden `required` field would block the browser's submit
+            # without a visible message. The server still requires a body and says so in Vietnamese.
+            self.fields["body"].widget.use_required_attribute = lambda initial: False
         if not can_publish and "status" in self.fields:
             self.fields["status"].choices = [c for c in Article.Status.choices if c[0] != Article.Status.PUBLISHED]
 

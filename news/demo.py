@@ -334,7 +334,7 @@ PALETTES = [
 ]
 
 
-def cover_image(seed, width=1600, height=1000):
+def cover_image(seed, width=1200, height=750):
     """A small generated landscape: sky, fields and a river, different per seed."""
     rng = random.Random(seed)
     dark, light = PALETTES[seed % len(PALETTES)]
@@ -379,9 +379,11 @@ def seed(log):
     now = timezone.now()
     rng = random.Random(2024)
     created = 0
-    for index, (category, title, sapo) in enumerate(ARTICLES):
+    for index, (category, template, sapo) in enumerate(ARTICLES):
         commune = COMMUNES[index % len(COMMUNES)]
-        title, sapo = title.format(x=commune), sapo.format(x=commune)
+        title, sapo = template.format(x=commune), sapo.format(x=commune)
+        # Only articles about a commune say which one the picture shows.
+        caption = f"Quang cảnh tại xã {commune}." if "{x}" in template else f"Ảnh minh họa: {title}."
         top = categories[category].parent.name if categories[category].parent_id else category
         paragraphs = rng.sample(PARAGRAPHS[top], 3)
         created += _article(
@@ -393,7 +395,7 @@ def seed(log):
             publish_at=now - timedelta(days=1 + index * 2, hours=rng.randint(0, 10)),
             featured=index % 7 == 0,
             author=AUTHORS[index % len(AUTHORS)],
-            caption=f"Hình ảnh tại {commune}." if "{x}" not in title else f"Quang cảnh tại xã {commune}.",
+            caption=caption,
         )
 
     cluster = DEFENCE_CLUSTER
@@ -462,6 +464,6 @@ def _article(
         source="Trang thông tin điện tử huyện Kim Sơn" if index % 5 == 0 else "",
     )
     if caption:
-        article.cover_image.save(f"{slug[:60]}.jpg", cover_image(index), save=False)
+        article.cover_image.save(f"{slug[:60].rstrip('-')}.jpg", cover_image(index), save=False)
     article.save()
     return 1

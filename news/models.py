@@ -42,7 +42,9 @@ class Category(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.parent_id and (self.parent_id == self.pk or self.parent.parent_id):
+        if self.parent_id and (
+            self.parent_id == self.pk or self.parent.parent_id or (self.pk and self.children.exists())
+        ):
             raise ValidationError({"parent": "Chỉ hỗ trợ hai cấp chuyên mục."})
 
     def save(self, *args, **kwargs):

@@ -6,11 +6,14 @@ the video and map hosts below.
 """
 
 import re
-from urllib.parse import urlparse
+from html import unescape
+from urllib.parse import unquote, urlparse
 
 import nh3
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
+from PIL import Image
 
 from .images import make_renditions, rendition_name, rendition_sizes
 
@@ -60,7 +63,19 @@ ALLOWED_ATTRIBUTES = {
     "iframe": {"src", "width", "height", "title", "allowfullscreen"},
     "ol": {"start"},
 }
-ALLOWED_CLASSES = {"figure": {"image", "table", "image-style-side", "image_resized"}}
+ALLOWED_CLASSES = {
+    "figure": {
+        "image",
+        "table",
+        "image-style-side",
+        "image_resized",
+        # What the editor's image alignment buttons write (CKEDITOR_5_CONFIGS image toolbar).
+        "image-style-align-left",
+        "image-style-align-right",
+        "image-style-block-align-left",
+        "image-style-block-align-right",
+    }
+}
 IFRAME_HOSTS = {"www.youtube.com", "www.youtube-nocookie.com", "player.vimeo.com", "www.google.com"}
 
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
@@ -84,12 +99,14 @@ def _rendition_img(match):
     media = settings.MEDIA_URL
     if not src.startswith(media) or src.startswith(media + "renditions/"):
         return tag
-    name = src[len(media) :]
+    # The storage URL-encodes names ("ảnh đẹp.jpg" -> "%E1%BA%A3nh..."); the file has the plain name.
+    name = unquote(unescape(src[len(media) :]))
     try:
         if not default_storage.exists(name):
             return tag
         width, height = make_renditions(name)
-    except OSError:
+    except (OSError, ValueError, SuspiciousFileOperation, Image.DecompressionBombError):
+        # Not an image we can resize (or a path outside the media folder): leave the tag alone.
         return tag
     sizes = rendition_sizes(width, height)
     largest_w, largest_h = sizes[-1]

@@ -31,3 +31,13 @@ def unique_slug(instance, text, field="slug", max_length=None):
         candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
         n += 1
     return candidate
+
+
+def mask_name(name):
+    """Keep the family name and each initial: "Nguyễn Văn An" -> "Nguyễn V*** A**".
+
+    A lone word keeps only its initial.
+    """
+    words = (name or "").split()
+    masked = [w[:1] + "*" * len(w) for w in words]
+    return " ".join(words[:1] + masked[1:]) if len(words) > 1 else "".join(masked)

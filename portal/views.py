@@ -1,3 +1,5 @@
+import posixpath
+
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -7,7 +9,8 @@ from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .images import make_renditions, validate_image
+from .images import EXTENSIONS, make_renditions, validate_image
+from .text import slugify_vi
 
 
 @require_POST
@@ -21,10 +24,12 @@ def editor_upload(request):
     if upload is None:
         return JsonResponse({"error": {"message": "Chưa chọn tệp ảnh."}}, status=400)
     try:
-        validate_image(upload)
+        image_format = validate_image(upload)
     except ValidationError as error:
         return JsonResponse({"error": {"message": error.messages[0]}}, status=400)
-    name = default_storage.save(timezone.now().strftime("uploads/%Y/%m/") + upload.name, upload)
+    # The extension follows the content, so an image named "x.html" is never served as a page.
+    stem = slugify_vi(posixpath.splitext(upload.name)[0])[:80] or "anh"
+    name = default_storage.save(timezone.now().strftime("uploads/%Y/%m/") + stem + EXTENSIONS[image_format], upload)
     make_renditions(name)
     return JsonResponse({"url": default_storage.url(name)})
 

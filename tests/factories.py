@@ -42,3 +42,45 @@ def make_staff(username, group=None, superuser=False):
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def pdf_upload(name="van-ban.pdf", lines=("Van ban mau",)):
+    from portal.pdf import tiny_pdf
+
+    return SimpleUploadedFile(name, tiny_pdf(lines), content_type="application/pdf")
+
+
+def text_upload(name="gia-mao.pdf"):
+    """A plain text file wearing a PDF or image name: must be refused by content."""
+    return SimpleUploadedFile(name, b"Day khong phai tep PDF.\n", content_type="application/pdf")
+
+
+def make_document(number="125/QĐ-UBND", summary="Về việc phê duyệt kế hoạch sử dụng đất", days=10, **fields):
+    """A published document issued `days` ago; type, agency and field made on demand."""
+    from documents.models import Agency, Document, DocumentType, Sector
+
+    fields.setdefault("doc_type", DocumentType.objects.get_or_create(name="Quyết định")[0])
+    fields.setdefault("agency", Agency.objects.get_or_create(name="UBND huyện Kim Sơn")[0])
+    fields.setdefault("sector", Sector.objects.get_or_create(name="Đất đai")[0])
+    fields.setdefault("signer_name", "Trần Văn Quang")
+    fields.setdefault("signer_title", "Chủ tịch UBND huyện")
+    return Document.objects.create(
+        number=number, summary=summary, issued_on=timezone.localdate() - timedelta(days=days), **fields
+    )
+
+
+def freeze_now(monkeypatch, when):
+    """Make django.utils.timezone.now() return `when` (an aware datetime) for this test."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: when)
+    return when
+
+
+def make_poll(question="Bạn quan tâm mục gì nhất?", choices=("Tin tức", "Văn bản", "Thủ tục"), days=1, **fields):
+    """An active poll opened `days` ago (negative: opens in the future) with ordered choices."""
+    from polls.models import Poll
+
+    fields.setdefault("opens_at", timezone.now() - timedelta(days=days))
+    poll = Poll.objects.create(question=question, **fields)
+    for order, text in enumerate(choices, start=1):
+        poll.choices.create(text=text, order=order)
+    return poll

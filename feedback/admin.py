@@ -1,0 +1,113 @@
+from django import forms
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .models import Feedback, FeedbackLog
+
+LOGGED_FIELDS = ("status", "assignee", "internal_note", "answer")
+
+
+class FeedbackAdminForm(forms.ModelForm):
+    class Meta:
+        model = Feedback
+        fields = ("status", "assignee", "internal_note", "answer")
+
+    def clean(self):
+        cleaned = super().clean()
+        old = self.instance.status
+        new = cleaned.get("status")
+        if new and new != old and new not in Feedback.TRANSITIONS[Feedback.Status(old)]:
+            self.add_error(
+                "status",
+                f"Không thể chuyển từ “{Feedback.Status(old).label}” sang “{Feedback.Status(new).label}”.",
+            )
+        if new in (Feedback.Status.ANSWERED, Feedback.Status.PUBLISHED) and not (cleaned.get("answer") or "").strip():
+            self.add_error("answer", "Cần nhập nội dung trả lời trước khi chuyển sang trạng thái này.")
+        return cleaned
+
+
+class FeedbackLogInline(admin.TabularInline):
+    model = FeedbackLog
+    fields = ("at", "user", "changes")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    form = FeedbackAdminForm
+    list_display = ("code", "title", "name", "status", "assignee", "created_at")
+    list_filter = ("status", "assignee", "created_at")
+    search_fields = ("code", "title", "name", "phone", "email")
+    list_select_related = ("assignee",)
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "code",
+        "created_at",
+        "name",
+        "address",
+        "phone",
+        "email",
+        "title",
+        "content",
+        "attachment_link",
+        "answered_at",
+    )
+    fieldsets = (
+        ("Người gửi", {"fields": ("code", "created_at", "name", "address", "phone", "email")}),
+        ("Góp ý", {"fields": ("title", "content", "attachment_link")}),
+        ("Xử lý", {"fields": ("status", "assignee", "internal_note", "answer", "answered_at")}),
+    )
+    inlines = (FeedbackLogInline,)
+
+    def has_add_permission(self, request):
+        return False  # feedback comes from citizens through the public form
+
+    @admin.display(description="Tệp đính kèm")
+    def attachment_link(self, obj):
+        if not obj.attachment:
+            return "Không có"
+        return format_html('<a href="{}">Tải tệp đính kèm</a>', reverse("feedback:attachment", args=[obj.pk]))
+
+    def save_model(self, request, obj, form, change):
+        changes = []
+        for name in form.changed_data:
+            if name not in LOGGED_FIELDS:
+                continue
+            field = obj._meta.get_field(name)
+            old = form.initial.get(name)
+            if name == "status":
+                old, new = Feedback.Status(old).label, obj.get_status_display()
+            elif name == "assignee":
+                old = str(field.related_model.objects.filter(pk=old).first() or "—")
+                new = str(obj.assignee or "—")
+            else:
+                old, new = old or "—", getattr(obj, name) or "—"
+            changes.append(f"{field.verbose_name}: {old} → {new}")
+        super().save_model(request, obj, form, change)
+        if changes:
+            FeedbackLog.objects.create(feedback=obj, user=request.user, changes="\n".join(changes))
+
+
+@admin.register(FeedbackLog)
+class FeedbackLogAdmin(admin.ModelAdmin):
+    list_display = ("feedback", "at", "user", "changes")
+    list_select_related = ("feedback", "user")
+    search_fields = ("feedback__code", "changes")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,40 @@
+"""A few answered and published feedback items so the Hỏi đáp page has content."""
+
+from .models import Feedback
+
+ITEMS = [
+    (
+        "Nguyễn Văn An",
+        "Đề nghị sửa chữa đoạn đường liên xóm bị xuống cấp",
+        "Đoạn đường liên xóm 5 - xóm 6 xã Kim Định có nhiều ổ gà, đi lại khó khăn vào mùa mưa.",
+        "UBND xã Kim Định đã đưa đoạn đường vào kế hoạch duy tu năm nay; dự kiến thi công trong quý IV.",
+    ),
+    (
+        "Trần Thị Bình",
+        "Hỏi về thủ tục đăng ký khai sinh cho con",
+        "Tôi muốn biết cần những giấy tờ gì để đăng ký khai sinh cho con tại xã.",
+        "Công dân nộp tờ khai theo mẫu, giấy chứng sinh và giấy tờ tùy thân; có thể nộp trực tuyến trên Cổng dịch vụ công.",
+    ),
+    (
+        "Phạm Minh Cường",
+        "Kiến nghị lắp đèn chiếu sáng tại ngã ba chợ Lưu Phương",
+        "Khu vực ngã ba chợ buổi tối rất tối, dễ xảy ra tai nạn giao thông.",
+        "Phòng Kinh tế và Hạ tầng đã phối hợp với xã Lưu Phương lắp đặt 4 cột đèn chiếu sáng.",
+    ),
+]
+
+
+def seed(log):
+    for name, title, content, answer in ITEMS:
+        if Feedback.objects.filter(title=title).exists():
+            continue
+        Feedback.objects.create(
+            name=name,
+            address="Huyện Kim Sơn, tỉnh Ninh Bình",
+            phone="0912345678",
+            title=title,
+            content=content,
+            answer=answer,
+            status=Feedback.Status.PUBLISHED,
+        )
+        log(f"Tạo góp ý mẫu: {title}")

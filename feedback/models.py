@@ -1,0 +1,132 @@
+import uuid
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal.storage import PrivateStorage
+
+from .validators import validate_attachment
+
+
+def attachment_path(instance, filename):
+    # A random name: citizens' files must not be guessable from their number or title.
+    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return timezone.now().strftime("feedback/%Y/%m/") + f"{uuid.uuid4().hex}.{suffix}"
+
+
+class TrackingCounter(models.Model):
+    """The last tracking number given out in a year; one row per year."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "Bộ đếm mã góp ý"
+        verbose_name_plural = "Bộ đếm mã góp ý"
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+    @classmethod
+    def next_code(cls, year):
+        """ "GY-2026-00042": the row update is atomic in the database, so two requests never share a number."""
+        with transaction.atomic():
+            cls.objects.get_or_create(year=year)  # retries the read if another request inserted first
+            cls.objects.filter(year=year).update(last=F("last") + 1)
+            number = cls.objects.filter(year=year).values_list("last", flat=True).get()
+        return f"GY-{year}-{number:05d}"
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def published(self):
+        """The public Hỏi đáp: answered items staff chose to publish."""
+        return self.filter(status=Feedback.Status.PUBLISHED)
+
+
+class Feedback(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "Mới"
+        PROCESSING = "processing", "Đang xử lý"
+        ANSWERED = "answered", "Đã trả lời"
+        PUBLISHED = "published", "Công khai"
+        REJECTED = "rejected", "Từ chối"
+
+    # Which status may follow which; staff cannot skip answering before publishing.
+    TRANSITIONS = {
+        Status.NEW: {Status.PROCESSING, Status.REJECTED},
+        Status.PROCESSING: {Status.ANSWERED, Status.REJECTED},
+        Status.ANSWERED: {Status.PUBLISHED, Status.PROCESSING},
+        Status.PUBLISHED: {Status.ANSWERED},
+        Status.REJECTED: {Status.PROCESSING},
+    }
+
+    code = models.CharField("Mã theo dõi", max_length=20, unique=True, editable=False)
+    name = models.CharField("Họ và tên", max_length=120)
+    address = models.CharField("Địa chỉ", max_length=250)
+    phone = models.CharField("Điện thoại", max_length=20, help_text="Lưu dạng chuẩn, ví dụ 0912345678.")
+    email = models.EmailField("Thư điện tử", blank=True)
+    title = models.CharField("Tiêu đề", max_length=200)
+    content = models.TextField("Nội dung", max_length=5000)
+    attachment = models.FileField(
+        "Tệp đính kèm",
+        upload_to=attachment_path,
+        storage=PrivateStorage(),
+        blank=True,
+        validators=[validate_attachment],
+    )
+    consent = models.BooleanField("Đồng ý xử lý dữ liệu cá nhân", default=False, editable=False)
+    status = models.CharField("Trạng thái", max_length=12, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Người xử lý",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_feedback",
+        limit_choices_to={"is_staff": True},
+    )
+    internal_note = models.TextField("Ghi chú nội bộ", blank=True, help_text="Chỉ cán bộ xem được.")
+    answer = models.TextField("Nội dung trả lời", blank=True)
+    answered_at = models.DateTimeField("Ngày trả lời", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField("Ngày gửi", auto_now_add=True)
+    updated_at = models.DateTimeField("Cập nhật", auto_now=True)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        get_latest_by = "created_at"
+        verbose_name = "Góp ý"
+        verbose_name_plural = "Góp ý của nhân dân"
+        indexes = [models.Index(fields=["status", "-answered_at"], name="feedback_status_idx")]
+
+    def __str__(self):
+        return f"{self.code} — {self.title}"
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = TrackingCounter.next_code(timezone.localdate().year)
+        if self.answer and self.status in (self.Status.ANSWERED, self.Status.PUBLISHED) and not self.answered_at:
+            self.answered_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class FeedbackLog(models.Model):
+    """Who changed what on a feedback item, and when; written by the admin, never edited."""
+
+    feedback = models.ForeignKey(Feedback, verbose_name="Góp ý", on_delete=models.CASCADE, related_name="logs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="Người thay đổi", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("Thời điểm", default=timezone.now)
+    changes = models.TextField("Nội dung thay đổi")
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name = "Nhật ký xử lý"
+        verbose_name_plural = "Nhật ký xử lý"
+
+    def __str__(self):
+        return f"{self.feedback.code} · {self.at:%d/%m/%Y %H:%M}"

@@ -1,0 +1,108 @@
+from django.conf import settings
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django_ratelimit.decorators import ratelimit
+
+from portal.files import KINDS, attachment_header, content_type_for, sniff
+from portal.limits import too_many_requests
+
+from . import notify
+from .forms import FeedbackForm, LookupForm
+from .models import Feedback
+
+SPAM_MESSAGE = "Không gửi được góp ý. Vui lòng điền lại biểu mẫu và gửi sau vài giây."
+FILE_NOT_KEPT = "Vì lý do an toàn, trình duyệt không giữ lại tệp đính kèm: nếu có, vui lòng chọn lại tệp."
+
+
+def _page(request, template, context, section, label=None, status=200):
+    home = "Góp ý của nhân dân"
+    crumbs = [(home, None)] if label is None else [(home, reverse("feedback:submit")), (label, None)]
+    return render(request, template, {**context, "section": section, "crumbs": crumbs}, status=status)
+
+
+LOOKUP_NOT_FOUND = "Không tìm thấy góp ý khớp với mã theo dõi và thông tin liên hệ đã nhập. Vui lòng kiểm tra lại."
+
+
+@ratelimit(key="ip", rate=lambda g, r: settings.FEEDBACK_RATE, method="POST", block=False)
+def submit(request):
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return too_many_requests(request)
+        form = FeedbackForm(request.POST, request.FILES)
+        if form.is_spam():
+            form = FeedbackForm(initial={k: v for k, v in request.POST.items() if k in FeedbackForm.Meta.fields})
+            return _page(request, "feedback/form.html", {"form": form, "error": SPAM_MESSAGE}, "submit", status=400)
+        if form.is_valid():
+            feedback = form.save()
+            mailed = notify.new_feedback(request, feedback)
+            request.session["feedback_sent"] = {"code": feedback.code, "email": bool(feedback.email), "mailed": mailed}
+            return redirect("feedback:thanks")
+        error = "Góp ý chưa được gửi. Vui lòng sửa các mục được đánh dấu bên dưới."
+        if request.FILES:
+            error += " " + FILE_NOT_KEPT
+        return _page(request, "feedback/form.html", {"form": form, "error": error}, "submit", status=400)
+    return _page(request, "feedback/form.html", {"form": FeedbackForm()}, "submit")
+
+
+def thanks(request):
+    sent = request.session.get("feedback_sent")
+    if not sent:
+        return redirect("feedback:submit")
+    response = _page(request, "feedback/thanks.html", {"sent": sent}, "submit", "Đã gửi")
+    add_never_cache_headers(response)
+    return response
+
+
+@ratelimit(key="ip", rate=lambda g, r: settings.FEEDBACK_LOOKUP_RATE, method="POST", block=False)
+def lookup(request):
+    item = None
+    error = ""
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return too_many_requests(request)
+        form = LookupForm(request.POST)
+        if form.is_valid():
+            item = form.find()
+            if item is None:
+                error = LOOKUP_NOT_FOUND
+            else:
+                form = LookupForm()  # found: do not echo the contact details back into the page
+    else:
+        form = LookupForm()
+    response = _page(
+        request,
+        "feedback/lookup.html",
+        {"form": form, "item": item, "error": error},
+        "lookup",
+        "Tra cứu góp ý",
+        status=404 if error else 200,
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+def questions(request):
+    # Only what the page shows: contact details are never even loaded.
+    public = Feedback.objects.published().only("code", "title", "content", "answer", "answered_at", "created_at")
+    paginator = Paginator(public.order_by("-answered_at", "-id"), 10)
+    page = paginator.get_page(request.GET.get("page"))
+    return _page(request, "feedback/qa.html", {"page_obj": page, "items": page.object_list}, "qa", "Hỏi đáp")
+
+
+@permission_required("feedback.view_feedback", raise_exception=True)
+def attachment(request, pk):
+    """Citizens' files are served to staff only, with a type read from the bytes."""
+    feedback = get_object_or_404(Feedback, pk=pk)
+    if not feedback.attachment:
+        raise Http404("Không có tệp đính kèm.")
+    handle = feedback.attachment.open("rb")
+    kind = sniff(handle)
+    response = FileResponse(handle, content_type=content_type_for(kind))
+    extension = KINDS[kind][1] if kind else ""
+    response["Content-Disposition"] = attachment_header(f"{feedback.code}{extension}")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,145 @@
+"""Demo procedures and dossiers for the one-stop shop. Idempotent: found by name or code."""
+
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from portal.pdf import tiny_pdf
+
+from .models import Dossier, Procedure, ProcedureForm, Sector, ServiceSettings
+
+P = Procedure.Level
+# (sector, name, code, level, time, fee, requirements, form title or "")
+PROCEDURES = [
+    (
+        "Hộ tịch",
+        "Đăng ký khai sinh",
+        "1.001193",
+        P.FULL,
+        "Ngay trong ngày tiếp nhận",
+        "Miễn lệ phí",
+        "Tờ khai đăng ký khai sinh theo mẫu\nGiấy chứng sinh\nGiấy tờ tùy thân của người đi đăng ký",
+        "Tờ khai đăng ký khai sinh",
+    ),
+    (
+        "Hộ tịch",
+        "Đăng ký kết hôn",
+        "1.000894",
+        P.PARTIAL,
+        "Ngay trong ngày tiếp nhận",
+        "Miễn lệ phí",
+        "Tờ khai đăng ký kết hôn theo mẫu\nGiấy tờ tùy thân của hai bên nam, nữ",
+        "Tờ khai đăng ký kết hôn",
+    ),
+    (
+        "Hộ tịch",
+        "Cấp bản sao trích lục hộ tịch",
+        "2.000635",
+        P.FULL,
+        "Ngay trong ngày tiếp nhận",
+        "8.000 đồng/bản",
+        "Tờ khai cấp bản sao trích lục hộ tịch",
+        "",
+    ),
+    (
+        "Đất đai",
+        "Đăng ký biến động quyền sử dụng đất do chuyển nhượng",
+        "1.004227",
+        P.PARTIAL,
+        "10 ngày làm việc",
+        "Theo Nghị quyết của HĐND tỉnh",
+        "Đơn đăng ký biến động đất đai\nHợp đồng chuyển nhượng đã công chứng\nGiấy chứng nhận đã cấp",
+        "Mẫu đơn đăng ký biến động đất đai",
+    ),
+    (
+        "Đất đai",
+        "Cấp đổi Giấy chứng nhận quyền sử dụng đất",
+        "1.004203",
+        P.PARTIAL,
+        "07 ngày làm việc",
+        "Theo Nghị quyết của HĐND tỉnh",
+        "Đơn đề nghị cấp đổi Giấy chứng nhận\nBản gốc Giấy chứng nhận đã cấp",
+        "",
+    ),
+    (
+        "Xây dựng",
+        "Cấp giấy phép xây dựng nhà ở riêng lẻ",
+        "1.009794",
+        P.PARTIAL,
+        "15 ngày",
+        "75.000 đồng/giấy phép",
+        "Đơn đề nghị cấp giấy phép xây dựng\nGiấy tờ chứng minh quyền sử dụng đất\n02 bộ bản vẽ thiết kế xây dựng",
+        "Đơn đề nghị cấp giấy phép xây dựng",
+    ),
+    (
+        "Kinh tế hộ",
+        "Đăng ký thành lập hộ kinh doanh",
+        "2.000720",
+        P.FULL,
+        "03 ngày làm việc",
+        "100.000 đồng",
+        "Giấy đề nghị đăng ký hộ kinh doanh\nBản sao giấy tờ pháp lý của chủ hộ",
+        "Giấy đề nghị đăng ký hộ kinh doanh",
+    ),
+    (
+        "Bảo trợ xã hội",
+        "Trợ cấp xã hội hàng tháng cho người cao tuổi",
+        "1.001776",
+        P.INFO,
+        "20 ngày làm việc",
+        "Không",
+        "Tờ khai đề nghị trợ giúp xã hội theo mẫu",
+        "",
+    ),
+]
+
+DOSSIERS = [
+    # receipt code, procedure index, applicant, days ago received, days to due, steps
+    ("000.00.25.H42-261101-0001", 0, "Nguyễn Văn An", 20, 0, ["received", "processing", "done", "returned"]),
+    ("000.00.25.H42-261110-0002", 3, "Trần Thị Bình", 12, 10, ["received", "processing"]),
+    ("000.00.25.H42-261115-0003", 5, "Phạm Minh Cường", 8, 15, ["received", "supplement"]),
+    ("000.00.25.H42-261120-0004", 6, "Lê Thị Hồng Nhung", 3, 3, ["received"]),
+]
+
+
+def seed(log):
+    ServiceSettings.load()
+    procedures = []
+    for i, (sector_name, name, code, level, time, fee, requirements, form_title) in enumerate(PROCEDURES):
+        sector, _ = Sector.objects.get_or_create(name=sector_name, defaults={"order": i})
+        procedure, created = Procedure.objects.get_or_create(
+            name=name,
+            defaults={
+                "sector": sector,
+                "code": code,
+                "level": level,
+                "processing_time": time,
+                "fee": fee,
+                "requirements": requirements,
+                "steps": "Bước 1: Nộp hồ sơ tại Bộ phận một cửa hoặc trực tuyến.\n"
+                "Bước 2: Cán bộ kiểm tra, tiếp nhận và hẹn trả kết quả.\nBước 3: Nhận kết quả.",
+            },
+        )
+        if created and form_title:
+            pdf = tiny_pdf([form_title, "Kinh gui: UBND huyen Kim Son", "Ho va ten: ....................."])
+            ProcedureForm.objects.create(procedure=procedure, title=form_title, file=ContentFile(pdf, name="mau.pdf"))
+        if created:
+            log(f"Tạo thủ tục mẫu: {name}")
+        procedures.append(procedure)
+    now = timezone.now()
+    for code, index, applicant, ago, due, steps in DOSSIERS:
+        if Dossier.objects.filter(receipt_code=code).exists():
+            continue
+        received = now - timedelta(days=ago)
+        dossier = Dossier.objects.create(
+            receipt_code=code,
+            procedure=procedures[index],
+            applicant_name=applicant,
+            received_on=received.date(),
+            due_on=(received + timedelta(days=ago + due)).date(),
+        )
+        for n, status in enumerate(steps):
+            note = "Đề nghị bổ sung bản vẽ mặt bằng." if status == "supplement" else ""
+            dossier.record(status, note, at=received + timedelta(days=n * 2, hours=1))
+        log(f"Tạo hồ sơ mẫu {code}")

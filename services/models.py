@@ -1,0 +1,223 @@
+import posixpath
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.files import KINDS, content_type_for, sniff, validate_upload
+from portal.text import mask_name, slugify_vi, unique_slug
+
+SETTINGS_CACHE_KEY = "services:settings"
+FORM_KINDS = ["pdf", "doc", "docx", "xls", "xlsx"]
+
+
+def validate_form_file(upload):
+    validate_upload(upload, FORM_KINDS, settings.DOCUMENT_FILE_MAX_BYTES)
+
+
+class ServiceSettings(models.Model):
+    """Where citizens file online: the provincial public-service portal, editable in admin."""
+
+    portal_name = models.CharField("Tên cổng dịch vụ công", max_length=200, default="Cổng Dịch vụ công tỉnh Ninh Bình")
+    portal_url = models.URLField("Địa chỉ cổng dịch vụ công", default="https://dichvucong.ninhbinh.gov.vn")
+    national_portal_url = models.URLField("Cổng Dịch vụ công quốc gia", default="https://dichvucong.gov.vn")
+
+    class Meta:
+        verbose_name = "Cấu hình một cửa"
+        verbose_name_plural = "Cấu hình một cửa"
+
+    def __str__(self):
+        return self.portal_name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(SETTINGS_CACHE_KEY)
+
+    @classmethod
+    def load(cls):
+        loaded = cache.get(SETTINGS_CACHE_KEY)
+        if loaded is None:
+            loaded, _ = cls.objects.get_or_create(pk=1)
+            cache.set(SETTINGS_CACHE_KEY, loaded, 300)
+        return loaded
+
+
+class Sector(models.Model):
+    name = models.CharField("Tên lĩnh vực", max_length=150, unique=True)
+    order = models.PositiveSmallIntegerField("Thứ tự", default=0, help_text="Số nhỏ đứng trước.")
+
+    class Meta:
+        ordering = ("order", "name")
+        verbose_name = "Lĩnh vực thủ tục"
+        verbose_name_plural = "Lĩnh vực thủ tục"
+
+    def __str__(self):
+        return self.name
+
+
+class ProcedureQuerySet(models.QuerySet):
+    def published(self):
+        """The one publish rule for procedures: marked public."""
+        return self.filter(is_published=True)
+
+
+class Procedure(models.Model):
+    class Level(models.TextChoices):
+        FULL = "full", "Dịch vụ công trực tuyến toàn trình"
+        PARTIAL = "partial", "Dịch vụ công trực tuyến một phần"
+        INFO = "info", "Cung cấp thông tin"
+
+    name = models.CharField("Tên thủ tục", max_length=300)
+    slug = models.SlugField("Đường dẫn", max_length=200, unique=True, blank=True)
+    code = models.CharField(
+        "Mã thủ tục", max_length=40, blank=True, help_text="Mã trên Cơ sở dữ liệu quốc gia, ví dụ 1.001193."
+    )
+    sector = models.ForeignKey(Sector, verbose_name="Lĩnh vực", on_delete=models.PROTECT, related_name="procedures")
+    level = models.CharField("Mức độ", max_length=10, choices=Level.choices, default=Level.PARTIAL)
+    processing_time = models.CharField("Thời hạn giải quyết", max_length=200, help_text="Ví dụ: 03 ngày làm việc.")
+    fee = models.CharField("Phí, lệ phí", max_length=300, default="Không")
+    requirements = models.TextField("Thành phần hồ sơ", help_text="Mỗi giấy tờ một dòng.")
+    steps = models.TextField("Trình tự thực hiện", blank=True)
+    online_url = models.URLField(
+        "Nộp trực tuyến tại", blank=True, help_text="Để trống để dùng địa chỉ cổng dịch vụ công trong cấu hình."
+    )
+    is_published = models.BooleanField("Công khai", default=True)
+    updated_at = models.DateTimeField("Cập nhật", auto_now=True)
+
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("sector__order", "name")
+        verbose_name = "Thủ tục hành chính"
+        verbose_name_plural = "Thủ tục hành chính"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("services:procedure", args=[self.slug])
+
+    def requirement_list(self):
+        return [line.strip(" -•\t") for line in self.requirements.splitlines() if line.strip(" -•\t")]
+
+    def submit_url(self):
+        return self.online_url or ServiceSettings.load().portal_url
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+
+class ProcedureForm(models.Model):
+    """A form (mẫu đơn, tờ khai) citizens download to fill in."""
+
+    procedure = models.ForeignKey(Procedure, verbose_name="Thủ tục", on_delete=models.CASCADE, related_name="forms")
+    title = models.CharField("Tên biểu mẫu", max_length=200)
+    file = models.FileField(
+        "Tệp", upload_to="bieu-mau/", validators=[validate_form_file], help_text="PDF, DOC, DOCX, XLS hoặc XLSX."
+    )
+    kind = models.CharField(max_length=8, editable=False, default="")
+    download_count = models.PositiveIntegerField("Lượt tải", default=0, editable=False)
+
+    class Meta:
+        ordering = ("id",)
+        verbose_name = "Biểu mẫu"
+        verbose_name_plural = "Biểu mẫu"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("services:form", args=[self.pk])
+
+    @property
+    def content_type(self):
+        return content_type_for(self.kind)
+
+    @property
+    def download_name(self):
+        return self.title + (KINDS[self.kind][1] if self.kind in KINDS else posixpath.splitext(self.file.name)[1])
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            self.kind = sniff(self.file) or ""
+            stem = slugify_vi(posixpath.splitext(posixpath.basename(self.file.name))[0]) or "bieu-mau"
+            self.file.name = stem + (KINDS[self.kind][1] if self.kind in KINDS else "")
+        super().save(*args, **kwargs)
+
+    def count_download(self):
+        type(self).objects.filter(pk=self.pk).update(download_count=F("download_count") + 1)
+
+
+class DossierStatus(models.TextChoices):
+    RECEIVED = "received", "Đã tiếp nhận"
+    PROCESSING = "processing", "Đang xử lý"
+    SUPPLEMENT = "supplement", "Yêu cầu bổ sung hồ sơ"
+    DONE = "done", "Đã có kết quả, chờ trả"
+    RETURNED = "returned", "Đã trả kết quả"
+    REFUSED = "refused", "Từ chối giải quyết"
+
+
+class Dossier(models.Model):
+    """A citizen's file (hồ sơ) received at the one-stop desk."""
+
+    Status = DossierStatus
+
+    receipt_code = models.CharField(
+        "Mã biên nhận", max_length=40, unique=True, help_text="Ví dụ: 000.00.25.H42-261120-0001"
+    )
+    procedure = models.ForeignKey(Procedure, verbose_name="Thủ tục", on_delete=models.PROTECT, related_name="dossiers")
+    applicant_name = models.CharField("Người nộp", max_length=120)
+    received_on = models.DateField("Ngày tiếp nhận", default=timezone.localdate)
+    due_on = models.DateField("Ngày hẹn trả")
+    status = models.CharField(
+        "Trạng thái", max_length=12, choices=Status.choices, default=Status.RECEIVED, editable=False
+    )
+    updated_at = models.DateTimeField("Cập nhật", auto_now=True)
+
+    class Meta:
+        ordering = ("-received_on", "-id")
+        verbose_name = "Hồ sơ"
+        verbose_name_plural = "Hồ sơ một cửa"
+
+    def __str__(self):
+        return self.receipt_code
+
+    @property
+    def masked_applicant(self):
+        return mask_name(self.applicant_name)
+
+    def record(self, status, note="", at=None):
+        """Add a step to the history; the dossier's status is its latest step."""
+        event = self.events.create(status=status, note=note, at=at or timezone.now())
+        self.sync_status()
+        return event
+
+    def sync_status(self):
+        latest = self.events.order_by("-at", "-id").first()
+        status = latest.status if latest else self.Status.RECEIVED
+        if status != self.status:
+            self.status = status
+            type(self).objects.filter(pk=self.pk).update(status=status)
+
+
+class DossierEvent(models.Model):
+    dossier = models.ForeignKey(Dossier, verbose_name="Hồ sơ", on_delete=models.CASCADE, related_name="events")
+    status = models.CharField("Trạng thái", max_length=12, choices=DossierStatus.choices)
+    at = models.DateTimeField("Thời điểm", default=timezone.now)
+    note = models.CharField(
+        "Ghi chú công khai", max_length=300, blank=True, help_text="Người dân xem được ghi chú này."
+    )
+
+    class Meta:
+        ordering = ("at", "id")
+        verbose_name = "Bước xử lý"
+        verbose_name_plural = "Quá trình xử lý"
+
+    def __str__(self):
+        return f"{self.get_status_display()} · {self.at:%d/%m/%Y}"

@@ -1,0 +1,213 @@
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal.text import mask_name
+from services.models import Dossier, Procedure, ProcedureForm, Sector, ServiceSettings, validate_form_file
+from tests.factories import make_staff, pdf_upload, text_upload
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile Safari/537.36"
+
+
+def make_procedure(name="Đăng ký khai sinh", sector="Hộ tịch", **fields):
+    fields.setdefault("processing_time", "Ngay trong ngày")
+    fields.setdefault("fee", "Miễn lệ phí")
+    fields.setdefault("requirements", "Tờ khai đăng ký khai sinh\nGiấy chứng sinh")
+    return Procedure.objects.create(name=name, sector=Sector.objects.get_or_create(name=sector)[0], **fields)
+
+
+def make_dossier(code="000.00.25.H42-261120-0001", applicant="Nguyễn Văn An", procedure=None):
+    return Dossier.objects.create(
+        receipt_code=code,
+        procedure=procedure or make_procedure(),
+        applicant_name=applicant,
+        received_on=date(2026, 11, 20),
+        due_on=date(2026, 11, 25),
+    )
+
+
+@pytest.mark.parametrize(
+    "name, masked",
+    [
+        ("Nguyễn Văn An", "Nguyễn V*** A**"),
+        ("Lê Thị Hồng Nhung", "Lê T*** H**** N*****"),
+        ("Đặng   Ánh", "Đặng Á***"),
+        ("Tú", "T**"),
+        ("", ""),
+    ],
+)
+def test_masked_names(name, masked):
+    """Only the family name and initials show."""
+    assert mask_name(name) == masked
+
+
+def test_procedure_list_by_field_and_detail(client):
+    """Procedures are grouped by field; the detail shows time, fee, papers, forms and the online link."""
+    birth = make_procedure()
+    make_procedure("Cấp giấy phép xây dựng nhà ở", "Xây dựng")
+    make_procedure("Thủ tục ẩn", "Xây dựng", is_published=False)
+    ProcedureForm.objects.create(procedure=birth, title="Tờ khai khai sinh", file=pdf_upload("to khai.pdf"))
+    html = client.get("/mot-cua/", {"linh-vuc": birth.sector_id}).content.decode()
+    assert "Đăng ký khai sinh" in html and "Cấp giấy phép xây dựng" not in html
+    assert "Thủ tục ẩn" not in client.get("/mot-cua/").content.decode()
+    html = client.get(birth.get_absolute_url()).content.decode()
+    for text in (
+        "Ngay trong ngày",
+        "Miễn lệ phí",
+        "<li>Giấy chứng sinh</li>",
+        "Tờ khai khai sinh",
+        "https://dichvucong.ninhbinh.gov.vn",
+    ):
+        assert text in html
+    assert client.get(Procedure.objects.get(name="Thủ tục ẩn").get_absolute_url()).status_code == 404
+
+
+def test_online_portal_link_is_editable(client):
+    """Changing the setting in admin changes every procedure's "Nộp hồ sơ trực tuyến" link."""
+    procedure = make_procedure()
+    settings_row = ServiceSettings.load()
+    settings_row.portal_url = "https://dvc.example.gov.vn/"
+    settings_row.save()
+    assert 'href="https://dvc.example.gov.vn/"' in client.get(procedure.get_absolute_url()).content.decode()
+
+
+def test_procedure_search_ignores_accents(client):
+    make_procedure()
+    make_procedure("Đăng ký kết hôn")
+    html = client.get("/mot-cua/", {"q": "khai sinh"}).content.decode()
+    assert "Đăng ký khai sinh" in html and "Đăng ký kết hôn" not in html
+
+
+def test_unknown_field_is_404(client):
+    assert client.get("/mot-cua/", {"linh-vuc": "9999"}).status_code == 404
+
+
+def test_form_download_headers(client):
+    item = ProcedureForm.objects.create(procedure=make_procedure(), title="Tờ khai", file=pdf_upload())
+    response = client.get(item.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        response["Content-Disposition"]
+        == "attachment; filename=\"To khai.pdf\"; filename*=UTF-8''T%E1%BB%9D%20khai.pdf"
+    )
+    item.refresh_from_db()
+    assert item.download_count == 1
+
+
+def test_form_upload_checked_by_content():
+    with pytest.raises(ValidationError):
+        validate_form_file(text_upload("mau.docx"))
+
+
+def test_dossier_lookup_shows_timeline_with_masked_name(client):
+    """A citizen sees each step in order and the applicant's name masked, never in full."""
+    dossier = make_dossier()
+    dossier.record(Dossier.Status.RECEIVED)
+    dossier.record(Dossier.Status.SUPPLEMENT, "Đề nghị bổ sung giấy chứng sinh.")
+    response = client.get("/mot-cua/tra-cuu/", {"ma": " 000.00.25.h42-261120-0001 "})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Nguyễn V*** A**" in html and "Nguyễn Văn An" not in html
+    steps = re.findall(r'<ol class="timeline">(.*?)</ol>', html, re.S)[0]
+    assert re.findall(r"<strong>([^<]+)</strong>", steps) == ["Đã tiếp nhận", "Yêu cầu bổ sung hồ sơ"]
+    assert "Đề nghị bổ sung giấy chứng sinh." in steps
+    assert "<strong>Yêu cầu bổ sung hồ sơ</strong></td>" in html  # the current status
+    assert "25/11/2026" in html
+
+
+def test_dossier_lookup_unknown_and_empty_code(client):
+    """An unknown code says so with 404; an empty one asks for the code with 400."""
+    response = client.get("/mot-cua/tra-cuu/", {"ma": "khong-co"})
+    assert response.status_code == 404
+    assert "Không tìm thấy hồ sơ có mã biên nhận này" in response.content.decode()
+    response = client.get("/mot-cua/tra-cuu/", {"ma": ""})
+    assert response.status_code == 400
+    assert "Vui lòng nhập mã biên nhận hồ sơ." in response.content.decode()
+
+
+def test_dossier_lookup_is_rate_limited(client, settings):
+    settings.DOSSIER_LOOKUP_RATE = "2/m"
+    for _ in range(2):
+        client.get("/mot-cua/tra-cuu/", {"ma": "x"})
+    assert client.get("/mot-cua/tra-cuu/", {"ma": "x"}).status_code == 429
+
+
+def test_admin_records_status_history(client):
+    """Staff add a step in admin; the dossier's status follows, and a new dossier starts as received."""
+    client.force_login(make_staff("admin", superuser=True))
+    procedure = make_procedure()
+    response = client.post(
+        "/admin/services/dossier/add/",
+        {
+            "receipt_code": "H42-0009",
+            "procedure": procedure.pk,
+            "applicant_name": "Trần Thị Bình",
+            "received_on": "2026-11-20",
+            "due_on": "2026-11-25",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+            "events-MIN_NUM_FORMS": "0",
+            "events-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302
+    dossier = Dossier.objects.get(receipt_code="H42-0009")
+    assert dossier.status == "received" and dossier.events.count() == 1
+    change = {
+        "receipt_code": "H42-0009",
+        "procedure": procedure.pk,
+        "applicant_name": "Trần Thị Bình",
+        "received_on": "2026-11-20",
+        "due_on": "2026-11-25",
+        "events-TOTAL_FORMS": "2",
+        "events-INITIAL_FORMS": "1",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "1000",
+        "events-0-id": dossier.events.get().pk,
+        "events-0-dossier": dossier.pk,
+        "events-0-at_0": "2026-11-20",
+        "events-0-at_1": "07:30:00",
+        "events-0-status": "received",
+        "events-1-dossier": dossier.pk,
+        "events-1-at_0": "2026-11-21",
+        "events-1-at_1": "09:00:00",
+        "events-1-status": "processing",
+        "events-1-note": "Chuyển phòng chuyên môn",
+    }
+    assert client.post(f"/admin/services/dossier/{dossier.pk}/change/", change).status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == "processing"
+    assert list(dossier.events.values_list("status", flat=True)) == ["received", "processing"]
+
+
+def test_procedure_list_query_count_is_constant(client):
+    """The list costs the same queries for 3 or 30 procedures."""
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/mot-cua/")
+        return len(captured)
+
+    for n in range(3):
+        make_procedure(f"Thủ tục {n}", f"Lĩnh vực {n}")
+    client.get("/mot-cua/")
+    few = count()
+    for n in range(3, 30):
+        make_procedure(f"Thủ tục {n}", f"Lĩnh vực {n % 5}")
+    assert count() == few <= 10
+
+
+def test_demo_seed_is_idempotent():
+    from services import demo
+
+    demo.seed(lambda _: None)
+    demo.seed(lambda _: None)
+    assert Procedure.objects.count() == 8
+    assert Dossier.objects.filter(status="returned").count() == 1
+    assert (date.today() - timedelta(days=30)) < Dossier.objects.earliest("received_on").received_on
