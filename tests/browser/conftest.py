@@ -1,9 +1,10 @@
 """Real-browser tests: Debian's Chromium driven by Playwright against a live server.
 
-One browser and one live server serve the whole session; every test gets a fresh browser
-context (a new visitor: no cookies, no local storage). Chromium, Playwright and axe-core are
-looked for once, here: without them the tests skip with the reason, except under CI=true,
-where they fail instead.
+One live server serves the whole session and one browser each test module (Playwright's sync
+API allows one instance at a time, so another module's own instance can start after ours has
+stopped); every test gets fresh browser contexts (new visitors: no cookies, no local storage).
+Chromium, Playwright and axe-core are looked for here only: without them the tests skip with
+the reason, except under CI=true, where they fail instead.
 """
 
 import os
@@ -27,7 +28,7 @@ def missing(reason):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     try:
         from playwright.sync_api import sync_playwright
@@ -59,7 +60,7 @@ def live_server():
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def user_agent(browser):
     # Headless Chromium says "HeadlessChrome", which the portal rightly counts as a crawler.
     major = browser.version.split(".")[0]

@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser.tour import page_types, seed_demo
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_no_serious_violations_on_any_page_type(open_context, axe):

@@ -5,7 +5,7 @@ import pytest
 from tests.browser.helpers import tab_to
 from tests.factories import image_upload, make_article, make_category
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

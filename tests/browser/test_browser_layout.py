@@ -5,7 +5,7 @@ import pytest
 from tests.browser.tour import page_types, seed_demo
 from tests.factories import image_upload, make_article
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The main interactive elements a finger must hit: at least 44×44 CSS pixels.
 TAP_TARGETS = ", ".join(
@@ -41,6 +41,21 @@ SMALL_TARGETS = """(selector) => [...document.querySelectorAll(selector)]
     .filter(t => t.w < 44 || t.h < 44)"""
 
 
+def photograph(page, path):
+    """A full-page screenshot after scrolling once to the bottom, so lazy images have loaded."""
+    page.evaluate(
+        """async () => {
+            for (let y = 0; y < document.body.scrollHeight; y += innerHeight) {
+                scrollTo(0, y);
+                await new Promise(resolve => requestAnimationFrame(resolve));
+            }
+            await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
+            scrollTo(0, 0);
+        }"""
+    )
+    page.screenshot(path=path, full_page=True)
+
+
 def test_every_page_type_fits_a_phone_and_is_photographed(open_context, screenshots):
     """At 375 px no page type scrolls sideways (menu closed or open) and its main targets are at least
     44×44 px; home, article, documents, feedback and search are photographed at 375×812 and 1366×768."""
@@ -50,7 +65,7 @@ def test_every_page_type_fits_a_phone_and_is_photographed(open_context, screensh
     phone = open_context(phone=True).new_page()
     for name, url in urls.items():
         phone.goto(url)
-        phone.screenshot(path=screenshots / f"{name.replace(' ', '-')}-375.png", full_page=True)
+        photograph(phone, screenshots / f"{name.replace(' ', '-')}-375.png")
         overflow = phone.evaluate(OVERFLOW)
         if overflow["scroll"] > overflow["client"]:
             problems[f"{name}: scrolls sideways"] = overflow
@@ -64,7 +79,7 @@ def test_every_page_type_fits_a_phone_and_is_photographed(open_context, screensh
     desktop = open_context().new_page()
     for name, url in urls.items():
         desktop.goto(url)
-        desktop.screenshot(path=screenshots / f"{name.replace(' ', '-')}-1366.png", full_page=True)
+        photograph(desktop, screenshots / f"{name.replace(' ', '-')}-1366.png")
     assert not problems, problems
     for name in SCREENSHOT_PAGES:
         for width in ["375", "1366"]:
