@@ -11,13 +11,13 @@ def number(text):
 
 
 def tab_to(page, text, limit=80):
-    """Press Tab until the focused element's text (or label) contains `text`; fails past `limit` presses."""
+    """Press Tab until the focused element's label or text contains `text`; fails past `limit` presses."""
     visited = []
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate(
-            "() => { const el = document.activeElement;"
-            " return (el.innerText || el.getAttribute('aria-label') || el.value || el.name || '').trim(); }"
+            "() => { const el = document.activeElement, label = el.labels && el.labels[0];"
+            " return ((label && label.innerText) || el.innerText || el.getAttribute('aria-label') || el.value || '').trim(); }"
         )
         visited.append(focused)
         if text in focused:

@@ -2,7 +2,6 @@
 
 import pytest
 
-from tests.browser.helpers import tab_to
 from tests.factories import image_upload, make_article, make_category
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -145,16 +144,3 @@ def test_text_size_control_is_remembered_across_pages(page, article):
     assert body_size() == normal
     page.get_by_role("group", name="Cỡ chữ").get_by_role("button", name="giảm cỡ chữ").click()
     assert body_size() < normal
-
-
-def test_keyboard_only_menu_to_article(page, article):
-    """Without a mouse: Tab through the menu into a sub-category, then open an article with Enter."""
-    page.goto("/")
-    tab_to(page, "Tin tức - Sự kiện")
-    tab_to(page, "Quốc phòng - An ninh", limit=5)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"**{article.category.get_absolute_url()}")
-    tab_to(page, article.title)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"**{article.get_absolute_url()}")
-    assert page.get_by_role("heading", level=1).inner_text() == article.title
