@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "services",
     "pages",
     "polls",
+    "search",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
+
+from portal.views import robots_txt
+
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = "Quản trị Trang thông tin điện tử"
 admin.site.site_title = "Quản trị cổng thông tin"
@@ -16,6 +21,15 @@ urlpatterns = [
     path("mot-cua/", include("services.urls")),
     path("", include("pages.urls")),
     path("", include("polls.urls")),
+    path("", include("search.urls")),
+    path("sitemap.xml", sitemaps_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

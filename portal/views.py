@@ -3,11 +3,12 @@ import posixpath
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from .images import EXTENSIONS, make_renditions, validate_image
 from .text import slugify_vi
@@ -41,3 +42,14 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No request context: the database may be what failed, and the frame reads it.
     return HttpResponseServerError(loader.get_template("500.html").render({}))
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers may read everything but search results, and learn where the sitemap is."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('search:search')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,80 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from . import registry
+from .text import MAX_QUERY_CHARS
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Far enough for any archive; outside it date arithmetic would overflow.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Từ khóa", required=False, strip=True, widget=SearchInput)
+    # A CharField, not a ChoiceField: an unknown type from an old link means "all types", not an error.
+    loai = forms.CharField(label="Loại", required=False, widget=forms.Select)
+    tu_ngay = forms.DateField(
+        label="Từ ngày",
+        required=False,
+        input_formats=DATE_FORMATS,
+        error_messages={"invalid": "Ngày không hợp lệ, hãy nhập theo dạng ngày/tháng/năm, ví dụ 21/11/2024."},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    den_ngay = forms.DateField(
+        label="Đến ngày",
+        required=False,
+        input_formats=DATE_FORMATS,
+        error_messages={"invalid": "Ngày không hợp lệ, hãy nhập theo dạng ngày/tháng/năm, ví dụ 21/11/2024."},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loai"].widget.choices = [("", "Tất cả"), *registry.labels().items()]
+        # A stray NUL byte is dropped with the other non-letters, not refused (search.text.fold_words).
+        self.fields["q"].validators = []
+        self.fields["q"].widget.attrs["maxlength"] = MAX_QUERY_CHARS
+
+    def full_clean(self):
+        super().full_clean()
+        # Tie each error to its field for screen readers (the template gives the list this id).
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"aria-describedby": f"id_{name}_error", "aria-invalid": "true"})
+
+    def clean_loai(self):
+        loai = self.cleaned_data["loai"]
+        return loai if loai in registry.labels() else ""
+
+    def _clean_day(self, name):
+        day = self.cleaned_data[name]
+        if day and not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise forms.ValidationError(f"Ngày phải trong khoảng năm {MIN_YEAR} đến {MAX_YEAR}.")
+        return day
+
+    def clean_tu_ngay(self):
+        return self._clean_day("tu_ngay")
+
+    def clean_den_ngay(self):
+        return self._clean_day("den_ngay")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("tu_ngay"), cleaned.get("den_ngay")
+        if start and end and start > end:
+            self.add_error("den_ngay", "“Đến ngày” phải sau hoặc trùng “Từ ngày”.")
+        return cleaned
+
+    def date_range(self):
+        """(from, to) as aware datetimes: from the start of `tu_ngay` to the end of `den_ngay`."""
+        start, end = self.cleaned_data.get("tu_ngay"), self.cleaned_data.get("den_ngay")
+        tz = timezone.get_current_timezone()
+        begin = datetime.datetime.combine(start, datetime.time.min, tz) if start else None
+        finish = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tz) if end else None
+        return begin, finish

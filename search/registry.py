@@ -1,0 +1,162 @@
+"""Which models appear in search, and how: the one place that writes the search index.
+
+A model joins search with a few lines in `<app>/search_indexes.py` (found at start-up):
+
+    from search.registry import SearchIndex, register
+
+    @register
+    class ArticleIndex(SearchIndex):
+        model = Article
+        kind = "article"          # stable id stored in the index and used in ?loai=
+        label = "Tin bài"         # shown to readers
+
+        def get_queryset(self):   # rows that belong in the index (scheduled ones included)
+            return Article.objects.filter(status=Article.Status.PUBLISHED)
+
+        def body(self, obj):
+            return obj.sapo + " " + html_to_text(obj.body)
+
+        def date(self, obj):
+            return obj.publish_at
+
+Saving a row re-indexes it (or drops it once it no longer belongs); deleting it drops it;
+`manage.py rebuild_search_index` rewrites the whole index.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from .text import fold, nfc
+
+MAX_TITLE_CHARS = 500
+MAX_BODY_CHARS = 100_000
+
+_indexes = {}
+
+
+class SearchIndex:
+    """How one model appears in search. Override what differs from these defaults."""
+
+    model = None
+    kind = ""
+    label = ""
+
+    def get_queryset(self):
+        """Every row that belongs in the index, scheduled rows included (see `visible_from`)."""
+        return self.model._default_manager.all()
+
+    def is_indexed(self, obj):
+        """Whether this saved row belongs in the index: the same rule as `get_queryset`."""
+        return self.get_queryset().filter(pk=obj.pk).exists()
+
+    def title(self, obj):
+        return str(obj)
+
+    def body(self, obj):
+        return ""
+
+    def date(self, obj):
+        raise NotImplementedError(f"{type(self).__name__}.date()")
+
+    def visible_from(self, obj):
+        """From when readers may find it; a future time keeps a scheduled item out of results."""
+        return self.date(obj)
+
+    def url(self, obj):
+        return obj.get_absolute_url()
+
+    def entry_fields(self, obj):
+        title = nfc(self.title(obj))[:MAX_TITLE_CHARS]
+        body = nfc(self.body(obj))[:MAX_BODY_CHARS]
+        return {
+            "title": title,
+            "body": body,
+            "title_norm": fold(title),
+            "body_norm": fold(body),
+            "date": self.date(obj),
+            "visible_from": self.visible_from(obj),
+            "url": self.url(obj),
+        }
+
+
+def register(index_class):
+    """Class decorator: put `index_class.model` into search and keep it in step on save/delete."""
+    index = index_class()
+    if not index.kind or index.model is None:
+        raise ValueError(f"{index_class.__name__} needs `model` and `kind`.")
+    _indexes[index.kind] = index
+    post_save.connect(_saved, sender=index.model, dispatch_uid=f"search-save-{index.kind}")
+    post_delete.connect(_deleted, sender=index.model, dispatch_uid=f"search-delete-{index.kind}")
+    return index_class
+
+
+def indexes():
+    return list(_indexes.values())
+
+
+def get_index(kind):
+    return _indexes.get(kind)
+
+
+def labels():
+    """{kind: label} for the type filter and the result list."""
+    return {index.kind: index.label for index in _indexes.values()}
+
+
+def _index_for(model):
+    for index in _indexes.values():
+        if index.model is model:
+            return index
+    return None
+
+
+def update_object(obj, index=None):
+    """Write, refresh or drop the index entry of one row."""
+    from .models import SearchEntry
+
+    index = index or _index_for(type(obj))
+    if index is None:
+        return
+    if index.is_indexed(obj):
+        SearchEntry.objects.update_or_create(kind=index.kind, object_id=obj.pk, defaults=index.entry_fields(obj))
+    else:
+        SearchEntry.objects.filter(kind=index.kind, object_id=obj.pk).delete()
+
+
+def remove_object(obj, index=None):
+    from .models import SearchEntry
+
+    index = index or _index_for(type(obj))
+    if index is not None:
+        SearchEntry.objects.filter(kind=index.kind, object_id=obj.pk).delete()
+
+
+def rebuild(kinds=None, batch_size=500):
+    """Rewrite the entries of `kinds` (all registered kinds by default); returns {kind: count}."""
+    from .models import SearchEntry
+
+    counts = {}
+    for index in indexes():
+        if kinds and index.kind not in kinds:
+            continue
+        with transaction.atomic():
+            SearchEntry.objects.filter(kind=index.kind).delete()
+            batch, count = [], 0
+            for obj in index.get_queryset().order_by("pk").iterator(chunk_size=batch_size):
+                batch.append(SearchEntry(kind=index.kind, object_id=obj.pk, **index.entry_fields(obj)))
+                if len(batch) >= batch_size:
+                    SearchEntry.objects.bulk_create(batch)
+                    count += len(batch)
+                    batch = []
+            SearchEntry.objects.bulk_create(batch)
+            counts[index.kind] = count + len(batch)
+    return counts
+
+
+def _saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        update_object(instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    remove_object(instance)

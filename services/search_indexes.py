@@ -1,0 +1,29 @@
+from search.registry import SearchIndex, register
+
+from .models import Procedure
+
+
+@register
+class ProcedureIndex(SearchIndex):
+    model = Procedure
+    kind = "procedure"
+    label = "Thủ tục hành chính"
+
+    def get_queryset(self):
+        return Procedure.objects.published().select_related("sector")
+
+    def is_indexed(self, obj):
+        return obj.is_published
+
+    def title(self, obj):
+        return obj.name
+
+    def body(self, obj):
+        return (
+            f"Lĩnh vực: {obj.sector.name}. Mức độ: {obj.get_level_display()}. "
+            f"Thời hạn giải quyết: {obj.processing_time}. Phí, lệ phí: {obj.fee}. "
+            f"Thành phần hồ sơ: {' '.join(obj.requirement_list())} {obj.steps}"
+        )
+
+    def date(self, obj):
+        return obj.updated_at
