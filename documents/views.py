@@ -1,10 +1,10 @@
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from portal.files import attachment_header
+from portal.files import file_download
 
 from .forms import DocumentFilterForm
 from .models import Document, DocumentFile
@@ -64,13 +64,4 @@ def download(request, pk):
     item = get_object_or_404(DocumentFile.objects.select_related("document"), pk=pk)
     if not item.document.is_public and not request.user.has_perm("documents.view_document"):
         raise Http404("Không tìm thấy tệp.")
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Tệp không còn trên máy chủ.") from None
-    if request.method == "GET" and not getattr(request, "is_crawler", False):
-        item.count_download()
-    response = FileResponse(handle, content_type=item.content_type)
-    response["Content-Disposition"] = attachment_header(item.download_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(item.file, item.content_type, item.download_name, item.count_download, request)

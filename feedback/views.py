@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django_ratelimit.decorators import ratelimit
 
-from portal.files import KINDS, attachment_header, content_type_for, sniff
+from portal.files import KINDS, content_type_for, file_download, sniff
 from portal.limits import too_many_requests
 
 from . import notify
@@ -99,10 +99,7 @@ def attachment(request, pk):
     feedback = get_object_or_404(Feedback, pk=pk)
     if not feedback.attachment:
         raise Http404("Không có tệp đính kèm.")
-    handle = feedback.attachment.open("rb")
-    kind = sniff(handle)
-    response = FileResponse(handle, content_type=content_type_for(kind))
+    with feedback.attachment.open("rb") as handle:
+        kind = sniff(handle)
     extension = KINDS[kind][1] if kind else ""
-    response["Content-Disposition"] = attachment_header(f"{feedback.code}{extension}")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(feedback.attachment, content_type_for(kind), f"{feedback.code}{extension}")

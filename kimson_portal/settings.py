@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.visitors.VisitorMiddleware",
+    "stats.live.LiveNumbersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -250,3 +251,10 @@ FORMAT_MODULE_PATH = ["portal.formats"]
 # Poll votes from one address: bursts beyond this rate get 429 and count nothing; the window
 # passes, so a shared address (school, office) is slowed, never banned.
 POLL_VOTE_RATE = env("POLL_VOTE_RATE", default="20/m")
+# Engagement counters (PORTAL.md section 4) and the page cache with live numbers (README).
+LIVE_KEY_PREFIX = env("LIVE_KEY_PREFIX", default=env("CACHE_KEY_PREFIX", default="kimson") + ":live")
+ENGAGEMENT_COUNT_RATE = env("ENGAGEMENT_COUNT_RATE", default="120/m")
+RATING_RATE = env("RATING_RATE", default="20/m")
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 5)
+PAGE_CACHE_IGNORED_MODELS = env.list("PAGE_CACHE_IGNORED_MODELS", default=[])
+LIVE_DIRTY_MS = env.int("LIVE_DIRTY_MS", default=2000)

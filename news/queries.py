@@ -3,6 +3,7 @@
 from django.core.cache import cache
 from django.db.models import F, Window
 from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
 
 from .models import MENU_CACHE_KEY, Article, Category
 
@@ -44,4 +45,14 @@ def latest_by_top_category(per_category=4):
 def related_articles(article, limit=5):
     return list(
         Article.objects.published().for_listing().filter(category_id=article.category_id).exclude(pk=article.pk)[:limit]
+    )
+
+
+def next_scheduled_at():
+    """When the next scheduled article goes public (None if none is waiting): cached pages end there."""
+    return (
+        Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
     )

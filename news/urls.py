@@ -1,14 +1,24 @@
 from django.urls import path
 
-from . import views
+from portal.pagecache import cache_public_page
+
+from . import queries, views
 from .feeds import CategoryFeed, LatestArticlesFeed
 
 app_name = "news"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("chuyen-muc/<slug:slug>/", views.CategoryView.as_view(), name="category"),
-    path("tin-tuc/<slug:slug>/", views.ArticleView.as_view(), name="article"),
+    path("", cache_public_page(views.HomeView.as_view(), until=queries.next_scheduled_at), name="home"),
+    path(
+        "chuyen-muc/<slug:slug>/",
+        cache_public_page(views.CategoryView.as_view(), until=queries.next_scheduled_at),
+        name="category",
+    ),
+    path(
+        "tin-tuc/<slug:slug>/",
+        cache_public_page(views.ArticleView.as_view(), until=queries.next_scheduled_at),
+        name="article",
+    ),
     path("rss/", LatestArticlesFeed(), name="feed"),
     path("chuyen-muc/<slug:slug>/rss/", CategoryFeed(), name="category_feed"),
 ]

@@ -1,13 +1,11 @@
-from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django_ckeditor_5.fields import CKEditor5Field
 
 from portal.html import sanitize_body
 from portal.images import make_renditions, validate_image
+from portal.models import SingletonModel
 from portal.text import unique_slug
-
-CONTACT_CACHE_KEY = "pages:contact"
 
 
 class PageQuerySet(models.QuerySet):
@@ -88,7 +86,7 @@ class Leader(models.Model):
             make_renditions(self.photo.name)
 
 
-class ContactDetails(models.Model):
+class ContactDetails(SingletonModel):
     """What the contact pages add to the site settings, including the English version the law asks for."""
 
     office_hours = models.CharField(
@@ -112,25 +110,14 @@ class ContactDetails(models.Model):
         "Phat Diem stone cathedral and a leading area of sea encroachment and rice and sedge farming.",
     )
 
+    cache_key = "pages:contact"
+
     class Meta:
         verbose_name = "Thông tin liên hệ"
         verbose_name_plural = "Thông tin liên hệ"
 
     def __str__(self):
         return "Thông tin liên hệ"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-        cache.delete(CONTACT_CACHE_KEY)
-
-    @classmethod
-    def load(cls):
-        loaded = cache.get(CONTACT_CACHE_KEY)
-        if loaded is None:
-            loaded, _ = cls.objects.get_or_create(pk=1)
-            cache.set(CONTACT_CACHE_KEY, loaded, 300)
-        return loaded
 
 
 class ScheduleEntry(models.Model):

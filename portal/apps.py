@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Cấu hình cổng thông tin"
+
+    def ready(self):
+        from .pagecache import bump_version
+
+        post_save.connect(bump_version, dispatch_uid="pagecache-save")
+        post_delete.connect(bump_version, dispatch_uid="pagecache-delete")

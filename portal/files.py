@@ -10,6 +10,7 @@ import zipfile
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 
 from .text import strip_diacritics
 
@@ -106,3 +107,21 @@ def attachment_header(filename):
     filename = filename.strip(" .") or "tep-tin"
     fallback = strip_diacritics(filename).encode("ascii", "ignore").decode() or "tep-tin"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def file_download(field_file, content_type, filename, on_download=None, request=None):
+    """A FileResponse for a stored file: real type, safe name, no sniffing.
+
+    `on_download` runs for real downloads only (a GET from a visitor, not a crawler or HEAD).
+    A file missing from storage is a 404, not a 500.
+    """
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Tệp không còn trên máy chủ.") from None
+    if on_download and request.method == "GET" and not getattr(request, "is_crawler", False):
+        on_download()
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = attachment_header(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -22,3 +22,17 @@ def too_many_requests(request, message=TOO_MANY_MESSAGE):
     if wants_json(request):
         return JsonResponse({"ok": False, "error": message}, status=429)
     return render(request, "429.html", {"message": message}, status=429)
+
+
+def over_limit(request, group, rate, key="ip"):
+    """True when this address went over `rate` (counting this request) in `group`.
+
+    Fails open: when the cache that holds the counts does not answer (Redis down),
+    django-ratelimit reports a limit of 0, and the request goes through.
+    """
+    from django_ratelimit.core import get_usage
+
+    usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+    if usage is None or usage["limit"] == 0:
+        return False
+    return usage["should_limit"]

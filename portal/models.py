@@ -1,10 +1,30 @@
 from django.core.cache import cache
 from django.db import models
 
-SITE_SETTINGS_CACHE_KEY = "portal:site-settings"
+
+class SingletonModel(models.Model):
+    """A settings row edited in admin: always pk 1, read through a short-lived cache."""
+
+    cache_key = None  # each subclass names its own
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.cache_key)
+
+    @classmethod
+    def load(cls):
+        loaded = cache.get(cls.cache_key)
+        if loaded is None:
+            loaded, _ = cls.objects.get_or_create(pk=1)
+            cache.set(cls.cache_key, loaded, 300)
+        return loaded
 
 
-class SiteSettings(models.Model):
+class SiteSettings(SingletonModel):
     """The one editable description of the unit that owns the portal.
 
     The unit is a setting, not a constant: the same code serves a commune,
@@ -48,6 +68,8 @@ class SiteSettings(models.Model):
         help_text="Đoạn mã do Trung tâm Giám sát (EMC) cung cấp; chỉ chèn khi được bật.",
     )
 
+    cache_key = "portal:site-settings"
+
     class Meta:
         verbose_name = "Cấu hình trang"
         verbose_name_plural = "Cấu hình trang"
@@ -59,16 +81,3 @@ class SiteSettings(models.Model):
     def unit_heading(self):
         """The banner's second line, e.g. "HUYỆN KIM SƠN"."""
         return f"{self.unit_level} {self.unit_name}".upper()
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-        cache.delete(SITE_SETTINGS_CACHE_KEY)
-
-    @classmethod
-    def load(cls):
-        settings = cache.get(SITE_SETTINGS_CACHE_KEY)
-        if settings is None:
-            settings, _ = cls.objects.get_or_create(pk=1)
-            cache.set(SITE_SETTINGS_CACHE_KEY, settings, 300)
-        return settings

@@ -1,16 +1,15 @@
 import posixpath
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.files import KINDS, content_type_for, sniff, validate_upload
+from portal.models import SingletonModel
 from portal.text import mask_name, slugify_vi, unique_slug
 
-SETTINGS_CACHE_KEY = "services:settings"
 FORM_KINDS = ["pdf", "doc", "docx", "xls", "xlsx"]
 
 
@@ -18,12 +17,14 @@ def validate_form_file(upload):
     validate_upload(upload, FORM_KINDS, settings.DOCUMENT_FILE_MAX_BYTES)
 
 
-class ServiceSettings(models.Model):
+class ServiceSettings(SingletonModel):
     """Where citizens file online: the provincial public-service portal, editable in admin."""
 
     portal_name = models.CharField("Tên cổng dịch vụ công", max_length=200, default="Cổng Dịch vụ công tỉnh Ninh Bình")
     portal_url = models.URLField("Địa chỉ cổng dịch vụ công", default="https://dichvucong.ninhbinh.gov.vn")
     national_portal_url = models.URLField("Cổng Dịch vụ công quốc gia", default="https://dichvucong.gov.vn")
+
+    cache_key = "services:settings"
 
     class Meta:
         verbose_name = "Cấu hình một cửa"
@@ -31,19 +32,6 @@ class ServiceSettings(models.Model):
 
     def __str__(self):
         return self.portal_name
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-        cache.delete(SETTINGS_CACHE_KEY)
-
-    @classmethod
-    def load(cls):
-        loaded = cache.get(SETTINGS_CACHE_KEY)
-        if loaded is None:
-            loaded, _ = cls.objects.get_or_create(pk=1)
-            cache.set(SETTINGS_CACHE_KEY, loaded, 300)
-        return loaded
 
 
 class Sector(models.Model):

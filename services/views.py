@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django_ratelimit.decorators import ratelimit
 
-from portal.files import attachment_header
+from portal.files import file_download
 from portal.limits import too_many_requests
 from portal.text import strip_diacritics
 
@@ -70,16 +70,7 @@ def procedure_detail(request, slug):
 
 def form_download(request, pk):
     item = get_object_or_404(ProcedureForm.objects.filter(procedure__is_published=True), pk=pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Tệp không còn trên máy chủ.") from None
-    if request.method == "GET" and not getattr(request, "is_crawler", False):
-        item.count_download()
-    response = FileResponse(handle, content_type=item.content_type)
-    response["Content-Disposition"] = attachment_header(item.download_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(item.file, item.content_type, item.download_name, item.count_download, request)
 
 
 @ratelimit(key="ip", rate=lambda g, r: settings.DOSSIER_LOOKUP_RATE, method=["GET", "POST"], block=False)

@@ -15,3 +15,33 @@ def _isolated(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """URL of a throwaway Redis for this test session; skips (fails on CI) without redis-server."""
+    import os
+    import shutil
+
+    from tests.live import redis_server
+
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("redis-server is required on CI")
+        pytest.skip("redis-server is not installed")
+    with redis_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["database", "redis"])
+def counter_store(request, settings):
+    """Run a counting test with presence kept in the database, then in a throwaway Redis."""
+    import uuid
+
+    from stats import counters
+
+    settings.LIVE_KEY_PREFIX = f"test-{uuid.uuid4().hex}"
+    settings.REDIS_URL = request.getfixturevalue("redis_url") if request.param == "redis" else ""
+    counters._redis_down_until = 0.0
+    yield request.param
+    counters._redis_down_until = 0.0

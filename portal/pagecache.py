@@ -1,0 +1,183 @@
+"""Whole-page cache for anonymous visitors, safe with live numbers and forms.
+
+A cached page is the HTML as rendered, with its live markers (see stats.live) left in
+and its CSRF tokens swapped for a marker, so every visitor gets their own token and
+this moment's figures. Entries are keyed by host + path (+ ?page=N) and carry the
+content version: saving or deleting any content model (post_save / post_delete, after
+commit) sets a new version, so every cached page is stale at once. A short timeout,
+never past the next scheduled article or local midnight, bounds anything signals miss.
+
+Never cached: requests other than GET/HEAD, requests with a session (staff, previews), with
+pending messages or with a poll-voted cookie (their sidebar shows live results), other query
+strings, and responses that are not plain 200 pages.
+"""
+
+import hashlib
+import math
+import re
+import uuid
+from datetime import datetime, time, timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+
+from .limits import too_many_requests
+
+VERSION_KEY = "pagecache:version"
+CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_MARKER = r"\1<!--live:csrf-->\2"
+PAGE_QUERY = re.compile(r"^(page=\d{1,5})?$")
+
+# Saving these does not change what a public page shows.
+IGNORED_APPS = frozenset({"admin", "auth", "contenttypes", "sessions", "reversion", "axes", "ratings", "stats"})
+# A vote adds a row here and counts by update(); the cached sidebar shows voters nothing of it.
+IGNORED_MODELS = frozenset({"polls.vote"})
+# A visitor who voted sees the poll's live results in the sidebar: their pages are not cached.
+PERSONAL_COOKIE_PREFIXES = ("kpoll",)
+
+
+def _cache_key(request):
+    if request.method not in ("GET", "HEAD"):
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return None
+    if any(name.startswith(PERSONAL_COOKIE_PREFIXES) for name in cookies):
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    if not PAGE_QUERY.match(query):
+        return None
+    digest = hashlib.md5(f"{request.get_host()}{request.path}?{query}".encode(), usedforsecurity=False)
+    return digest.hexdigest()
+
+
+def _timeout(until):
+    """Seconds to keep a page: the setting, but never past local midnight or `until` (a scheduled article)."""
+    now = timezone.now()
+    local = timezone.localtime(now)
+    midnight = timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time.min), local.tzinfo)
+    limits = [settings.PAGE_CACHE_SECONDS, (midnight - now).total_seconds()]
+    moment = until() if until else None
+    if moment is not None:
+        limits.append((moment - now).total_seconds())
+    return max(0.001, min(limits))
+
+
+def cache_public_page(view, until=None):
+    """Decorate a public view; `until()` may give the next moment its pages change by themselves."""
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        key = _cache_key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
+        from stats import counters
+
+        found = counters.redis_client()
+        if found is not None:
+            return _through_redis(found[0], request, key, view, until, args, kwargs)
+        return _through_django_cache(request, key, view, until, args, kwargs)
+
+    return cached_view
+
+
+def _cacheable_html(response):
+    """The response's HTML ready to cache, or None when it must not be cached."""
+    if hasattr(response, "render") and callable(response.render):
+        response.render()
+    if response.status_code != 200 or response.streaming or response.has_header("Cache-Control"):
+        return None
+    return CSRF_INPUT.sub(CSRF_MARKER, response.content.decode(response.charset))
+
+
+def _through_redis(client, request, key, view, until, args, kwargs):
+    """Hit: one Lua call gives the page, counts the request and reads its figures."""
+    import redis
+
+    from stats import counters, live
+
+    hit = counters.cached_page(request, key)
+    if hit is not None:
+        if hit.limited:
+            return too_many_requests(request)
+        request.live_filled = True
+        return HttpResponse(live.substitute(request, hit.html, hit.numbers))
+    try:
+        version = client.get(counters.key(counters.PAGE_VERSION))
+        if version is None:
+            version = uuid.uuid4().hex
+            client.set(counters.key(counters.PAGE_VERSION), version, nx=True)
+    except redis.RedisError as error:
+        counters.mark_redis_down(error)
+        return view(request, *args, **kwargs)
+    response = view(request, *args, **kwargs)
+    html = _cacheable_html(response)
+    if html is not None:
+        views = live.VIEWS_MARKER.search(html)
+        try:
+            with client.pipeline(transaction=False) as pipe:
+                page = counters.key("page", key)
+                timeout = _timeout(until)
+                expires = timezone.now().timestamp() + timeout  # checked by the Lua call: clock, not TTL
+                pipe.hset(
+                    page, mapping={"v": version, "e": expires, "a": views.group(1) if views else "", "html": html}
+                )
+                pipe.expire(page, math.ceil(timeout))
+                pipe.execute()
+        except redis.RedisError as error:
+            counters.mark_redis_down(error)
+        response.content = html
+    return response
+
+
+def _through_django_cache(request, key, view, until, args, kwargs):
+    """Without Redis: the page from Django's cache; the live middleware counts and fills it."""
+    key = f"pagecache:page:{key}"
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, None)
+    entry = found.get(key)
+    if entry is not None and entry[0] == version and entry[1] > timezone.now().timestamp():
+        return HttpResponse(entry[2])
+    response = view(request, *args, **kwargs)
+    html = _cacheable_html(response)
+    if html is not None:
+        timeout = _timeout(until)
+        # The expiry is also kept in the entry and checked against the clock, like the Redis path.
+        cache.set(key, (version, timezone.now().timestamp() + timeout, html), math.ceil(timeout))
+        response.content = html
+    return response
+
+
+def bump_version(**kwargs):
+    """Make every cached page stale now, and again after commit (a refill in between saw old rows)."""
+    sender = kwargs.get("sender")
+    if sender is not None and sender._meta.app_label in IGNORED_APPS:
+        return
+    if sender is not None and sender._meta.label_lower in (IGNORED_MODELS | set(settings.PAGE_CACHE_IGNORED_MODELS)):
+        return
+    if kwargs.get("created") and sender._meta.label_lower == "portal.sitesettings":
+        return  # the default row made on first use: pages were already rendered with these values
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version():
+    import redis
+
+    from stats import counters
+
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, None)
+    found = counters.redis_client()
+    if found is not None:
+        try:
+            found[0].set(counters.key(counters.PAGE_VERSION), version)
+        except redis.RedisError as error:
+            counters.mark_redis_down(error)

@@ -1,0 +1,402 @@
+"""Visits, online visitors, article views and the figures pages show (PORTAL.md section 4).
+
+The counts live in the database (`DailyVisits`, `Article.view_count`, `RatingSummary`), always
+incremented by the database (`visits + 1`, `F("view_count") + 1`), so concurrent requests on
+several processes or machines never lose or double an increment.
+
+With REDIS_URL, one Lua call per request does everything else: it finds the cached page (if
+asked), decides whether this request starts a visit or a view (the visitor's previous request,
+or previous view of the article, 30 minutes ago or more), applies the burst limit, keeps the
+"online" set and returns every figure from Redis mirrors of the database counts. A mirror is
+incremented in the same call that decides an increment; when absent, it is seeded from the
+database by the next reader, unless a `dirty` mark (set for LIVE_DIRTY_MS by an increment that
+found no mirror) says the database may have moved between that reader's query and its seed.
+Mirrors expire after a few minutes, so even a seed racing a stall longer than that mark heals.
+So a warm cached page costs one Redis round trip and no SQL; the database is written only when
+a visit or view starts.
+
+Without Redis, or while Redis does not answer, one upsert on `Presence` decides the same and one
+SQL query reads the figures.
+"""
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from news.models import Article
+from portal.limits import over_limit
+from ratings.models import Rating, RatingSummary
+
+from .models import DailyVisits, Presence, VisitCounter
+
+logger = logging.getLogger(__name__)
+
+# One 30-minute window ends both a visit and a repeat view (PORTAL.md), so one upsert or one
+# Lua call decides both.
+VISIT_WINDOW = timedelta(minutes=30)
+ONLINE_WINDOW = timedelta(minutes=5)
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+REDIS_RETRY_SECONDS = 5
+PRUNE_EVERY_SECONDS = 60
+MIRROR_SECONDS = 600
+PAGE_VERSION = "pagever"
+
+_LIVE = """
+local p = ARGV[1]
+local html, article, count_view = '', ARGV[7], ARGV[8] == '1'
+if KEYS[2] ~= '' then
+  local entry = redis.call('HMGET', KEYS[2], 'v', 'e', 'a', 'html')
+  if (not entry[1]) or entry[1] ~= redis.call('GET', KEYS[1]) then return {0} end
+  if tonumber(entry[2]) <= tonumber(ARGV[3]) then return {0} end
+  article, html = entry[3], entry[4]
+  count_view = article ~= ''
+end
+local now, visitor = tonumber(ARGV[3]), ARGV[2]
+local function starts(key)
+  local last = redis.call('SET', key, ARGV[3], 'EX', ARGV[6], 'GET')
+  if (not last) or (now - tonumber(last) >= tonumber(ARGV[4])) then return 1 end
+  return 0
+end
+local function bump(name)
+  if redis.call('EXISTS', p .. ':n:' .. name) == 1 then redis.call('INCR', p .. ':n:' .. name)
+  else redis.call('SET', p .. ':dirty:' .. name, 1, 'PX', ARGV[13], 'NX') end
+end
+local visit, view, limited = 0, 0, 0
+if visitor ~= '' then
+  visit = starts(p .. ':seen:' .. visitor)
+  if article ~= '' and count_view then view = starts(p .. ':view:' .. article .. ':' .. visitor) end
+  redis.call('ZADD', p .. ':online', now, visitor)
+  if visit == 1 or view == 1 then
+    local period = tonumber(ARGV[12])
+    local rl = p .. ':rl:' .. ARGV[10] .. ':' .. math.floor(now / period)
+    local n = redis.call('INCR', rl)
+    if n == 1 then redis.call('EXPIRE', rl, period * 2) end
+    if n > tonumber(ARGV[11]) then limited = 1
+    else
+      if visit == 1 then bump('visits'); bump('day:' .. ARGV[9]) end
+      if view == 1 then bump('views:' .. article) end
+    end
+  end
+end
+redis.call('ZREMRANGEBYSCORE', p .. ':online', '-inf', now - tonumber(ARGV[5]))
+local keys = {p .. ':n:visits', p .. ':n:offset', p .. ':n:day:' .. ARGV[9]}
+if article ~= '' then
+  table.insert(keys, p .. ':n:views:' .. article)
+  table.insert(keys, p .. ':n:rsum:' .. article)
+  table.insert(keys, p .. ':n:rcnt:' .. article)
+  if visitor ~= '' then table.insert(keys, p .. ':n:own:' .. article .. ':' .. visitor) end
+end
+local values = redis.call('MGET', unpack(keys))
+for i = 1, #keys do if not values[i] then values[i] = '' end end
+return {1, html, article, visit, view, limited, redis.call('ZCARD', p .. ':online'), values}
+"""
+
+# KEYS: pairs of (mirror, its dirty mark); ARGV: the values, then the mirror lifetime.
+_SEED = """
+for i = 1, #KEYS, 2 do
+  if redis.call('EXISTS', KEYS[i + 1]) == 0 then
+    redis.call('SET', KEYS[i], ARGV[(i + 1) / 2], 'EX', ARGV[#ARGV], 'NX')
+  end
+end
+"""
+
+_clients = {}
+_redis_down_until = 0.0
+
+
+@dataclass
+class Live:
+    """What one request counted, and the figures its page shows."""
+
+    numbers: dict = field(default_factory=dict)
+    visit_started: bool = False
+    view_started: bool = False
+    limited: bool = False
+    html: str = ""
+
+
+def local_day(moment):
+    """The calendar day of `moment` in Asia/Ho_Chi_Minh: what "Hôm nay" counts."""
+    return timezone.localtime(moment, LOCAL_ZONE).date()
+
+
+def redis_client():
+    """(client, live script, seed script) for the shared Redis, or None when absent or recently down."""
+    url = getattr(settings, "REDIS_URL", "")
+    if not url or time.monotonic() < _redis_down_until:
+        return None
+    found = _clients.get(url)
+    if found is None:
+        client = redis.Redis.from_url(url, socket_connect_timeout=0.3, socket_timeout=0.5)
+        found = _clients[url] = (client, client.register_script(_LIVE), client.register_script(_SEED))
+    return found
+
+
+def mark_redis_down(error):
+    global _redis_down_until
+    _redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
+    logger.warning("Redis unavailable, counting in the database: %s", error)
+
+
+def key(*parts):
+    return ":".join([settings.LIVE_KEY_PREFIX, *map(str, parts)])
+
+
+def _rate():
+    """ENGAGEMENT_COUNT_RATE ("120/m") as (count, seconds)."""
+    count, period = settings.ENGAGEMENT_COUNT_RATE.split("/")
+    number, unit = re.fullmatch(r"(\d*)([smhd])", period).groups()
+    return int(count), int(number or 1) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
+
+
+def _address(request):
+    return request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "") or "-"
+
+
+def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
+    """The Lua call: a Live, False for a page-cache miss, None when Redis is unavailable."""
+    found = redis_client()
+    if found is None:
+        return None
+    client, live_script, seed_script = found
+    limit, period = _rate()
+    day = local_day(now).isoformat()
+    try:
+        result = live_script(
+            keys=[key(PAGE_VERSION), key("page", page_key) if page_key else ""],
+            args=[
+                settings.LIVE_KEY_PREFIX,
+                visitor_id or "",
+                now.timestamp(),
+                VISIT_WINDOW.total_seconds(),
+                ONLINE_WINDOW.total_seconds(),
+                int(VISIT_WINDOW.total_seconds()) + 60,
+                article_id or "",
+                "1" if count_view else "0",
+                day,
+                _address(request),
+                limit,
+                period,
+                settings.LIVE_DIRTY_MS,
+            ],
+        )
+    except redis.RedisError as error:
+        mark_redis_down(error)
+        return None
+    if result[0] == 0:
+        return False
+    _, html, article, visit, view, limited, online, values = result
+    live = Live(visit_started=bool(visit), view_started=bool(view), limited=bool(limited))
+    if live.limited:
+        return live
+    live.html = html.decode() if html else ""
+    article_id = int(article) if article else None
+    if live.visit_started or live.view_started:
+        _add_counts(live, article_id, now)
+    names = ["visits", "offset", f"day:{day}"]
+    if article_id:
+        names += [f"views:{article_id}", f"rsum:{article_id}", f"rcnt:{article_id}"]
+        if visitor_id:
+            names.append(f"own:{article_id}:{visitor_id}")
+    mirrors = dict(zip(names, values, strict=True))
+    if any(value == b"" for value in mirrors.values()):
+        fresh = read_numbers(visitor_id, article_id, now, online=int(online))
+        _seed(client, seed_script, mirrors, fresh, day, article_id, visitor_id)
+        live.numbers = fresh
+        return live
+    own = int(mirrors.get(f"own:{article_id}:{visitor_id}", 0))
+    live.numbers = {
+        "visits-total": int(mirrors["visits"]) + int(mirrors["offset"]),
+        "visits-today": int(mirrors[f"day:{day}"]),
+        "visits-online": int(online),
+        "article": article_id,
+    }
+    if article_id:
+        live.numbers.update(
+            views=int(mirrors[f"views:{article_id}"]),
+            score_sum=int(mirrors[f"rsum:{article_id}"]),
+            votes=int(mirrors[f"rcnt:{article_id}"]),
+            own=own,
+        )
+    return live
+
+
+def _seed(client, seed_script, mirrors, fresh, day, article_id, visitor_id):
+    values = {
+        "visits": fresh["visits-sum"],
+        "offset": fresh["visits-offset"],
+        f"day:{day}": fresh["visits-today"],
+    }
+    if article_id:
+        values.update(
+            {
+                f"views:{article_id}": fresh["views"],
+                f"rsum:{article_id}": fresh["score_sum"],
+                f"rcnt:{article_id}": fresh["votes"],
+                f"own:{article_id}:{visitor_id}": fresh["own"],
+            }
+        )
+    missing = [name for name, value in mirrors.items() if value == b""]
+    keys = [k for name in missing for k in (key("n", name), key("dirty", name))]
+    try:
+        seed_script(keys=keys, args=[values[name] for name in missing] + [MIRROR_SECONDS])
+    except redis.RedisError as error:
+        mark_redis_down(error)
+
+
+def forget(*names):
+    """Drop mirrors after the database changed them outside a counted request (ratings, admin)."""
+    found = redis_client()
+    if found is None:
+        return
+    client = found[0]
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.delete(key("n", name))
+                pipe.set(key("dirty", name), 1, px=settings.LIVE_DIRTY_MS)
+            pipe.execute()
+    except redis.RedisError as error:
+        mark_redis_down(error)
+
+
+def forget_all():
+    """Drop every mirror (after bulk changes such as demo data)."""
+    found = redis_client()
+    if found is None:
+        return
+    client = found[0]
+    try:
+        for name in client.scan_iter(match=key("n", "*"), count=1000):
+            client.delete(name)
+    except redis.RedisError as error:
+        mark_redis_down(error)
+
+
+def _seen_in_database(visitor_id, article_id, count_view, now):
+    """One upsert: a row per visitor and per (article, visitor); `fresh` says a window started."""
+    if not visitor_id:
+        return Live()
+    table = connection.ops.quote_name(Presence._meta.db_table)
+    rows = [f"v:{visitor_id}"]
+    if article_id and count_view:
+        rows.append(f"a:{article_id}:{visitor_id}")
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    params = [value for ident in rows for value in (ident, now, True)]
+    # Both databases evaluate SET against the old row: `fresh` compares the previous request.
+    sql = (
+        f"INSERT INTO {table} (ident, last_seen, fresh) VALUES {values} "
+        f"ON CONFLICT (ident) DO UPDATE SET "
+        f"fresh = ({table}.last_seen <= %s), last_seen = excluded.last_seen "
+        f"RETURNING ident, fresh"
+    )
+    params.append(now - VISIT_WINDOW)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fresh = {ident: bool(value) for ident, value in cursor.fetchall()}
+    if cache.add("stats:presence-pruned", True, PRUNE_EVERY_SECONDS):
+        Presence.objects.filter(last_seen__lt=now - VISIT_WINDOW).delete()
+    return Live(
+        visit_started=fresh.get(f"v:{visitor_id}", False),
+        view_started=fresh.get(f"a:{article_id}:{visitor_id}", False),
+    )
+
+
+def _over_limit(request):
+    """Bursts of new visits or views from one address stop counting (a school still gets its share)."""
+    try:
+        return over_limit(request, "stats.count", settings.ENGAGEMENT_COUNT_RATE)
+    except Exception as error:  # a broken cache must not break pages
+        logger.warning("Rate limit unavailable: %s", error)
+        return False
+
+
+def _add_counts(live, article_id, now):
+    with transaction.atomic():
+        if live.visit_started:
+            table = connection.ops.quote_name(DailyVisits._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (day, visits) VALUES (%s, 1) "
+                    f"ON CONFLICT (day) DO UPDATE SET visits = {table}.visits + 1",
+                    [local_day(now)],
+                )
+        if live.view_started:
+            Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
+
+
+def _q(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def read_numbers(visitor_id, article_id, now, online=None):
+    """Every figure a page can show, from the database, in one query."""
+    parts = [
+        f"(SELECT COALESCE(SUM(visits), 0) FROM {_q(DailyVisits)})",
+        f"(SELECT COALESCE(MAX(starting_total), 0) FROM {_q(VisitCounter)})",
+        f"(SELECT COALESCE(MAX(visits), 0) FROM {_q(DailyVisits)} WHERE day = %s)",
+    ]
+    params = [local_day(now)]
+    if online is None:
+        parts.append(f"(SELECT COUNT(*) FROM {_q(Presence)} WHERE ident LIKE %s AND last_seen > %s)")
+        params += ["v:%", now - ONLINE_WINDOW]
+    if article_id:
+        parts += [
+            f"(SELECT view_count FROM {_q(Article)} WHERE id = %s)",
+            f"(SELECT score_sum FROM {_q(RatingSummary)} WHERE article_id = %s)",
+            f"(SELECT votes FROM {_q(RatingSummary)} WHERE article_id = %s)",
+            f"(SELECT score FROM {_q(Rating)} WHERE article_id = %s AND visitor_id = %s)",
+        ]
+        params += [article_id, article_id, article_id, article_id, visitor_id or ""]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = list(cursor.fetchone())
+    visits_sum, offset, today = row.pop(0), row.pop(0), row.pop(0)
+    numbers = {
+        "visits-sum": visits_sum,
+        "visits-offset": offset,
+        "visits-total": visits_sum + offset,
+        "visits-today": today,
+        "visits-online": online if online is not None else row.pop(0),
+        "article": article_id,
+    }
+    if article_id:
+        numbers.update(views=row[0] or 0, score_sum=row[1] or 0, votes=row[2] or 0, own=row[3] or 0)
+    return numbers
+
+
+def cached_page(request, page_key):
+    """A page from the Redis page cache with this request counted and its figures; None on a miss."""
+    visitor_id = getattr(request, "visitor_id", None) if request.method == "GET" else None
+    live = _run_in_redis(request, visitor_id, None, False, page_key, timezone.now())
+    return live or None
+
+
+def record(request, article_id=None, count=True, count_view=True):
+    """Count this request's visit and article view if they start now, and read the page's figures.
+
+    Crawlers (request.visitor_id None) and `count=False` are never counted. `limited` means the
+    address is starting too many visits or views: nothing was counted, the caller answers 429.
+    """
+    now = timezone.now()
+    visitor_id = getattr(request, "visitor_id", None) if count else None
+    live = _run_in_redis(request, visitor_id, article_id, count_view, None, now)
+    if live is not None:
+        return live
+    live = _seen_in_database(visitor_id, article_id, count_view, now)
+    if live.visit_started or live.view_started:
+        if _over_limit(request):
+            return Live(limited=True)
+        _add_counts(live, article_id, now)
+    live.numbers = read_numbers(getattr(request, "visitor_id", None), article_id, now)
+    return live

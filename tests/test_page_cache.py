@@ -1,0 +1,207 @@
+import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.test import Client
+
+from news.models import Article, Category
+from portal.models import SiteSettings
+from tests.factories import make_article, make_category, make_staff
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counter_store")]
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"
+
+
+def visitor():
+    return Client(HTTP_USER_AGENT=BROWSER)
+
+
+def html(path, client=None):
+    response = (client or visitor()).get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+HIT_QUERIES = {"database": 2, "redis": 0}  # presence upsert + figures; Redis: none once warm
+
+
+def test_home_is_served_from_the_cache(counter_store, django_assert_max_num_queries, settings):
+    """A second anonymous request does not run the view: only the counting and the live figures."""
+    settings.LIVE_DIRTY_MS = 50
+    make_article("Hội nghị sơ kết")
+    SiteSettings.load()
+    html("/")
+    reader = visitor()
+    html("/", reader)  # first visit of this reader: one visit to count
+    with (
+        django_assert_max_num_queries(2, info="x", verbose=True) if False else django_assert_max_num_queries(2)
+    ):  # presence upsert + live figures, whatever the page holds
+        assert "Hội nghị sơ kết" in html("/", reader)
+
+
+@pytest.mark.parametrize("path", ["/", "/chuyen-muc/quoc-phong-an-ninh/", "/tin-tuc/bai-0/"])
+def test_cache_hit_costs_the_same_whatever_the_content(path, counter_store, django_assert_num_queries, settings):
+    """The query count of a cached page does not grow with the number of articles."""
+    settings.LIVE_DIRTY_MS = 50
+    category = make_category()
+    for n in range(3):
+        make_article(f"Bài {n}", category=category, slug=f"bai-{n}")
+    SiteSettings.load()
+    reader = visitor()
+    html(path, reader)
+    time.sleep(0.1)  # past the dirty mark of the counted visit: the next reader seeds the mirrors
+    html(path, reader)
+    with django_assert_num_queries(HIT_QUERIES[counter_store]):
+        html(path, reader)
+    for n in range(3, 30):
+        make_article(f"Bài {n}", category=category, slug=f"bai-{n}", featured=n % 2 == 0)
+    html(path, reader)
+    time.sleep(0.1)  # past the dirty mark of the counted visit: the next reader seeds the mirrors
+    html(path, reader)
+    with django_assert_num_queries(HIT_QUERIES[counter_store]):
+        html(path, reader)
+
+
+@pytest.mark.parametrize("path", ["/", "/chuyen-muc/quoc-phong-an-ninh/", "/tin-tuc/bai-0/"])
+def test_uncached_page_makes_a_fixed_number_of_queries(path, settings):
+    """A cache miss costs the same with 3 or 30 articles: listings make no query per article."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    category = make_category()
+    counts = []
+    for total in (3, 30):
+        for n in range(Article.objects.count(), total):
+            make_article(f"Bài {n}", category=category, slug=f"bai-{n}", featured=n % 2 == 0)
+        reader = visitor()
+        html("/", reader)  # the visit is counted here; the cache is emptied by saving articles
+        make_article(f"Bài thêm {total}", category=category)
+        with CaptureQueriesContext(connection) as queries:
+            html(path, reader)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert counts[0] <= 12
+
+
+def test_publishing_shows_at_once():
+    """An article published after the home page was cached is listed on the next request."""
+    draft = make_article("Tin sắp đăng", status=Article.Status.DRAFT)
+    assert "Tin sắp đăng" not in html("/")
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    assert "Tin sắp đăng" in html("/")
+
+
+def test_editing_and_unpublishing_show_at_once():
+    """A new title replaces the old one at once; an unpublished article leaves home and its page."""
+    article = make_article("Tiêu đề cũ")
+    assert "Tiêu đề cũ" in html("/")
+    assert "Tiêu đề cũ" in html(article.get_absolute_url())
+    article.title = "Tiêu đề mới"
+    article.save()
+    assert "Tiêu đề mới" in html(article.get_absolute_url())
+    assert "Tiêu đề mới" in html("/")
+    article.status = Article.Status.PENDING
+    article.save()
+    assert "Tiêu đề mới" not in html("/")
+    assert visitor().get(article.get_absolute_url()).status_code == 404
+
+
+def test_category_and_site_settings_edits_show_at_once():
+    """Renaming a category or the site changes cached pages at once."""
+    category = make_category("Kinh tế")
+    make_article(category=category)
+    assert "Kinh tế" in html("/")
+    Category.objects.filter(pk=category.pk).first().__class__  # noqa: B018 - keep the object fresh
+    category.name = "Kinh tế - Xã hội"
+    category.save()
+    assert "Kinh tế - Xã hội" in html(f"/chuyen-muc/{category.slug}/")
+    site = SiteSettings.load()
+    site.welcome_line = "Chào mừng đến với cổng thông tin mới"
+    site.save()
+    assert "Chào mừng đến với cổng thông tin mới" in html("/")
+
+
+def test_scheduled_article_appears_when_its_time_comes():
+    """A cached home page ends when the next scheduled article goes public."""
+    start = datetime(2026, 3, 10, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with time_machine.travel(start, tick=False) as clock:
+        make_article("Tin hẹn giờ", days=-1 / 24 / 6)  # ten minutes ahead
+        assert "Tin hẹn giờ" not in html("/")
+        clock.shift(timedelta(minutes=9))
+        assert "Tin hẹn giờ" not in html("/")
+        clock.shift(timedelta(minutes=1, seconds=1))
+        assert "Tin hẹn giờ" in html("/")
+
+
+def test_staff_preview_is_never_cached():
+    """Staff see drafts with no-cache headers; anonymous visitors never get the preview."""
+    draft = make_article("Bản nháp bí mật", status=Article.Status.DRAFT)
+    editor = visitor()
+    editor.force_login(make_staff("duyetbai", superuser=True))
+    response = editor.get(draft.get_absolute_url())
+    assert "Bản nháp bí mật" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"]
+    assert visitor().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_logged_in_pages_do_not_fill_the_public_cache():
+    """What a signed-in editor is shown is never served to an anonymous visitor."""
+    article = make_article("Bài công khai")
+    editor = visitor()
+    editor.force_login(make_staff("bientap", superuser=True))
+    html(article.get_absolute_url(), editor)
+    Article.objects.filter(pk=article.pk).update(title="Đổi tiêu đề không qua tín hiệu")
+    assert "Đổi tiêu đề không qua tín hiệu" in html(article.get_absolute_url())
+
+
+def test_response_with_a_message_is_not_cached_nor_served_from_cache():
+    """After a no-JS rating the visitor sees their message; the next visitor does not."""
+    article = make_article()
+    html(article.get_absolute_url())
+    rater = visitor()
+    rater.post(f"/danh-gia/{article.pk}/", {"score": 5})
+    assert "Cảm ơn bạn đã đánh giá bài viết." in html(article.get_absolute_url(), rater)
+    assert "Cảm ơn bạn đã đánh giá bài viết." not in html(article.get_absolute_url())
+
+
+def test_each_visitor_gets_their_own_csrf_token_from_a_cached_page():
+    """Cached HTML holds no one's token: each visitor's form token matches their own cookie."""
+    import re
+
+    article = make_article()
+    tokens = []
+    for _ in range(2):
+        client = Client(HTTP_USER_AGENT=BROWSER, enforce_csrf_checks=True)
+        page = html(article.get_absolute_url(), client)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        assert "<!--live:" not in page
+        tokens.append(token)
+        assert client.post(f"/danh-gia/{article.pk}/", {"score": 4, "csrfmiddlewaretoken": token}).status_code == 302
+    assert tokens[0] != tokens[1]
+
+
+def test_poll_voter_sees_live_results_while_others_get_the_cached_form():
+    """The sidebar poll: a voter's pages show current results; other visitors still get the form."""
+    import uuid
+
+    from django.urls import reverse
+
+    from polls.models import Choice
+    from tests.factories import make_poll
+
+    poll = make_poll(choices=("Tin tức", "Văn bản"))
+    choice = Choice.objects.filter(poll=poll).first()
+    html("/")  # cache the home page with the form
+    voter = visitor()
+    voter.cookies["kv"] = uuid.uuid4().hex
+    voter.post(reverse("polls:vote", args=[poll.pk]), {"choice": [str(choice.pk)]})
+    voter.cookies.pop("messages", None)
+    sidebar = html("/", voter).split('id="side-poll"')[1].split("</section>")[0]
+    assert "1 lượt" in sidebar
+    other = html("/").split('id="side-poll"')[1].split("</section>")[0]
+    assert ">Bình chọn<" in other or "Bình chọn</button>" in other
+    assert "1 lượt" not in other
