@@ -1,4 +1,4 @@
-"""A keyboard-only reader: menu → article → poll, without touching the mouse."""
+"""A keyboard-only reader: menu → article → rating → poll, without touching the mouse."""
 
 import pytest
 
@@ -12,8 +12,8 @@ def focused(page):
     return page.evaluate("(document.activeElement.innerText || document.activeElement.value || '').trim()")
 
 
-def test_keyboard_only_menu_to_article_to_poll(page):
-    """Tab and Enter reach a sub-category from the menu, open an article, and vote in the poll."""
+def test_keyboard_only_menu_to_article_to_rating_to_poll(page):
+    """Tab and Enter reach a sub-category from the menu, open an article, rate it and vote in the poll."""
     category = make_category("Nông thôn mới")
     article = make_article("Xã Như Hòa đạt chuẩn nông thôn mới", category=category)
     make_poll("Bạn đọc tin trên thiết bị nào?", choices=("Điện thoại", "Máy tính", "Máy tính bảng"))
@@ -26,6 +26,17 @@ def test_keyboard_only_menu_to_article_to_poll(page):
     tab_to(page, article.title)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{article.get_absolute_url()}")
+
+    # Rating: Tab reaches the stars, arrow keys choose 4, Tab and Enter send it.
+    tab_to(page, "1 sao")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    rating = page.locator("form.rating")
+    assert rating.get_by_label("4 sao").is_checked()
+    page.keyboard.press("Tab")
+    assert focused(page) == "Gửi đánh giá"
+    page.keyboard.press("Enter")
+    rating.get_by_text("4,0 điểm ( 1 đánh giá )").wait_for()
 
     # Poll: Tab reaches the first option; arrow keys move within the radio group.
     tab_to(page, "Điện thoại")
