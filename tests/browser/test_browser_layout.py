@@ -58,7 +58,8 @@ def photograph(page, path):
 
 def test_every_page_type_fits_a_phone_and_is_photographed(open_context, screenshots):
     """At 375 px no page type scrolls sideways (menu closed or open, normal or largest text) and its main
-    targets are at least 44×44 px; home, article, documents, feedback and search are photographed at 375×812 and 1366×768."""
+    targets are at least 44×44 px; home, article, documents, feedback and search are photographed at
+    375×812 and 1366×768."""
     seed_demo()
     urls = page_types()
     problems = {}

@@ -3,55 +3,40 @@
 import io
 
 from django.core.management import call_command
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 
 
 def seed_demo():
     call_command("seed_demo", stdout=io.StringIO())
 
 
-def has(namespace):
-    """Whether the site serves that app's pages (apps arrive one by one)."""
-    return namespace in get_resolver().namespace_dict
-
-
 def page_types():
     """Name → address of one page of every public page type, found in the demo content."""
+    from documents.models import Document
     from news.models import Article, Category
+    from polls.models import Poll
+    from services.models import Procedure
 
-    article = Article.objects.published().exclude(cover_image="").first()
-    urls = {
+    poll = Poll.objects.first()
+    return {
         "home": "/",
         "category": Category.objects.filter(parent=None).first().get_absolute_url(),
-        "article": article.get_absolute_url(),
+        "article": Article.objects.published().exclude(cover_image="").first().get_absolute_url(),
         "not found": "/khong-co-trang-nay/",
+        "documents": reverse("documents:list"),
+        "document": Document.objects.filter(files__isnull=False).first().get_absolute_url(),
+        "feedback": reverse("feedback:submit"),
+        "feedback lookup": reverse("feedback:lookup"),
+        "questions": reverse("feedback:qa"),
+        "one-stop shop": reverse("services:procedures"),
+        "procedure": Procedure.objects.filter(is_published=True).first().get_absolute_url(),
+        "dossier lookup": reverse("services:lookup"),
+        "introduction": reverse("pages:intro"),
+        "leaders": reverse("pages:leaders"),
+        "schedule": reverse("pages:schedule"),
+        "contact": reverse("pages:contact"),
+        "contact in English": reverse("pages:contact_en"),
+        "poll": reverse("polls:detail", args=[poll.pk]),
+        "poll results": reverse("polls:results", args=[poll.pk]),
+        "search": reverse("search:search") + "?q=kim+s%C6%A1n",
     }
-    if has("documents"):
-        from documents.models import Document
-
-        urls["documents"] = reverse("documents:list")
-        urls["document"] = Document.objects.filter(files__isnull=False).first().get_absolute_url()
-    if has("feedback"):
-        urls["feedback"] = reverse("feedback:submit")
-        urls["feedback lookup"] = reverse("feedback:lookup")
-        urls["questions"] = reverse("feedback:qa")
-    if has("services"):
-        from services.models import Procedure
-
-        urls["one-stop shop"] = reverse("services:procedures")
-        urls["procedure"] = Procedure.objects.filter(is_published=True).first().get_absolute_url()
-        urls["dossier lookup"] = reverse("services:lookup")
-    if has("pages"):
-        urls["introduction"] = reverse("pages:intro")
-        urls["leaders"] = reverse("pages:leaders")
-        urls["schedule"] = reverse("pages:schedule")
-        urls["contact"] = reverse("pages:contact")
-    if has("polls"):
-        from polls.models import Poll
-
-        poll = Poll.objects.first()
-        urls["poll"] = reverse("polls:detail", args=[poll.pk])
-        urls["poll results"] = reverse("polls:results", args=[poll.pk])
-    if has("search"):
-        urls["search"] = reverse("search:search") + "?q=kim+s%C6%A1n"
-    return urls
