@@ -8,13 +8,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_no_serious_violations_on_any_page_type(open_context, axe):
-    """axe finds no serious or critical violation on any page type, at desktop and at phone width."""
+    """axe finds no serious or critical violation (contrast, names, labels, alt text, ...) on any page type,
+    at desktop and at phone width; every page says it is in Vietnamese."""
     seed_demo()
     found = {}
     for width in ["desktop", "phone"]:
         page = open_context(phone=width == "phone").new_page()
         for name, url in page_types().items():
             page.goto(url)
+            assert page.locator("html").get_attribute("lang") == "vi", url
             violations = axe(page)
             if violations:
                 found[f"{name} ({width}, {url})"] = violations
