@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import missing
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -19,13 +21,6 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "screenshots"
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 375, "height": 812}
-
-
-def missing(reason):
-    """Skip with the reason; under CI a missing tool is a failure, never a silent skip."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,16 @@
 """Small helpers shared by the browser tests."""
 
+import os
 import re
+
+import pytest
+
+
+def missing(reason):
+    """Skip with the reason; under CI a missing tool is a failure, never a silent skip."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
 
 
 def number(text):
