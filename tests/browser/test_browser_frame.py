@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import image_upload, make_article, make_category
+from tests.factories import image_upload, make_article, make_category, make_poll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,22 +73,32 @@ def test_skip_link_is_first_and_moves_focus_to_the_content(page, article):
 
 
 def test_keyboard_focus_is_visible(page, article):
-    """Every element reached with Tab in the frame shows a visible focus outline."""
-    page.goto("/")
-    seen = []
-    for _ in range(12):
+    """Every element reached with Tab on an article page (frame, rating, tools, sidebar) shows its focus."""
+    make_poll()
+    page.goto(article.get_absolute_url())
+    seen, hidden = [], []
+    for _ in range(60):
         page.keyboard.press("Tab")
         focus = page.evaluate(
             """() => {
-                const el = document.activeElement, style = getComputedStyle(el);
+                const el = document.activeElement;
+                // A visually hidden control (a star's radio) shows its focus on the glyph beside it.
+                const shown = [el, el.nextElementSibling].filter(Boolean).map(e => getComputedStyle(e));
                 return {name: el.tagName + ' ' + (el.innerText || el.getAttribute('aria-label') || el.name || '').trim(),
-                        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
-                        shadow: style.boxShadow !== 'none'};
+                        body: el === document.body,
+                        visible: shown.some(s => (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2)
+                                                 || s.boxShadow !== 'none')};
             }"""
         )
+        if focus["body"]:
+            break
         seen.append(focus["name"])
-        assert focus["outline"] or focus["shadow"], f"no visible focus on {focus['name']}"
+        if not focus["visible"]:
+            hidden.append(focus["name"])
+    assert not hidden, f"no visible focus on {hidden}"
     assert any("Trang chủ" in name for name in seen), f"Tab never reached the menu: {seen}"
+    assert any("Gửi đánh giá" in name for name in seen), f"Tab never reached the rating: {seen}"
+    assert any("Bình chọn" in name for name in seen), f"Tab never reached the poll: {seen}"
 
 
 def test_welcome_line_moves_but_stops_for_reduced_motion(open_context, article):
