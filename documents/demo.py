@@ -98,7 +98,10 @@ def seed(log):
         )
         created.append(document)
     if len(created) > 3:
-        created[0].replaces.add(created[-1])
-        created[1].amends.add(created[-2])
+        # Chronological: a newer document already in force replaces the oldest, which ends the day it starts.
+        newer, oldest = created[1], created[-1]
+        newer.replaces.add(oldest)
+        Document.objects.filter(pk=oldest.pk).update(effective_until=newer.effective_from or newer.issued_on)
+        created[2].amends.add(created[-2])
     if created:
         log(f"Tạo {len(created)} văn bản mẫu")

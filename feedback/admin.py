@@ -1,22 +1,43 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from . import notify
 from .models import Feedback, FeedbackLog
 
-LOGGED_FIELDS = ("status", "assignee", "internal_note", "answer")
+LOGGED_FIELDS = ("status", "assignee", "internal_note", "answer", "public_title", "public_content")
+PUBLIC_REQUIRED = "Cần có {} trước khi công khai trong Hỏi đáp."
 
 
 class FeedbackAdminForm(forms.ModelForm):
     class Meta:
         model = Feedback
-        fields = ("status", "assignee", "internal_note", "answer")
+        fields = ("status", "assignee", "internal_note", "answer", "public_title", "public_content")
+        widgets = {"public_content": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = self.instance
+        # The public text starts as the citizen's own words, for staff to edit before publishing.
+        if not item.public_title:
+            self.initial["public_title"] = item.title
+        if not item.public_content:
+            self.initial["public_content"] = item.content
+        # Only the statuses the workflow allows from here (the check in clean() stays the guard).
+        if "status" in self.fields and item.pk:
+            current = Feedback.Status(item.status)
+            allowed = {current} | Feedback.TRANSITIONS[current]
+            self.fields["status"].widget.choices = [(v, label) for v, label in Feedback.Status.choices if v in allowed]
 
     def clean(self):
         cleaned = super().clean()
         old = self.instance.status
         new = cleaned.get("status")
+        if new == Feedback.Status.PUBLISHED:
+            for name, label in (("public_title", "tiêu đề công khai"), ("public_content", "nội dung công khai")):
+                if not (cleaned.get(name) or "").strip():
+                    self.add_error(name, PUBLIC_REQUIRED.format(label))
         if new and new != old and new not in Feedback.TRANSITIONS[Feedback.Status(old)]:
             self.add_error(
                 "status",
@@ -65,6 +86,14 @@ class FeedbackAdmin(admin.ModelAdmin):
         ("Người gửi", {"fields": ("code", "created_at", "name", "address", "phone", "email")}),
         ("Góp ý", {"fields": ("title", "content", "attachment_link")}),
         ("Xử lý", {"fields": ("status", "assignee", "internal_note", "answer", "answered_at")}),
+        (
+            "Nội dung công khai trong Hỏi đáp",
+            {
+                "fields": ("public_title", "public_content"),
+                "description": "Bản gốc của người dân ở trên được giữ nguyên. Hỏi đáp chỉ hiển thị bản dưới đây: "
+                "hãy bỏ thông tin cá nhân trước khi chọn trạng thái Công khai.",
+            },
+        ),
     )
     inlines = (FeedbackLogInline,)
 
@@ -92,7 +121,14 @@ class FeedbackAdmin(admin.ModelAdmin):
             else:
                 old, new = old or "—", getattr(obj, name) or "—"
             changes.append(f"{field.verbose_name}: {old} → {new}")
+        newly_answered = obj.answered_at is None
         super().save_model(request, obj, form, change)
+        if newly_answered and obj.answered_at and obj.email:
+            # answered_at is set once, so the citizen gets exactly one mail; a failure only shows a warning.
+            if not notify.answered(request, obj):
+                self.message_user(
+                    request, "Đã lưu, nhưng chưa gửi được thư báo kết quả cho người dân.", level=messages.WARNING
+                )
         if changes:
             FeedbackLog.objects.create(feedback=obj, user=request.user, changes="\n".join(changes))
 

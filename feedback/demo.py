@@ -1,5 +1,9 @@
 """A few answered and published feedback items so the Hỏi đáp page has content."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from .models import Feedback
 
 ITEMS = [
@@ -25,16 +29,22 @@ ITEMS = [
 
 
 def seed(log):
-    for name, title, content, answer in ITEMS:
+    now = timezone.now()
+    for n, (name, title, content, answer) in enumerate(ITEMS):
         if Feedback.objects.filter(title=title).exists():
             continue
-        Feedback.objects.create(
+        item = Feedback.objects.create(
             name=name,
             address="Huyện Kim Sơn, tỉnh Ninh Bình",
             phone="0912345678",
             title=title,
             content=content,
+            public_title=title,
+            public_content=content,
             answer=answer,
             status=Feedback.Status.PUBLISHED,
         )
+        # Sent some weeks ago, answered a few days later.
+        sent = now - timedelta(days=40 - 12 * n, hours=3)
+        Feedback.objects.filter(pk=item.pk).update(created_at=sent, answered_at=sent + timedelta(days=4 + n))
         log(f"Tạo góp ý mẫu: {title}")

@@ -47,3 +47,16 @@ def new_feedback(request, feedback):
             and sent
         )
     return sent
+
+
+def answered(request, feedback):
+    """Tell the citizen their feedback has an answer; True when the mail went out."""
+    lookup_url = request.build_absolute_uri(reverse("feedback:lookup"))
+    return _send(
+        f"Góp ý {feedback.code} đã có trả lời",
+        f"Kính gửi {feedback.name},\n\n"
+        f'Góp ý "{feedback.title}" của bạn đã được trả lời.\n'
+        f"Mã theo dõi: {feedback.code}\n\n"
+        f"Xem nội dung trả lời tại {lookup_url} bằng mã này và số điện thoại hoặc thư điện tử đã khai.\n",
+        [feedback.email],
+    )

@@ -29,3 +29,9 @@ def seconds_since(token):
 def too_fast(token):
     elapsed = seconds_since(token)
     return elapsed is None or elapsed < settings.FEEDBACK_MIN_FILL_SECONDS
+
+
+def sent_early(token):
+    """A genuine timer that shows the form was sent sooner than a person could have typed it."""
+    elapsed = seconds_since(token)
+    return elapsed is not None and elapsed < settings.FEEDBACK_MIN_FILL_SECONDS

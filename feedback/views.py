@@ -8,13 +8,19 @@ from django.utils.cache import add_never_cache_headers
 from django_ratelimit.decorators import ratelimit
 
 from portal.files import KINDS, content_type_for, file_download, sniff
-from portal.limits import too_many_requests
+from portal.limits import count_one, too_many_requests, used_up
 
-from . import notify
+from . import notify, spam
 from .forms import FeedbackForm, LookupForm
 from .models import Feedback
 
 SPAM_MESSAGE = "Không gửi được góp ý. Vui lòng điền lại biểu mẫu và gửi sau vài giây."
+TOO_FAST_MESSAGE = "Bạn gửi quá nhanh sau khi mở trang; vui lòng kiểm tra lại nội dung rồi bấm Gửi lần nữa."
+LIMIT_MESSAGE = (
+    "Từ địa chỉ mạng này đã có nhiều góp ý được gửi trong một giờ qua nên góp ý chưa được nhận. "
+    "Nội dung bạn nhập vẫn còn bên dưới; vui lòng bấm Gửi lại sau ít phút."
+)
+SUBMIT_GROUP = "feedback.submit"
 FILE_NOT_KEPT = "Vì lý do an toàn, trình duyệt không giữ lại tệp đính kèm: nếu có, vui lòng chọn lại tệp."
 
 
@@ -27,17 +33,27 @@ def _page(request, template, context, section, label=None, status=200):
 LOOKUP_NOT_FOUND = "Không tìm thấy góp ý khớp với mã theo dõi và thông tin liên hệ đã nhập. Vui lòng kiểm tra lại."
 
 
-@ratelimit(key="ip", rate=lambda g, r: settings.FEEDBACK_RATE, method="POST", block=False)
+def _typed_again(request, message, status):
+    """The form shown again with what was typed (files cannot be kept) and a fresh timer."""
+    keep = FeedbackForm.Meta.fields + ("consent",)
+    form = FeedbackForm(initial={k: v for k, v in request.POST.items() if k in keep})
+    if request.FILES:
+        message += " " + FILE_NOT_KEPT
+    return _page(request, "feedback/form.html", {"form": form, "error": message}, "submit", status=status)
+
+
 def submit(request):
+    """Only accepted submissions count towards the hourly limit per address."""
     if request.method == "POST":
-        if getattr(request, "limited", False):
-            return too_many_requests(request)
+        if used_up(request, SUBMIT_GROUP, settings.FEEDBACK_RATE):
+            return _typed_again(request, LIMIT_MESSAGE, 429)
         form = FeedbackForm(request.POST, request.FILES)
         if form.is_spam():
-            form = FeedbackForm(initial={k: v for k, v in request.POST.items() if k in FeedbackForm.Meta.fields})
-            return _page(request, "feedback/form.html", {"form": form, "error": SPAM_MESSAGE}, "submit", status=400)
+            early = spam.sent_early(request.POST.get("started")) and not request.POST.get("website")
+            return _typed_again(request, TOO_FAST_MESSAGE if early else SPAM_MESSAGE, 400)
         if form.is_valid():
             feedback = form.save()
+            count_one(request, SUBMIT_GROUP, settings.FEEDBACK_RATE)
             mailed = notify.new_feedback(request, feedback)
             request.session["feedback_sent"] = {"code": feedback.code, "email": bool(feedback.email), "mailed": mailed}
             return redirect("feedback:thanks")
@@ -86,8 +102,10 @@ def lookup(request):
 
 
 def questions(request):
-    # Only what the page shows: contact details are never even loaded.
-    public = Feedback.objects.published().only("code", "title", "content", "answer", "answered_at", "created_at")
+    # Only what the page shows: contact details and the citizen's original words are never even loaded.
+    public = Feedback.objects.published().only(
+        "code", "public_title", "public_content", "answer", "answered_at", "created_at"
+    )
     paginator = Paginator(public.order_by("-answered_at", "-id"), 10)
     page = paginator.get_page(request.GET.get("page"))
     return _page(request, "feedback/qa.html", {"page_obj": page, "items": page.object_list}, "qa", "Hỏi đáp")

@@ -5,6 +5,7 @@ SQLite, local-memory cache, e-mail printed to the console. Production sets
 DEBUG=0 and at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -235,13 +236,115 @@ if not REDIS_URL:
     # One process on one machine: its local-memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
+# --- Security (see README "Deployment") ---
+# Production refuses to start with a missing, development or weak key.
+if not DEBUG and (
+    SECRET_KEY == _DEV_SECRET_KEY
+    or SECRET_KEY.startswith("django-insecure-")
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG=0, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load-balancer health checks may come over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+# Behind a TLS-terminating proxy (nginx, a load balancer) that sets X-Forwarded-Proto itself and
+# strips it from clients: TRUST_X_FORWARDED_PROTO=1. Never set it when clients reach gunicorn directly.
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+# The CSRF cookie stays readable by scripts: the editor's image upload and the JSON buttons send it back.
+CSRF_COOKIE_HTTPONLY = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+
+# Content-Security-Policy (django-csp 4): no inline scripts anywhere. Extra sources, e.g. the EMC
+# monitoring script's host, come from CSP_EXTRA_SCRIPT_SRC / CSP_EXTRA_IMG_SRC (comma-separated).
+# The admin additionally allows inline styles, which CKEditor 5 injects (portal.security).
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(1, "portal.security.ContentSecurityPolicyMiddleware")
+MIDDLEWARE.insert(2, "portal.security.PermissionsPolicyMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *env.list("CSP_EXTRA_SCRIPT_SRC", default=[])],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *env.list("CSP_EXTRA_IMG_SRC", default=[])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", *env.list("CSP_EXTRA_FRAME_SRC", default=[])],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({} if DEBUG else {"upgrade-insecure-requests": True}),
+    }
+}
+
+# Admin login throttling (django-axes): 5 failures for one user name from one address lock that
+# pair out for 30 minutes. Attempts are kept in the database, so every app machine sees them.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "portal.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+AXES_COOLOFF_MESSAGE = "Tài khoản tạm bị khóa do đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 30 phút."
+# The client address is read like the rate limits read it (RATELIMIT_IP_META_KEY behind a proxy).
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+
+# With Redis down the rate-limit counts are gone: let requests through rather than refuse citizens.
+RATELIMIT_FAIL_OPEN = True
+
+# Uploaded media on S3-compatible object storage (django-storages), shared by every app machine,
+# when MEDIA_BUCKET is set; credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+MEDIA_BUCKET = env("MEDIA_BUCKET", default="")
+if MEDIA_BUCKET:
+    MEDIA_DOMAIN = env("MEDIA_DOMAIN", default="")  # e.g. media.kimson.gov.vn, served by a CDN or the bucket
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": env("MEDIA_ENDPOINT_URL", default=None),
+            "region_name": env("MEDIA_REGION", default=None),
+            "custom_domain": MEDIA_DOMAIN or None,
+            "location": env("MEDIA_PREFIX", default="media"),
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+    media_origin = f"https://{MEDIA_DOMAIN}" if MEDIA_DOMAIN else env("MEDIA_ENDPOINT_URL", default="https:")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(media_origin)
+
 # Citizen services: feedback, documents, one-stop shop.
 # Staff told about new feedback; empty means the e-mail in the site settings.
 FEEDBACK_NOTIFY_EMAILS = env.list("FEEDBACK_NOTIFY_EMAILS", default=[])
 FEEDBACK_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # Citizens' attachments: outside MEDIA_ROOT, never served by the web server.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
-FEEDBACK_MIN_FILL_SECONDS = env.int("FEEDBACK_MIN_FILL_SECONDS", default=5)
+FEEDBACK_MIN_FILL_SECONDS = env.int("FEEDBACK_MIN_FILL_SECONDS", default=3)
 FEEDBACK_RATE = env("FEEDBACK_RATE", default="5/h")
 FEEDBACK_LOOKUP_RATE = env("FEEDBACK_LOOKUP_RATE", default="10/10m")
 DOSSIER_LOOKUP_RATE = env("DOSSIER_LOOKUP_RATE", default="20/10m")
@@ -258,3 +361,6 @@ RATING_RATE = env("RATING_RATE", default="20/m")
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 5)
 PAGE_CACHE_IGNORED_MODELS = env.list("PAGE_CACHE_IGNORED_MODELS", default=[])
 LIVE_DIRTY_MS = env.int("LIVE_DIRTY_MS", default=2000)
+
+# A Vietnamese page when a form arrives without a valid CSRF token (expired session, blocked cookies).
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"

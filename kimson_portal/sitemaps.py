@@ -19,6 +19,7 @@ class SectionSitemap(Sitemap):
     def items(self):
         return [
             "news:home",
+            "news:list",
             "documents:list",
             "services:procedures",
             "pages:leaders",

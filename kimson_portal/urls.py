@@ -38,3 +38,4 @@ if settings.DEBUG:
 
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
+handler403 = "portal.views.permission_denied"

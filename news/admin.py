@@ -2,6 +2,8 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
@@ -18,6 +20,20 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ("parent",)
     search_fields = ("name",)
     fields = ("name", "slug", "parent", "order", "description", "show_in_menu")
+
+
+def categories_in_tree_order():
+    """Each top category followed by its children, both by `order` then name ("Kinh tế", "Kinh tế › Nông nghiệp")."""
+    return (
+        Category.objects.select_related("parent")
+        .annotate(
+            top_order=Coalesce("parent__order", "order"),
+            top_name=Coalesce("parent__name", "name"),
+            top_id=Coalesce("parent_id", "id"),
+            is_child=Case(When(parent__isnull=True, then=Value(0)), default=Value(1)),
+        )
+        .order_by("top_order", "top_name", "top_id", "is_child", "order", "name")
+    )
 
 
 class ArticleForm(forms.ModelForm):
@@ -43,6 +59,8 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, can_publish=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.can_publish = can_publish
+        if "category" in self.fields:
+            self.fields["category"].queryset = categories_in_tree_order()
         if "body" in self.fields:
             # CKEditor hides the textarea; a hidden `required` field would block the browser's submit
             # without a visible message. The server still requires a body and says so in Vietnamese.

@@ -15,6 +15,11 @@ urlpatterns = [
         name="category",
     ),
     path(
+        "tin-tuc/",
+        cache_public_page(views.ArticleListView.as_view(), until=queries.next_scheduled_at),
+        name="list",
+    ),
+    path(
         "tin-tuc/<slug:slug>/",
         cache_public_page(views.ArticleView.as_view(), until=queries.next_scheduled_at),
         name="article",

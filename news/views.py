@@ -50,6 +50,25 @@ class CategoryView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
 
+class ArticleListView(ListView):
+    """Tin tức - Sự kiện: every published article, newest first."""
+
+    template_name = "news/list.html"
+    context_object_name = "articles"
+    paginate_by = 12
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(crumbs=[("Tin tức - Sự kiện", None)], **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
 class ArticleView(DetailView):
     template_name = "news/article.html"
     context_object_name = "article"

@@ -90,11 +90,24 @@ WEEK = [
 ]
 
 
-def _portrait(initials):
-    image = Image.new("RGB", (320, 400), (11, 74, 133))
-    ImageDraw.Draw(image).text((130, 190), initials, fill="white")
+# Soft backgrounds, one per leader, and a darker tone of each for the silhouette.
+PORTRAIT_TONES = [
+    ((226, 234, 243), (134, 156, 184)),
+    ((232, 238, 228), (140, 162, 134)),
+    ((240, 233, 226), (170, 146, 128)),
+]
+
+
+def _portrait(order):
+    """A neutral placeholder: head and shoulders silhouette on a soft background, 320 × 400."""
+    background, figure = PORTRAIT_TONES[order % len(PORTRAIT_TONES)]
+    image = Image.new("RGB", (320, 400), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((40, 260, 280, 520), fill=figure)  # shoulders, cut by the bottom edge
+    draw.rectangle((135, 215, 185, 280), fill=figure)  # neck
+    draw.ellipse((95, 90, 225, 240), fill=figure)  # head
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG")
+    image.save(buffer, "JPEG", quality=88)
     return ContentFile(buffer.getvalue(), name="lanh-dao.jpg")
 
 
@@ -107,7 +120,6 @@ def seed(log):
     for order, (name, title, title_en, phone) in enumerate(LEADERS):
         if Leader.objects.filter(name=name).exists():
             continue
-        initials = "".join(w[0] for w in name.split())
         Leader.objects.create(
             name=name,
             title=title,
@@ -115,7 +127,7 @@ def seed(log):
             phone=phone,
             email=f"lanhdao{order + 1}@kimson.ninhbinh.gov.vn",
             order=order,
-            photo=_portrait(initials),
+            photo=_portrait(order),
         )
         log(f"Tạo lãnh đạo: {name}")
     today = timezone.localdate()

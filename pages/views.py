@@ -1,5 +1,6 @@
 import datetime
 
+from django.db.models import Max, Min
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -69,6 +70,16 @@ def week_param(monday):
     return f"{year}-W{week:02d}"
 
 
+def _schedule_bounds(today):
+    """Mondays of the first and last weeks worth a link: from the earliest published entry (or this week)
+    to the latest one (or next week), so "Tuần trước" / "Tuần sau" never lead into empty years."""
+    this_monday = parse_week("", today)
+    span = ScheduleEntry.objects.filter(is_published=True).aggregate(first=Min("day"), last=Max("day"))
+    first = min(filter(None, (span["first"], this_monday)))
+    last = max(filter(None, (span["last"], this_monday + datetime.timedelta(days=7))))
+    return first - datetime.timedelta(days=first.weekday()), last - datetime.timedelta(days=last.weekday())
+
+
 def schedule(request):
     today = timezone.localdate()
     monday = parse_week(request.GET.get("tuan", ""), today)
@@ -77,6 +88,7 @@ def schedule(request):
         error = "Tuần không hợp lệ (ví dụ đúng: 2026-W48). Đang hiển thị lịch tuần này."
         monday = parse_week("", today)
     sunday = monday + datetime.timedelta(days=6)
+    first, last = _schedule_bounds(today)
     entries = list(ScheduleEntry.objects.filter(is_published=True, day__range=(monday, sunday)))
     days = []
     for offset in range(7):
@@ -95,8 +107,8 @@ def schedule(request):
         "monday": monday,
         "sunday": sunday,
         "week_number": week_number,
-        "previous_week": week_param(monday - datetime.timedelta(days=7)),
-        "next_week": week_param(monday + datetime.timedelta(days=7)),
+        "previous_week": week_param(monday - datetime.timedelta(days=7)) if monday > first else "",
+        "next_week": week_param(monday + datetime.timedelta(days=7)) if monday < last else "",
         "is_current_week": monday <= today <= sunday,
         "pages": _intro_nav(),
         "section": "schedule",

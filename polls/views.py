@@ -64,7 +64,10 @@ def _refuse(request, poll, status, message):
         return _results_json(request, poll, status, error=message)
     if poll is None:
         return render(request, "polls/not_found.html", {"message": message}, status=status)
-    return render(request, "polls/results.html", _results_context(request, poll, message), status=status)
+    context = _results_context(request, poll, message)
+    # A vote sent twice (double click, back button) must not show the first one's thanks beside the refusal.
+    context["messages"] = [pending for pending in messages.get_messages(request) if pending.message != THANKS]
+    return render(request, "polls/results.html", context, status=status)
 
 
 @require_GET

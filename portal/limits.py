@@ -36,3 +36,24 @@ def over_limit(request, group, rate, key="ip"):
     if usage is None or usage["limit"] == 0:
         return False
     return usage["should_limit"]
+
+
+def used_up(request, group, rate, key="ip"):
+    """True when this address already used all of `rate` in `group`; counts nothing.
+
+    For limits that count only accepted requests: check with this, then call
+    `count_one` once the request succeeded. Fails open like `over_limit`.
+    """
+    from django_ratelimit.core import get_usage
+
+    usage = get_usage(request, group=group, key=key, rate=rate, increment=False)
+    if usage is None or usage["limit"] == 0:
+        return False
+    return usage["count"] >= usage["limit"]
+
+
+def count_one(request, group, rate, key="ip"):
+    """Count one accepted request towards `rate` in `group`."""
+    from django_ratelimit.core import get_usage
+
+    get_usage(request, group=group, key=key, rate=rate, increment=True)

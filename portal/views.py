@@ -39,9 +39,24 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token: explain in Vietnamese and link back to the form."""
+    return render(request, "403_csrf.html", {"back": request.path}, status=403)
+
+
 def server_error(request):
     # No request context: the database may be what failed, and the frame reads it.
-    return HttpResponseServerError(loader.get_template("500.html").render({}))
+    # A form that fails must say so: the citizen keeps the text and sends it again.
+    return HttpResponseServerError(loader.get_template("500.html").render({"posted": request.method == "POST"}))
+
+
+def healthz(request):
+    """For load balancers and the benchmark's baseline: the app answers, without touching the database."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @require_GET

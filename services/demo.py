@@ -95,12 +95,29 @@ PROCEDURES = [
 ]
 
 DOSSIERS = [
-    # receipt code, procedure index, applicant, days ago received, days to due, steps
-    ("000.00.25.H42-261101-0001", 0, "Nguyễn Văn An", 20, 0, ["received", "processing", "done", "returned"]),
-    ("000.00.25.H42-261110-0002", 3, "Trần Thị Bình", 12, 10, ["received", "processing"]),
-    ("000.00.25.H42-261115-0003", 5, "Phạm Minh Cường", 8, 15, ["received", "supplement"]),
-    ("000.00.25.H42-261120-0004", 6, "Lê Thị Hồng Nhung", 3, 3, ["received"]),
+    # number of the day, procedure index, applicant, days ago received, steps
+    (1, 0, "Nguyễn Văn An", 20, ["received", "processing", "done", "returned"]),
+    (2, 3, "Trần Thị Bình", 12, ["received", "processing"]),
+    (3, 5, "Phạm Minh Cường", 8, ["received", "supplement"]),
+    (4, 6, "Lê Thị Hồng Nhung", 3, ["received"]),
 ]
+# Time allowed per procedure index, matching its "processing_time": (days, working days only?).
+DUE = {0: (0, False), 3: (10, True), 5: (15, False), 6: (3, True)}
+
+
+def due_date(received, days, working):
+    """The promised return date: `days` later, counting only Monday to Friday for working days."""
+    day = received
+    while days:
+        day += timedelta(days=1)
+        if not working or day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def receipt_code(received, number):
+    """The one-stop shop's code carries the day of receipt: 000.00.25.H42-YYMMDD-NNNN."""
+    return f"000.00.25.H42-{received:%y%m%d}-{number:04d}"
 
 
 def seed(log):
@@ -127,19 +144,24 @@ def seed(log):
         if created:
             log(f"Tạo thủ tục mẫu: {name}")
         procedures.append(procedure)
-    now = timezone.now()
-    for code, index, applicant, ago, due, steps in DOSSIERS:
-        if Dossier.objects.filter(receipt_code=code).exists():
+    now = timezone.localtime()
+    for number, index, applicant, ago, steps in DOSSIERS:
+        # Found by applicant and procedure: the code changes with the day the seed runs.
+        if Dossier.objects.filter(procedure=procedures[index], applicant_name=applicant).exists():
             continue
-        received = now - timedelta(days=ago)
+        received = (now - timedelta(days=ago)).replace(hour=8, minute=0, second=0, microsecond=0)
+        days, working = DUE[index]
+        code = receipt_code(received.date(), number)
         dossier = Dossier.objects.create(
             receipt_code=code,
             procedure=procedures[index],
             applicant_name=applicant,
             received_on=received.date(),
-            due_on=(received + timedelta(days=ago + due)).date(),
+            due_on=due_date(received.date(), days, working),
         )
+        # Same-day procedures move hour by hour, the others every other day, all before the due date.
+        step = timedelta(hours=2) if days == 0 else timedelta(days=2)
         for n, status in enumerate(steps):
             note = "Đề nghị bổ sung bản vẽ mặt bằng." if status == "supplement" else ""
-            dossier.record(status, note, at=received + timedelta(days=n * 2, hours=1))
+            dossier.record(status, note, at=received + n * step + timedelta(minutes=15))
         log(f"Tạo hồ sơ mẫu {code}")

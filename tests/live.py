@@ -34,6 +34,31 @@ def database_url():
     return f"postgres://{user}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
+# Production settings for test servers only; never a real deployment's key.
+TEST_PRODUCTION_SECRET_KEY = "test-only-Hx8#qL2vZ9@wK4!nR7$tB1%mC6^pD3&fG5*jS0-Yq7+Ve2"
+
+
+def production_env(static_root, **extra):
+    """Environment for `gunicorn_server(env=...)` with production settings (DEBUG=0) behind a TLS proxy.
+
+    Collects the hashed, compressed static files into `static_root` first, as a deployment does.
+    """
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": TEST_PRODUCTION_SECRET_KEY,
+        "TRUST_X_FORWARDED_PROTO": "1",
+        "STATIC_ROOT": str(static_root),
+        **extra,
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+    )
+    return env
+
+
 @contextmanager
 def gunicorn_server(workers=3, env=None, port=None):
     """Start gunicorn on a free port; yields the base URL and stops it afterwards."""
@@ -69,7 +94,9 @@ def gunicorn_server(workers=3, env=None, port=None):
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(base_url + "/robots.txt", timeout=1)
+                # As if through the TLS proxy, so production settings do not redirect to https.
+                ready = urllib.request.Request(base_url + "/robots.txt", headers={"X-Forwarded-Proto": "https"})
+                urllib.request.urlopen(ready, timeout=1)
                 break
             except urllib.error.HTTPError:
                 break  # the server answers, whatever the status

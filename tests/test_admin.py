@@ -240,3 +240,24 @@ def test_admin_shows_dates_day_first(approver_client, category):
     Article.objects.filter(pk=article.pk).update(publish_at=datetime(2024, 10, 26, 1, 0, tzinfo=UTC))
     page = approver_client.get(change_url(article)).content.decode()
     assert 'value="26/10/2024"' in page
+
+
+def test_category_dropdown_lists_each_top_category_followed_by_its_children(editor_client):
+    """The "Chuyên mục" select is the menu tree: tops by order then name, each followed by its children."""
+    economy = make_category("Kinh tế", order=2)
+    politics = make_category("Chính trị", order=1)
+    make_category("Thương mại", parent=economy, order=2)
+    make_category("Nông nghiệp", parent=economy, order=1)
+    make_category("Xây dựng Đảng", parent=politics)
+    make_category("An ninh", order=2)  # same order as Kinh tế: by name
+    html = editor_client.get(ADD_URL).content.decode()
+    select = html.split('name="category"')[1].split("</select>")[0]
+    labels = re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select)
+    assert labels == [
+        "Chính trị",
+        "Chính trị › Xây dựng Đảng",
+        "An ninh",
+        "Kinh tế",
+        "Kinh tế › Nông nghiệp",
+        "Kinh tế › Thương mại",
+    ]

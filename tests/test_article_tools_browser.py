@@ -89,6 +89,29 @@ def test_print_button_opens_the_browser_print(article_page):
     assert page.evaluate("window.printed === true")
 
 
+def test_save_button_opens_the_print_dialog_with_a_hint(article_page):
+    """ "Lưu bài" sits next to "In bài", opens the print dialog and tells how to get a PDF."""
+    page, _ = article_page()
+    page.evaluate("window.print = () => { window.printed = true; }")
+    save = page.get_by_role("button", name="Lưu bài")
+    assert save.is_visible()
+    assert save.get_attribute("title") == "Chọn 'Lưu dưới dạng PDF' trong hộp thoại in"
+    save.click()
+    assert page.evaluate("window.printed === true")
+
+
+def test_printout_names_the_portal_and_leaves_out_the_rating_form(article_page):
+    page, _ = article_page()
+    assert not page.locator(".print-header").is_visible()
+    assert page.locator("#danh-gia").is_visible()
+    page.emulate_media(media="print")
+    header = page.locator(".print-header")
+    assert header.is_visible()
+    assert header.inner_text() == "TRANG THÔNG TIN ĐIỆN TỬ HUYỆN KIM SƠN"  # site title + unit
+    assert not page.locator("#danh-gia").is_visible()
+    assert not page.locator(".rating__star").first.is_visible()
+
+
 def test_printed_article_has_no_menu_or_sidebar_but_keeps_byline_and_address(article_page):
     """With print media: the frame is gone, the article, byline and its address remain."""
     page, url = article_page()

@@ -1,3 +1,4 @@
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -78,13 +79,39 @@ def test_schedule_shows_this_week_day_by_day(client):
 
 def test_schedule_week_navigation(client):
     """?tuan=2026-W48 shows that week; the previous/next links go one week either way, across years."""
+    make_entry(date(2026, 11, 10), content="Họp tuần 46")
     make_entry(date(2026, 11, 25), content="Họp tuần 48")
+    make_entry(date(2027, 1, 5), content="Họp đầu năm")
     response = client.get("/lich-cong-tac/", {"tuan": "2026-W48"})
     html = response.content.decode()
     assert "Họp tuần 48" in html and "23/11/2026 – 29/11/2026" in html
     assert 'href="?tuan=2026-W47" rel="prev"' in html and 'href="?tuan=2026-W49" rel="next"' in html
     html = client.get("/lich-cong-tac/", {"tuan": "2026-W53"}).content.decode()
     assert 'href="?tuan=2027-W01" rel="next"' in html or "2027-W01" in html
+
+
+def test_schedule_navigation_stays_within_weeks_that_have_entries(client):
+    """No "Tuần trước" before the earliest entry, none that would 400; "Tuần này" leads back."""
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    make_entry(monday - timedelta(days=14), content="Việc hai tuần trước")
+    url = "/lich-cong-tac/"
+    for _ in range(2):
+        html = client.get(url).content.decode()
+        url = "/lich-cong-tac/" + re.search(r'href="(\?tuan=[^"]+)" rel="prev"', html).group(1)
+    html = client.get(url).content.decode()
+    assert "Việc hai tuần trước" in html
+    assert 'rel="prev"' not in html
+    assert 'href="/lich-cong-tac/">Tuần này</a>' in html
+    response = client.get("/lich-cong-tac/", {"tuan": "2000-W01"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'rel="prev"' not in html
+    for link in re.findall(r'href="(\?tuan=[^"]+)"', html):
+        assert client.get("/lich-cong-tac/" + link).status_code == 200
+    html = client.get("/lich-cong-tac/", {"tuan": "2100-W52"}).content.decode()
+    assert 'rel="next"' not in html
+    for link in re.findall(r'href="(\?tuan=[^"]+)"', html):
+        assert client.get("/lich-cong-tac/" + link).status_code == 200
 
 
 def test_schedule_bad_week_is_a_clear_400(client):

@@ -188,6 +188,22 @@ def test_second_vote_by_the_same_visitor_changes_nothing():
     assert browser.cookies[f"kpoll{poll.pk}"].value == "1"
 
 
+def test_repeated_vote_shows_only_the_already_voted_message():
+    """Sent twice before the first answer was read (double click): the refusal alone, no thank-you beside it."""
+    poll = make_poll()
+    browser = visitor()
+    assert vote(browser, poll, poll.choices.first()).status_code == 303  # redirect not followed
+    response = vote(browser, poll, poll.choices.first())
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Bạn đã bình chọn cho câu hỏi này rồi." in html
+    assert "Cảm ơn bạn đã tham gia bình chọn." not in html
+    assert (
+        "Cảm ơn bạn đã tham gia bình chọn."
+        not in browser.get(reverse("polls:results", args=[poll.pk])).content.decode()
+    )
+
+
 def test_second_vote_with_the_poll_cookie_but_a_new_visitor_cookie_changes_nothing():
     """A browser that clears its visitor cookie still carries the per-poll cookie."""
     poll = make_poll()

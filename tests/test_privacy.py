@@ -25,6 +25,8 @@ def test_no_personal_contact_data_in_public_html(client):
         email="binh.tran@example.com",
         title="Hỏi về khai sinh",
         content="Cần giấy tờ gì?",
+        public_title="Hỏi về khai sinh",
+        public_content="Cần giấy tờ gì?",
         answer="Tờ khai và giấy chứng sinh.",
         status=Feedback.Status.PUBLISHED,
     )

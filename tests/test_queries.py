@@ -52,3 +52,30 @@ def test_pages_make_the_same_number_of_queries_with_5_and_100_articles(client, c
     assert few == many
     # Today 3, 5 and 2; sidebar blocks of other apps add a few each, never one per article.
     assert all(count <= 15 for count in few.values()), few
+
+
+def test_news_list_shows_every_article_newest_first_in_fixed_queries(client, categories):
+    """/tin-tuc/ lists published articles of all categories, newest first, 12 a page, in a fixed number of queries."""
+    add_articles(categories, 5)
+    make_article("Bài nháp chưa đăng", category=categories[0], status=Article.Status.DRAFT)
+    make_article("Bài hẹn giờ đăng", category=categories[0], days=-3)
+    client.get("/tin-tuc/?page=2")  # warm menu and settings caches without caching /tin-tuc/ itself
+    with CaptureQueriesContext(connection) as few:
+        response = client.get("/tin-tuc/")
+    html = response.content.decode()
+    assert html.index("Bài viết số 0") < html.index("Bài viết số 1") < html.index("Bài viết số 4")
+    assert "Bài nháp chưa đăng" not in html and "Bài hẹn giờ đăng" not in html
+    assert 'href="/tin-tuc/">Tin tức - Sự kiện</a>' in html  # the menu item leads here
+    add_articles(categories, 95)
+    client.get("/tin-tuc/?page=2")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/tin-tuc/")
+    assert len(few) == len(many) <= 15
+    assert "Trang 1 / 9" in response.content.decode()
+    with CaptureQueriesContext(connection) as cached:
+        client.get("/tin-tuc/")
+    assert len(cached) < len(many)  # served from the public page cache
+
+
+def test_news_list_is_in_the_sitemap(client):
+    assert "/tin-tuc/</loc>" in client.get("/sitemap-muc.xml").content.decode()

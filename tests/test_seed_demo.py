@@ -70,3 +70,65 @@ def test_seed_demo_twice_changes_nothing(seeded):
     call_command("seed_demo", verbosity=0)
     assert counts() == seeded
     assert list(Article.objects.order_by("pk").values_list("pk", "slug", "updated_at", "cover_image")) == before
+
+
+def test_demo_dossiers_match_their_processing_time_and_receipt_date(seeded):
+    """A same-day procedure is due the day it was received; every code carries its day of receipt."""
+    from services.models import Dossier
+
+    birth = Dossier.objects.get(procedure__name="Đăng ký khai sinh")
+    assert birth.due_on == birth.received_on
+    for dossier in Dossier.objects.all():
+        assert f"-{dossier.received_on:%y%m%d}-" in dossier.receipt_code
+        assert dossier.due_on >= dossier.received_on
+        for event in dossier.events.all():
+            assert timezone.localdate(event.at) >= dossier.received_on
+            if event.status in ("done", "returned"):
+                assert timezone.localdate(event.at) <= dossier.due_on
+    land = Dossier.objects.get(procedure__name__startswith="Đăng ký biến động")
+    assert (land.due_on - land.received_on).days >= 14  # 10 working days span two weekends
+
+
+def test_demo_replacements_are_chronological(seeded):
+    """A document is replaced only by a newer one already in force, and ends the day that one starts."""
+    from documents.models import Document
+
+    today = timezone.localdate()
+    pairs = [(new, old) for new in Document.objects.all() for old in new.replaces.all()]
+    assert pairs
+    for new, old in pairs:
+        starts = new.effective_from or new.issued_on
+        assert new.issued_on > old.issued_on
+        assert starts <= today
+        assert old.effective_until == starts
+
+
+def test_demo_drafts_and_scheduled_articles_have_no_views(seeded):
+    unpublished = Article.objects.exclude(pk__in=Article.objects.published().values("pk"))
+    assert unpublished.count() == 2
+    assert set(unpublished.values_list("view_count", flat=True)) == {0}
+    assert not Article.objects.published().filter(view_count=0).exists()
+
+
+def test_demo_questions_are_answered_days_after_they_were_sent(seeded):
+    from feedback.models import Feedback
+
+    items = Feedback.objects.published()
+    assert items.count() == 3
+    for item in items:
+        assert item.public_title and item.public_content
+        assert (item.answered_at - item.created_at).days >= 3
+
+
+def test_demo_leader_portraits_show_a_silhouette(seeded):
+    """Not a flat rectangle: a darker head shape on a soft, light background."""
+    from PIL import Image
+
+    from pages.models import Leader
+
+    for leader in Leader.objects.all():
+        with leader.photo.open("rb") as handle, Image.open(handle) as image:
+            image = image.convert("L")
+            corner, head = image.getpixel((8, 8)), image.getpixel((160, 165))
+        assert corner > 200  # soft light background
+        assert corner - head > 40  # the head stands out clearly

@@ -1,4 +1,5 @@
-// Article tools: "In bài" and "Sao chép liên kết". Without JavaScript the page shows the address
+// Article tools: "In bài", "Lưu bài" (the print dialog, where the reader picks "Save as PDF") and
+// "Sao chép liên kết". Without JavaScript the page shows the address
 // in a read-only field instead (see templates/includes/share.html).
 (function () {
   "use strict";

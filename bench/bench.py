@@ -1,0 +1,251 @@
+"""The benchmark behind bench/run: dataset, production server, load from wrk, one table.
+
+Everything happens in a scratch PostgreSQL database (BENCH_DATABASE_URL) and Redis database
+(BENCH_REDIS_URL), never the portal's own. See README "Benchmark".
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PYTHON = sys.executable
+ROWS = ["baseline", "home", "article", "category", "search"]
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/kimson_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/6"
+
+
+def log(message):
+    print(f"== {message}", flush=True)
+
+
+def scratch_database(url, fresh):
+    """Creates the benchmark database if missing (dropping it first with --fresh)."""
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        sys.exit(f"unexpected database name {name!r}")
+    admin = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password, dbname="postgres"
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        if fresh:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f"CREATE DATABASE {name}")
+    admin.close()
+
+
+def flush_redis(url):
+    parts = urlsplit(url)
+    database = parts.path.lstrip("/") or "0"
+    subprocess.run(
+        ["redis-cli", "-h", parts.hostname, "-p", str(parts.port or 6379), "-n", database, "FLUSHDB"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url):
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", "User-Agent": "Mozilla/5.0"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def start_gunicorn(env, port):
+    log_file = open(OUT / "gunicorn.log", "w")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "kimson_portal.wsgi:application", "--config", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while get_quietly(base_url + "/healthz") != 200:
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            sys.exit("gunicorn did not start, see bench/out/gunicorn.log")
+        time.sleep(0.3)
+    return process, base_url
+
+
+def get_quietly(url):
+    try:
+        return get(url)
+    except OSError:
+        return None
+
+
+def wrk(base_url, paths_file, seconds, connections, threads):
+    result = subprocess.run(
+        [
+            "wrk",
+            f"--threads={threads}",
+            f"--connections={connections}",
+            f"--duration={seconds}s",
+            "--timeout=5s",
+            "--script",
+            str(ROOT / "bench" / "paths.lua"),
+            base_url,
+        ],
+        env={**os.environ, "BENCH_PATHS": str(paths_file)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT "))
+    data = json.loads(line.removeprefix("RESULT "))
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    return data
+
+
+def prime(base_url, paths_file):
+    """Requests every URL of a row once, as on a site that has been up for a while."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = paths_file.read_text().split()
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda path: get(base_url + path), paths))
+
+
+def sample_statuses(base_url, paths_file, sample=20):
+    """A sample of a row's paths is checked first: wrk does not count redirects as errors."""
+    paths = paths_file.read_text().split()
+    step = max(1, len(paths) // sample)
+    return {path: get(base_url + path) for path in paths[::step][:sample]}
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Benchmark the portal under gunicorn with wrk.")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=15, help="seconds of load per row")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--article-urls", type=int, default=2000, help="different articles the load cycles through")
+    parser.add_argument("--cold", action="store_true", help="do not request every URL once before measuring")
+    parser.add_argument("--fresh", action="store_true", help="drop and regenerate the scratch database")
+    options = parser.parse_args()
+
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing (Debian: apt-get install wrk)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "TRUST_X_FORWARDED_PROTO": "1",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "STATIC_ROOT": str(OUT / "static"),
+        "MEDIA_ROOT": str(OUT / "media"),
+        # All the load comes from one address; per-address limits would turn it into 429s.
+        "ENGAGEMENT_COUNT_RATE": "100000000/m",
+        "RATING_RATE": "100000000/m",
+        "POLL_VOTE_RATE": "100000000/m",
+    }
+
+    log(f"scratch database {urlsplit(database_url).path.lstrip('/')}, Redis {redis_url}")
+    scratch_database(database_url, options.fresh)
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    log("dataset (bulk_create; reused when already there)")
+    started = time.monotonic()
+    generator_args = [
+        f"--articles={options.articles}",
+        f"--documents={options.documents}",
+        f"--article-urls={options.article_urls}",
+    ]
+    subprocess.run(
+        [PYTHON, "bench/generate.py", *generator_args, "--paths", str(OUT / "paths")], cwd=ROOT, env=env, check=True
+    )
+    log(f"dataset ready in {time.monotonic() - started:.0f} s")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    flush_redis(redis_url)
+
+    load_before = " ".join(f"{n:.1f}" for n in os.getloadavg())
+    port = free_port()
+    process, base_url = start_gunicorn(env, port)
+    results = {}
+    try:
+        for row in ROWS:
+            paths_file = OUT / "paths" / f"{row}.txt"
+            statuses = sample_statuses(base_url, paths_file) if paths_file.exists() else {}
+            if set(statuses.values()) <= {404}:
+                log(f"{row}: n/a (no such page on this build)")
+                results[row] = None
+                continue
+            wrong = {path: status for path, status in statuses.items() if status != 200}
+            if wrong:
+                log(f"{row}: not every page answers 200: {wrong}")
+            if not options.cold:
+                prime(base_url, paths_file)
+            log(f"{row}: warm-up, then {options.duration} s at {options.connections} connections")
+            wrk(base_url, paths_file, 3, options.connections, options.threads)
+            results[row] = wrk(base_url, paths_file, options.duration, options.connections, options.threads)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    print_table(results, options, load_before)
+
+
+def print_table(results, options, load_before):
+    baseline = (results.get("baseline") or {}).get("rps")
+    print()
+    print(
+        f"{platform.node()}: {os.cpu_count()} cores, {options.connections} connections, "
+        f"{options.duration} s per row, {options.articles} articles ({options.article_urls} different ones requested{', cold' if options.cold else ''}), "
+        f"load average before the run {load_before}"
+    )
+    print(f"| {'page':<9} | {'requests/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} | {'vs baseline':>11} |")
+    print(f"|{'-' * 11}|{'-' * 11}:|{'-' * 8}:|{'-' * 8}:|{'-' * 7}:|{'-' * 12}:|")
+    for row in ROWS:
+        data = results.get(row)
+        if data is None:
+            print(f"| {row:<9} | {'n/a':>10} | {'n/a':>7} | {'n/a':>7} | {'n/a':>6} | {'n/a':>11} |")
+            continue
+        ratio = f"{data['rps'] / baseline:.2f}" if baseline else "n/a"
+        print(
+            f"| {row:<9} | {data['rps']:>10.0f} | {data['p50_us'] / 1000:>7.1f} | {data['p99_us'] / 1000:>7.1f} "
+            f"| {data['errors']:>6} | {ratio:>11} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,219 @@
+"""Fills the benchmark database with a large, realistic-looking dataset using bulk_create.
+
+Run by bench/run (DATABASE_URL points at the scratch database). Each model has one generator
+registered with @generates; a generator runs when its app is installed and its table holds fewer
+rows than asked. Adding a model is one more decorated function.
+"""
+
+import argparse
+import os
+import random
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kimson_portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.apps import apps  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from portal.text import slugify_vi  # noqa: E402
+
+BATCH = 2000
+GENERATORS = []  # (app label, model name, option name, default count, function)
+
+
+def generates(app_label, model_name, option, default):
+    """Registers `function(model, count, rng)`, which yields unsaved instances."""
+
+    def register(function):
+        GENERATORS.append((app_label, model_name, option, default, function))
+        return function
+
+    return register
+
+
+SUBJECTS = [
+    "Hội nghị sơ kết",
+    "Lễ ra quân",
+    "Kiểm tra tiến độ",
+    "Tập huấn",
+    "Hội thi",
+    "Trao quà",
+    "Ra mắt mô hình",
+    "Khánh thành",
+    "Tổng kết",
+    "Triển khai",
+]
+TOPICS = [
+    "xây dựng nông thôn mới",
+    "phòng chống thiên tai",
+    "chuyển đổi số",
+    "an toàn giao thông",
+    "cải cách hành chính",
+    "khuyến học",
+    "tiêm chủng mở rộng",
+    "quốc phòng toàn dân",
+    "bảo vệ môi trường",
+    "sản xuất vụ xuân",
+]
+PLACES = ["xã Kim Đông", "thị trấn Phát Diệm", "xã Ân Hòa", "xã Kim Tân", "thị trấn Bình Minh", "xã Như Hòa"]
+PARAGRAPHS = [
+    "Tham dự có đại diện lãnh đạo Huyện ủy, HĐND, UBND huyện cùng các phòng, ban, ngành liên quan.",
+    "Theo báo cáo, trong thời gian qua các đơn vị đã chủ động triển khai nhiều giải pháp đồng bộ, "
+    "bám sát kế hoạch, huy động được sự vào cuộc của cả hệ thống chính trị và sự đồng thuận của nhân dân.",
+    "Phát biểu tại buổi làm việc, đồng chí Chủ tịch UBND huyện đề nghị các xã, thị trấn tiếp tục tăng "
+    "cường công tác tuyên truyền, kịp thời tháo gỡ khó khăn, vướng mắc phát sinh ở cơ sở.",
+    "Dịp này, nhiều tập thể và cá nhân có thành tích xuất sắc đã được biểu dương, khen thưởng.",
+    "Người dân có thể theo dõi thông tin chi tiết trên Trang thông tin điện tử của huyện và tại bộ phận "
+    "một cửa của UBND các xã, thị trấn.",
+]
+
+
+def title(rng):
+    return f"{rng.choice(SUBJECTS)} {rng.choice(TOPICS)} tại {rng.choice(PLACES)}"
+
+
+def body(rng):
+    return "".join(f"<p>{p}</p>" for p in rng.sample(PARAGRAPHS, 4))
+
+
+@generates("news", "Article", "articles", 100_000)
+def articles(model, count, rng):
+    from news.demo import CATEGORIES
+    from news.models import Category
+
+    for name, order, children in CATEGORIES:
+        top = Category.objects.filter(name=name, parent=None).first() or Category.objects.create(name=name, order=order)
+        for child in children:
+            Category.objects.get_or_create(name=child, parent=top)
+    category_ids = list(Category.objects.values_list("pk", flat=True))
+    now = timezone.now()
+    start = model.objects.count()
+    for i in range(start, start + count):
+        text = title(rng)
+        yield model(
+            title=text,
+            slug=f"{slugify_vi(text)}-{i}",
+            sapo=f"{text}: {PARAGRAPHS[1]}",
+            body=body(rng),
+            author=rng.choice(["Mai Hoa", "Văn Long", "Thu Trang", ""]),
+            category_id=rng.choice(category_ids),
+            featured=rng.random() < 0.01,
+            status=model.Status.PUBLISHED if rng.random() < 0.97 else model.Status.DRAFT,
+            publish_at=now - timedelta(minutes=rng.randrange(8 * 365 * 24 * 60)),
+            view_count=rng.randrange(5000),
+        )
+
+
+@generates("documents", "Document", "documents", 10_000)
+def documents(model, count, rng):
+    from documents.models import Agency, DocumentType, Sector, search_key
+
+    types = [DocumentType.objects.get_or_create(name=n)[0] for n in ("Quyết định", "Kế hoạch", "Thông báo", "Công văn")]
+    agencies = [Agency.objects.get_or_create(name=n)[0] for n in ("UBND huyện Kim Sơn", "HĐND huyện Kim Sơn")]
+    sectors = [Sector.objects.get_or_create(name=n)[0] for n in ("Đất đai", "Giáo dục", "Y tế", "Nông nghiệp")]
+    now = timezone.now()
+    start = model.objects.count()
+    for i in range(start, start + count):
+        doc_type = rng.choice(types)
+        number = f"{i + 1}/{'QĐ' if doc_type.name == 'Quyết định' else 'KH'}-UBND"
+        summary = f"Về việc {rng.choice(TOPICS)} tại {rng.choice(PLACES)}"
+        issued = (now - timedelta(days=rng.randrange(8 * 365))).date()
+        yield model(
+            number=number,
+            doc_type=doc_type,
+            agency=rng.choice(agencies),
+            sector=rng.choice(sectors),
+            issued_on=issued,
+            signer_name="Nguyễn Văn Bình",
+            signer_title="Chủ tịch UBND huyện",
+            summary=summary,
+            publish_at=now - timedelta(days=rng.randrange(8 * 365)),
+            search_text=search_key(f"{doc_type.name} {number} {summary}"),
+        )
+
+
+SEARCHES = ["kim son", "quốc phòng", "nong thon moi", "chuyển đổi số", "phat diem", "tiêm chủng", "an toan giao thong"]
+
+
+def write_paths(folder, article_urls):
+    """The URLs each benchmark row cycles through, one per line (articles: many, so caching is honest)."""
+    from urllib.parse import quote
+
+    from news.models import Article, Category
+
+    article_slugs = Article.objects.published().order_by("?").values_list("slug", flat=True)[:article_urls]
+    category_slugs = list(Category.objects.values_list("slug", flat=True))
+    lists = {
+        "baseline": ["/healthz"],
+        "home": ["/"],
+        "article": [f"/tin-tuc/{slug}/" for slug in article_slugs],
+        "category": [f"/chuyen-muc/{slug}/{page}" for slug in category_slugs for page in ("", "?page=2", "?page=3")],
+        "search": [f"/tim-kiem/?q={quote(q)}" for q in SEARCHES],
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, paths in lists.items():
+        (folder / f"{name}.txt").write_text("\n".join(paths) + "\n")
+
+
+def refresh_search_index(added):
+    """bulk_create sends no signals, so the search index is rebuilt after new rows (or when empty)."""
+    if not apps.is_installed("search"):
+        return
+    from django.core.management import call_command
+
+    from search.models import SearchEntry
+
+    if added or not SearchEntry.objects.exists():
+        print("  search index: rebuilding")
+        call_command("rebuild_search_index")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--paths", type=Path, help="folder for the URL lists of the load generator")
+    parser.add_argument("--article-urls", type=int, default=2000, help="different articles the load cycles through")
+    for _, _, option, default, _ in GENERATORS:
+        parser.add_argument(f"--{option}", type=int, default=default)
+    options, others = parser.parse_known_args()
+    for other in others:
+        print(f"  {other.lstrip('-').split('=')[0]}: no generator on this build, skipped")
+    rng = random.Random(2025)
+    added = False
+    for app_label, model_name, option, _, function in GENERATORS:
+        if not apps.is_installed(app_label):
+            print(f"  {app_label}.{model_name}: app not installed, skipped")
+            continue
+        model = apps.get_model(app_label, model_name)
+        wanted = getattr(options, option)
+        missing = wanted - model.objects.count()
+        if missing <= 0:
+            print(f"  {model_name}: {model.objects.count()} rows already")
+            continue
+        batch = []
+        with transaction.atomic():
+            for instance in function(model, missing, rng):
+                batch.append(instance)
+                if len(batch) == BATCH:
+                    model.objects.bulk_create(batch)
+                    batch = []
+            model.objects.bulk_create(batch)
+        added = True
+        print(f"  {model_name}: {model.objects.count()} rows")
+    refresh_search_index(added)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    if options.paths:
+        write_paths(options.paths, options.article_urls)
+
+
+if __name__ == "__main__":
+    main()
