@@ -364,3 +364,6 @@ LIVE_DIRTY_MS = env.int("LIVE_DIRTY_MS", default=2000)
 
 # A Vietnamese page when a form arrives without a valid CSRF token (expired session, blocked cookies).
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+
+# Vietnamese for the admin strings Django and the third-party apps leave in English (locale/vi).
+LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class PortalConfig(AppConfig):
@@ -11,3 +11,8 @@ class PortalConfig(AppConfig):
 
         post_save.connect(bump_version, dispatch_uid="pagecache-save")
         post_delete.connect(bump_version, dispatch_uid="pagecache-delete")
+
+        from .permissions import name_default_permissions
+
+        # Connected after django.contrib.auth's own receiver, so it renames what auth has just made.
+        post_migrate.connect(name_default_permissions, dispatch_uid="vietnamese-permission-names")

@@ -174,7 +174,7 @@ def test_admin_speaks_vietnamese(approver_client):
     page = approver_client.get(LIST_URL).content.decode()
     assert "Quản trị Trang thông tin điện tử" in page
     assert "Bài viết" in page and "Trạng thái" in page
-    assert "Chọn Bài viết để thay đổi" in page and "Thêm vào Bài viết" in page
+    assert "Chọn Bài viết để thay đổi" in page and "Thêm Bài viết" in page
     assert "Select article to change" not in page
 
 

@@ -429,7 +429,7 @@ def test_admin_lists_polls_with_results_and_filters(client):
     client.force_login(make_staff("quantri", superuser=True))
     html = client.get(reverse("admin:polls_poll_changelist")).content.decode()
     assert "Câu hỏi thử" in html and "Có: 3 (100,0%)" in html and "Tổng: 3" in html
-    assert "Đang mở" in html and "Bởi Tình trạng" in html
+    assert "Đang mở" in html and "Theo Tình trạng" in html
     html = client.get(reverse("admin:polls_poll_changelist") + "?tinh-trang=closed").content.decode()
     assert "Câu hỏi thử" not in html
 
