@@ -11,7 +11,7 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
@@ -19,7 +19,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test node_modules/.package-lock.json
 
 $(BIN)/python:
 	PYTHON=$(PYTHON) sh scripts/make-venv.sh $(VENV)
@@ -32,6 +32,11 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements/base.txt require
 $(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
 	$(BIN)/python -m pip install --quiet -r requirements/test.txt
 	touch $@
+
+# axe-core for the accessibility checks of the browser tests (package-lock.json pins it).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the browser accessibility checks will skip (they fail under CI=true)"; fi
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
