@@ -84,3 +84,13 @@ def make_poll(question="Bạn quan tâm mục gì nhất?", choices=("Tin tức"
     for order, text in enumerate(choices, start=1):
         poll.choices.create(text=text, order=order)
     return poll
+
+
+def make_procedure(name="Đăng ký khai sinh", sector="Hộ tịch", **fields):
+    """A published administrative procedure in the given field (lĩnh vực)."""
+    from services.models import Procedure, Sector
+
+    fields.setdefault("processing_time", "Ngay trong ngày")
+    fields.setdefault("fee", "Miễn lệ phí")
+    fields.setdefault("requirements", "Tờ khai đăng ký khai sinh\nGiấy chứng sinh")
+    return Procedure.objects.create(name=name, sector=Sector.objects.get_or_create(name=sector)[0], **fields)

@@ -17,7 +17,7 @@ from news.models import Article
 from search.models import SearchEntry
 from search.queries import MAX_COUNTED, SearchResults
 from search.text import query_words
-from tests.factories import make_article, make_category
+from tests.factories import make_article, make_category, make_procedure
 
 pytestmark = pytest.mark.django_db
 
@@ -360,14 +360,6 @@ def test_postgres_uses_full_text_search_with_its_gin_index(district):
     assert "search_entry_vector_idx" in plans[0]
     assert "search_entry_title_vector_idx" in plans[1]
     assert folded.split() == ["dong", "huong", "kim", "son"]
-
-
-def make_procedure(name, **fields):
-    from services.models import Procedure, Sector
-
-    fields.setdefault("processing_time", "03 ngày làm việc")
-    fields.setdefault("requirements", "Tờ khai\nGiấy chứng sinh")
-    return Procedure.objects.create(name=name, sector=Sector.objects.get_or_create(name="Hộ tịch")[0], **fields)
 
 
 @pytest.fixture

@@ -7,19 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal.text import mask_name
-from services.models import Dossier, Procedure, ProcedureForm, Sector, ServiceSettings, validate_form_file
-from tests.factories import make_staff, pdf_upload, text_upload
+from services.models import Dossier, Procedure, ProcedureForm, ServiceSettings, validate_form_file
+from tests.factories import make_procedure, make_staff, pdf_upload, text_upload
 
 pytestmark = pytest.mark.django_db
 
 BROWSER = "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile Safari/537.36"
-
-
-def make_procedure(name="Đăng ký khai sinh", sector="Hộ tịch", **fields):
-    fields.setdefault("processing_time", "Ngay trong ngày")
-    fields.setdefault("fee", "Miễn lệ phí")
-    fields.setdefault("requirements", "Tờ khai đăng ký khai sinh\nGiấy chứng sinh")
-    return Procedure.objects.create(name=name, sector=Sector.objects.get_or_create(name=sector)[0], **fields)
 
 
 def make_dossier(code="000.00.25.H42-261120-0001", applicant="Nguyễn Văn An", procedure=None):
