@@ -1,5 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from portal.groups import make_groups
 
 RECEPTION = "Cán bộ tiếp nhận"
 
@@ -12,17 +13,7 @@ PERMISSIONS = [
 
 
 def create_group(apps, schema_editor):
-    # Permissions are normally created after all migrations; make them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=RECEPTION)
-    group.permissions.set(
-        [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in PERMISSIONS]
-    )
+    make_groups(apps, {RECEPTION: PERMISSIONS})
 
 
 def remove_group(apps, schema_editor):

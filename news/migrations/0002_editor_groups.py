@@ -1,5 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from portal.groups import make_groups
 
 EDITORS = "Biên tập viên"
 APPROVERS = "Duyệt bài"
@@ -20,19 +21,7 @@ GROUP_PERMISSIONS = {
 
 
 def create_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations; make them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in codenames:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    make_groups(apps, GROUP_PERMISSIONS)
 
 
 def remove_groups(apps, schema_editor):

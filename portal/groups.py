@@ -1,0 +1,22 @@
+"""Staff groups made by data migrations, each with exactly the permissions its work needs."""
+
+from django.contrib.auth.management import create_permissions
+
+
+def make_groups(apps, groups):
+    """Create or update `groups` ({name: [(app_label, codename), ...]}) inside a migration.
+
+    Django creates permissions after all migrations have run; a data migration that hands them
+    out makes them first.
+    """
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, permissions in groups.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in permissions]
+        )
