@@ -361,6 +361,8 @@ RATING_RATE = env("RATING_RATE", default="20/m")
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 5)
 PAGE_CACHE_IGNORED_MODELS = env.list("PAGE_CACHE_IGNORED_MODELS", default=[])
 LIVE_DIRTY_MS = env.int("LIVE_DIRTY_MS", default=2000)
+# With Redis, counted visits and views reach the database in one write per this many milliseconds.
+LIVE_FLUSH_MS = env.int("LIVE_FLUSH_MS", default=1000)
 
 # A Vietnamese page when a form arrives without a valid CSRF token (expired session, blocked cookies).
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"

@@ -1,29 +1,36 @@
 """Visits, online visitors, article views and the figures pages show (PORTAL.md section 4).
 
 The counts live in the database (`DailyVisits`, `Article.view_count`, `RatingSummary`), always
-incremented by the database (`visits + 1`, `view_count + 1`), so concurrent requests on
-several processes or machines never lose or double an increment.
+incremented by the database (`visits + n`, `view_count + n`), so concurrent requests on several
+processes or machines never lose or double an increment.
 
 With REDIS_URL, one Lua call per request does everything else: it finds the cached page (if
 asked), decides whether this request starts a visit or a view (the visitor's previous request,
 or previous view of the article, 30 minutes ago or more), applies the burst limit, keeps the
-"online" set and returns every figure from Redis mirrors of the database counts. A mirror is
-incremented in the same call that decides an increment; when absent, it is seeded from the
-database by the next reader, unless a `dirty` mark (set for LIVE_DIRTY_MS by an increment that
-found no mirror) says the database may have moved between that reader's query and its seed.
-Mirrors expire after a few minutes, so even a seed racing a stall longer than that mark heals.
-So a warm cached page costs one Redis round trip and no SQL; the database is written only when
-a visit or view starts.
+"online" set and returns every figure from Redis mirrors of the database counts. A counted visit
+or view is added to its mirror and to a `pending` hash in that same call; once per LIVE_FLUSH_MS
+the call tells one request (on any machine) to write the pending sums to the database in one
+transaction (`flush_pending`). A missing mirror is seeded by the next reader from the database
+plus what is pending, unless a `dirty` mark says the database may move between that reader's
+query and its seed (set for LIVE_DIRTY_MS by an increment that found no mirror, and while a
+flush is on its way). Mirrors expire after a few minutes, so even a seed racing a stall longer
+than that mark heals.
 
-Without Redis, or while Redis does not answer, one upsert on `Presence` decides the same and one
-SQL query reads the figures.
+So a cached page costs one Redis round trip (the call, then the page's HTML, sent together on a
+connection each thread keeps) and no SQL, new views included; the database gets one write per
+second at most, whatever the traffic. Redis keeps at most that second of counts the database has
+not got yet (`manage.py flush_counters` writes them at once, e.g. before stopping Redis).
+
+Without Redis, or while Redis does not answer, one upsert on `Presence` decides the same, one
+write adds the counts and one SQL query reads the figures.
 """
 
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import redis
@@ -53,12 +60,12 @@ PAGE_VERSION = "pagever"
 
 _LIVE = """
 local p = ARGV[1]
-local html, article, count_view = '', ARGV[7], ARGV[8] == '1'
+local article, count_view = ARGV[7], ARGV[8] == '1'
 if KEYS[2] ~= '' then
-  local entry = redis.call('HMGET', KEYS[2], 'v', 'e', 'a', 'html')
+  local entry = redis.call('HMGET', KEYS[2], 'v', 'e', 'a')
   if (not entry[1]) or entry[1] ~= redis.call('GET', KEYS[1]) then return {0} end
   if tonumber(entry[2]) <= tonumber(ARGV[3]) then return {0} end
-  article, html = entry[3], entry[4]
+  article = entry[3]
   count_view = article ~= ''
 end
 local now, visitor = tonumber(ARGV[3]), ARGV[2]
@@ -68,6 +75,7 @@ local function starts(key)
   return 0
 end
 local function bump(name)
+  redis.call('HINCRBY', p .. ':pending', name, 1)
   if redis.call('EXISTS', p .. ':n:' .. name) == 1 then redis.call('INCR', p .. ':n:' .. name)
   else redis.call('SET', p .. ':dirty:' .. name, 1, 'PX', ARGV[13], 'NX') end
 end
@@ -89,6 +97,10 @@ if visitor ~= '' then
   end
 end
 redis.call('ZREMRANGEBYSCORE', p .. ':online', '-inf', now - tonumber(ARGV[5]))
+local flush = 0
+if redis.call('EXISTS', p .. ':pending') == 1 and redis.call('SET', p .. ':flushed', 1, 'NX', 'PX', ARGV[15]) then
+  flush = 1
+end
 local keys = {p .. ':n:visits', p .. ':n:offset', p .. ':n:day:' .. ARGV[9]}
 if article ~= '' then
   table.insert(keys, p .. ':n:views:' .. article)
@@ -98,19 +110,54 @@ if article ~= '' then
 end
 local values = redis.call('MGET', unpack(keys))
 for i = 1, #keys do if not values[i] then values[i] = '' end end
-return {1, html, article, visit, view, limited, redis.call('ZCARD', p .. ':online'), values}
+return {1, article, visit, view, limited, redis.call('ZCARD', p .. ':online'), values, flush}
 """
 
-# KEYS: pairs of (mirror, its dirty mark); ARGV: the values, then the mirror lifetime.
+# KEYS: the pending hash, then pairs of (mirror, its dirty mark); ARGV: the names, the values read
+# from the database, then the mirror lifetime. A mirror is the database's value plus what is pending.
+# Returns what is pending for each name (a reader whose seed is refused shows the sum all the same).
 _SEED = """
-for i = 1, #KEYS, 2 do
-  if redis.call('EXISTS', KEYS[i + 1]) == 0 then
-    redis.call('SET', KEYS[i], ARGV[(i + 1) / 2], 'EX', ARGV[#ARGV], 'NX')
+local count, pending = (#KEYS - 1) / 2, {}
+for i = 1, count do
+  pending[i] = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
+  if redis.call('EXISTS', KEYS[2 * i + 1]) == 0 then
+    redis.call('SET', KEYS[2 * i], tonumber(ARGV[count + i]) + pending[i], 'EX', ARGV[#ARGV], 'NX')
+  end
+end
+return pending
+"""
+
+# While counts are on their way to the database, no reader may seed their mirror from it: a
+# missing mirror gets a dirty mark, a present one is kept alive at least as long. ARGV: the prefix,
+# the mark's lifetime.
+_GUARD = """
+local function guard(name)
+  local mirror = ARGV[1] .. ':n:' .. name
+  if redis.call('EXISTS', mirror) == 1 then
+    if redis.call('PTTL', mirror) < tonumber(ARGV[2]) then redis.call('PEXPIRE', mirror, ARGV[2]) end
+  else
+    redis.call('SET', ARGV[1] .. ':dirty:' .. name, 1, 'PX', ARGV[2])
   end
 end
 """
+# KEYS: the pending hash. Takes every pending count, guarding its mirror.
+_TAKE = (
+    _GUARD
+    + """
+local items = redis.call('HGETALL', KEYS[1])
+redis.call('DEL', KEYS[1])
+for i = 1, #items, 2 do guard(items[i]) end
+return items
+"""
+)
+# ARGV from the third: the names just written, guarded again for readers who read the database
+# before the commit.
+_SETTLE = _GUARD + "for i = 3, #ARGV do guard(ARGV[i]) end"
 
+_TIMEOUTS = {"socket_connect_timeout": 0.3, "socket_timeout": 0.5}
 _clients = {}
+_flush_scripts = {}
+_local = threading.local()
 _redis_down_until = 0.0
 
 
@@ -137,9 +184,43 @@ def redis_client():
         return None
     found = _clients.get(url)
     if found is None:
-        client = redis.Redis.from_url(url, socket_connect_timeout=0.3, socket_timeout=0.5)
+        client = redis.Redis.from_url(url, **_TIMEOUTS)
         found = _clients[url] = (client, client.register_script(_LIVE), client.register_script(_SEED))
+        _flush_scripts[url] = (client.register_script(_TAKE), client.register_script(_SETTLE))
     return found
+
+
+def _connection(url):
+    """This thread's own kept connection, for the call every page makes: no pool to lock and probe."""
+    connections = _local.__dict__.setdefault("connections", {})
+    found = connections.get(url)
+    if found is None:
+        found = connections[url] = redis.ConnectionPool.from_url(url, **_TIMEOUTS).make_connection()
+    return found
+
+
+def _round_trip(commands):
+    """Every reply to `commands`, sent together on this thread's connection; an error reply is returned.
+
+    A connection found broken (Redis restarted) is reopened once before the error is raised.
+    """
+    connection = _connection(settings.REDIS_URL)
+    packed = connection.pack_commands(commands)
+    for attempt in (1, 2):
+        try:
+            connection.send_packed_command(packed)
+            replies = []
+            for _ in commands:
+                try:
+                    replies.append(connection.read_response())
+                except redis.ResponseError as error:
+                    replies.append(error)
+            return replies
+        except redis.ConnectionError:
+            connection.disconnect()
+            if attempt == 2:
+                raise
+    return None
 
 
 def mark_redis_down(error):
@@ -171,39 +252,50 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     client, live_script, seed_script = found
     limit, period = _rate()
     day = local_day(now).isoformat()
+    keys = [key(PAGE_VERSION), key("page", page_key) if page_key else ""]
+    args = [
+        settings.LIVE_KEY_PREFIX,
+        visitor_id or "",
+        now.timestamp(),
+        VISIT_WINDOW.total_seconds(),
+        ONLINE_WINDOW.total_seconds(),
+        int(VISIT_WINDOW.total_seconds()) + 60,
+        article_id or "",
+        "1" if count_view else "0",
+        day,
+        _address(request),
+        limit,
+        period,
+        settings.LIVE_DIRTY_MS,
+        "1" if has_rated(request) else "0",
+        settings.LIVE_FLUSH_MS,
+    ]
+    # The page's HTML comes in the same round trip, read by Redis straight into the reply.
+    commands = [("EVALSHA", live_script.sha, len(keys), *keys, *args)]
+    if page_key:
+        commands.append(("HGET", keys[1], "html"))
     try:
-        result = live_script(
-            keys=[key(PAGE_VERSION), key("page", page_key) if page_key else ""],
-            args=[
-                settings.LIVE_KEY_PREFIX,
-                visitor_id or "",
-                now.timestamp(),
-                VISIT_WINDOW.total_seconds(),
-                ONLINE_WINDOW.total_seconds(),
-                int(VISIT_WINDOW.total_seconds()) + 60,
-                article_id or "",
-                "1" if count_view else "0",
-                day,
-                _address(request),
-                limit,
-                period,
-                settings.LIVE_DIRTY_MS,
-                "1" if has_rated(request) else "0",
-            ],
-        )
+        replies = _round_trip(commands)
+        if isinstance(replies[0], redis.exceptions.NoScriptError):  # Redis restarted: load it again
+            client.script_load(_LIVE)
+            replies = _round_trip(commands)
+        for reply in replies:
+            if isinstance(reply, redis.RedisError):
+                raise reply
     except redis.RedisError as error:
         mark_redis_down(error)
         return None
-    if result[0] == 0:
+    result = replies[0]
+    if result[0] == 0 or (page_key and not replies[1]):  # a miss, or the entry expired in between
         return False
-    _, html, article, visit, view, limited, online, values = result
+    _, article, visit, view, limited, online, values, flush = result
     live = Live(visit_started=bool(visit), view_started=bool(view), limited=bool(limited))
     if live.limited:
         return live
-    live.html = html.decode() if html else ""
+    live.html = replies[1].decode() if page_key else ""
     article_id = int(article) if article else None
-    if live.visit_started or live.view_started:
-        _add_counts(live, article_id, now)
+    if flush:
+        flush_pending()
     names = ["visits", "offset", f"day:{day}"]
     if article_id:
         names += [f"views:{article_id}", f"rsum:{article_id}", f"rcnt:{article_id}"]
@@ -212,9 +304,7 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     mirrors = dict(zip(names, values, strict=True))
     if any(value == b"" for value in mirrors.values()):
         fresh = read_numbers(visitor_id, article_id, now, online=int(online))
-        _seed(client, seed_script, mirrors, fresh, day, article_id, visitor_id)
-        live.numbers = fresh
-        return live
+        mirrors.update(_seed(seed_script, mirrors, fresh, day, article_id, visitor_id))
     own = int(mirrors.get(f"own:{article_id}:{visitor_id}", 0))
     live.numbers = {
         "visits-total": int(mirrors["visits"]) + int(mirrors["offset"]),
@@ -232,7 +322,8 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     return live
 
 
-def _seed(client, seed_script, mirrors, fresh, day, article_id, visitor_id):
+def _seed(seed_script, mirrors, fresh, day, article_id, visitor_id):
+    """Seed the missing mirrors from `fresh` (the database) plus what is pending; their values now."""
     values = {
         "visits": fresh["visits-sum"],
         "offset": fresh["visits-offset"],
@@ -248,11 +339,13 @@ def _seed(client, seed_script, mirrors, fresh, day, article_id, visitor_id):
             }
         )
     missing = [name for name, value in mirrors.items() if value == b""]
-    keys = [k for name in missing for k in (key("n", name), key("dirty", name))]
+    keys = [key("pending"), *(k for name in missing for k in (key("n", name), key("dirty", name)))]
     try:
-        seed_script(keys=keys, args=[values[name] for name in missing] + [MIRROR_SECONDS])
+        pending = seed_script(keys=keys, args=[*missing, *(values[name] for name in missing), MIRROR_SECONDS])
     except redis.RedisError as error:
         mark_redis_down(error)
+        pending = [0] * len(missing)
+    return {name: values[name] + int(n) for name, n in zip(missing, pending, strict=True)}
 
 
 def forget(*names):
@@ -322,30 +415,75 @@ def _over_limit(request):
         return False
 
 
-def _add_counts(live, article_id, now):
-    """The database adds one to today's visits and the article's views, in one round trip."""
-    statements, params = [], []
+def flush_pending():
+    """Write the visits and views counted in Redis since the last flush to the database.
+
+    Requests call it at most once per LIVE_FLUSH_MS (a lock in Redis, shared by every machine);
+    `manage.py flush_counters` calls it by hand. If the database refuses, the counts go back to
+    Redis for the next flush: none is lost or written twice.
+    """
+    found = redis_client()
+    if found is None:
+        return {}
+    client = found[0]
+    take, settle = _flush_scripts[settings.REDIS_URL]
+    guard_args = [settings.LIVE_KEY_PREFIX, settings.LIVE_DIRTY_MS]
+    try:
+        items = take(keys=[key("pending")], args=guard_args)
+    except redis.RedisError as error:
+        mark_redis_down(error)
+        return {}
+    counts = {name.decode(): int(value) for name, value in zip(items[::2], items[1::2], strict=True)}
+    visits = {date.fromisoformat(name[4:]): n for name, n in counts.items() if name.startswith("day:")}
+    views = {int(name[6:]): n for name, n in counts.items() if name.startswith("views:")}
+    try:
+        _add_counts(visits, views)
+    except Exception:
+        logger.exception("Counts not written, kept in Redis for the next flush")
+        _put_back(client, counts)
+        return {}
+    try:
+        settle(args=[*guard_args, *counts])
+    except redis.RedisError as error:
+        mark_redis_down(error)
+    return counts
+
+
+def _put_back(client, counts):
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            for name, n in counts.items():
+                pipe.hincrby(key("pending"), name, n)
+            pipe.execute()
+    except redis.RedisError:
+        logger.exception("Counts lost: neither the database nor Redis took them back: %s", counts)
+
+
+def _add_counts(visits, views):
+    """The database adds `visits` ({day: n}) and `views` ({article id: n}), in one round trip on PostgreSQL."""
+    statements = []
     if connection.vendor == "postgresql":
         # A counter increment need not wait for the disk: a crash may lose the last fraction of a
         # second of views, never corrupt them. This transaction only: feedback keeps full durability.
-        statements.append("SET LOCAL synchronous_commit TO OFF")
-    if live.visit_started:
-        table = _q(DailyVisits)
+        statements.append(("SET LOCAL synchronous_commit TO OFF", []))
+    table = _q(DailyVisits)
+    for day, n in visits.items():
         statements.append(
-            f"INSERT INTO {table} (day, visits) VALUES (%s, 1) "
-            f"ON CONFLICT (day) DO UPDATE SET visits = {table}.visits + 1"
+            (
+                f"INSERT INTO {table} (day, visits) VALUES (%s, %s) "
+                f"ON CONFLICT (day) DO UPDATE SET visits = {table}.visits + excluded.visits",
+                [day, n],
+            )
         )
-        params.append(local_day(now))
-    if live.view_started:
-        table = _q(Article)
-        statements.append(f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s")
-        params.append(article_id)
+    table = _q(Article)
+    for article_id, n in views.items():
+        statements.append((f"UPDATE {table} SET view_count = view_count + %s WHERE id = %s", [n, article_id]))
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("; ".join(statements), params)
+            cursor.execute("; ".join(sql for sql, _ in statements), [p for _, ps in statements for p in ps])
         else:  # SQLite runs one statement per call
-            for statement, param in zip(statements, params, strict=True):
-                cursor.execute(statement, [param])
+            for sql, statement_params in statements:
+                cursor.execute(sql, statement_params)
 
 
 def _q(model):
@@ -410,6 +548,9 @@ def record(request, article_id=None, count=True, count_view=True):
     if live.visit_started or live.view_started:
         if _over_limit(request):
             return Live(limited=True)
-        _add_counts(live, article_id, now)
+        _add_counts(
+            {local_day(now): 1} if live.visit_started else {},
+            {article_id: 1} if live.view_started else {},
+        )
     live.numbers = read_numbers(getattr(request, "visitor_id", None), article_id, now)
     return live

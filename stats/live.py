@@ -8,11 +8,12 @@ are right without JavaScript.
 """
 
 import re
+from functools import lru_cache
 
-from django.middleware.csrf import get_token
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 
+from portal.csrf import form_token
 from portal.limits import too_many_requests
 from ratings.models import summary_text
 
@@ -46,10 +47,14 @@ _RATING = """<form class="rating" id="danh-gia" method="post" action="{action}" 
 </form>"""
 
 
-def rating_block(request, article_id, numbers):
-    """The `Đánh giá cho bài viết:` form: five labelled star radios, the summary, the visitor's own stars."""
-    own = int(numbers["own"])
-    stars = "".join(
+@lru_cache(maxsize=4096)
+def _rating_action(script_prefix, article_id):
+    return reverse("ratings:rate", args=[article_id])
+
+
+@lru_cache(maxsize=4096)
+def _stars(article_id, own):
+    return "".join(
         _STAR.format(
             star=star,
             article=article_id,
@@ -58,10 +63,15 @@ def rating_block(request, article_id, numbers):
         )
         for star in range(1, 6)
     )
+
+
+def rating_block(request, article_id, numbers):
+    """The `Đánh giá cho bài viết:` form: five labelled star radios, the summary, the visitor's own stars."""
+    own = int(numbers["own"])
     return _RATING.format(
-        action=reverse("ratings:rate", args=[article_id]),
-        csrf=get_token(request),
-        stars=stars,
+        action=_rating_action(get_script_prefix(), article_id),
+        csrf=form_token(request),
+        stars=_stars(article_id, own),
         summary=summary_text(numbers["score_sum"], numbers["votes"]),
         own_hidden="" if own else " hidden",
         own=own,
@@ -83,7 +93,7 @@ def substitute(request, html, numbers):
         if name in ("views", "views-preview"):
             return vn_number(numbers["views"]) if int(ident) == article_id else ""
         if name == "csrf":
-            return get_token(request)
+            return form_token(request)
         return str(numbers.get(name, ""))
 
     return MARKER.sub(replace, html)

@@ -100,6 +100,7 @@ def test_today_restarts_at_midnight_in_vietnam():
         assert figures(night_owl) == (1, 1, 0)
         clock.shift(timedelta(minutes=1))
         assert figures(early_bird) == (2, 2, 1)
+    counters.flush_pending()
     days = dict(DailyVisits.objects.values_list("day", "visits"))
     assert days == {datetime(2026, 3, 10).date(): 1, datetime(2026, 3, 11).date(): 1}
 
@@ -126,6 +127,7 @@ def test_burst_of_new_visitors_from_one_address_is_limited(settings):
     response = visitor().get("/")
     assert response.status_code == 429
     assert "Bạn thao tác quá nhanh" in response.content.decode()
+    counters.flush_pending()
     assert sum(DailyVisits.objects.values_list("visits", flat=True)) == 5
     # Another address is not punished.
     assert figures(visitor("198.51.100.9"))[0] == 6

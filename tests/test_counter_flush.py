@@ -1,0 +1,83 @@
+"""With Redis, counted visits and views reach the database in batches (stats.counters.flush_pending)."""
+
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from news.models import Article
+from stats import counters
+from stats.models import DailyVisits
+from tests.factories import make_article
+
+pytestmark = [pytest.mark.django_db, pytest.mark.parametrize("counter_store", ["redis"], indirect=True)]
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"
+
+
+def views_shown(article):
+    html = Client(HTTP_USER_AGENT=BROWSER).get(article.get_absolute_url()).content.decode()
+    return int(html.split('<span class="article__views">')[1].split(" lượt xem")[0].replace(".", ""))
+
+
+def stored_views(article):
+    return Article.objects.get(pk=article.pk).view_count
+
+
+def total_visits():
+    return sum(DailyVisits.objects.values_list("visits", flat=True))
+
+
+def test_many_new_views_make_one_database_write(counter_store, settings):
+    """Ten new readers within the flush interval: every page shows the exact count, the database
+    gets the first one at once (nothing was pending before) and the other nine in one flush."""
+    settings.LIVE_FLUSH_MS = 60_000
+    article = make_article()
+    assert [views_shown(article) for _ in range(10)] == list(range(1, 11))
+    assert (stored_views(article), total_visits()) == (1, 1)
+    with CaptureQueriesContext(connection) as queries:
+        call_command("flush_counters", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "UPDATE", "SET"))]
+    assert (stored_views(article), total_visits()) == (10, 10)
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 2)  # SQLite: a statement per row
+
+
+def test_requests_flush_once_the_interval_has_passed(counter_store, settings):
+    """With a short interval the next counted request writes what was pending: nobody has to run a command."""
+    settings.LIVE_FLUSH_MS = 1
+    article = make_article()
+    for expected in range(1, 4):
+        assert views_shown(article) == expected
+        assert stored_views(article) == expected
+
+
+def test_a_refused_write_keeps_the_counts_for_the_next_flush(counter_store, settings):
+    """The database failing during a flush loses nothing: the counts go back to Redis and arrive later."""
+    settings.LIVE_FLUSH_MS = 60_000
+    article = make_article()
+    for _ in range(3):
+        views_shown(article)
+    with mock.patch.object(counters, "_add_counts", side_effect=DatabaseError("database is gone")):
+        assert counters.flush_pending() == {}
+    assert stored_views(article) == 1
+    assert views_shown(article) == 4  # the page never stopped counting
+    counters.flush_pending()
+    assert (stored_views(article), total_visits()) == (4, 4)
+
+
+def test_a_mirror_rebuilt_while_counts_are_pending_includes_them(counter_store, settings):
+    """The Redis copy of a count expires or is dropped: rebuilt from the database, it adds what is pending."""
+    settings.LIVE_FLUSH_MS = 60_000
+    settings.LIVE_DIRTY_MS = 1
+    article = make_article()
+    for _ in range(3):
+        views_shown(article)
+    counters.forget(f"views:{article.pk}")  # as if the mirror had expired
+    assert stored_views(article) == 1
+    assert views_shown(article) == 4
+    counters.flush_pending()
+    assert stored_views(article) == 4
+    assert views_shown(article) == 5
