@@ -151,7 +151,8 @@ def main():
     parser = argparse.ArgumentParser(description="Benchmark the portal under gunicorn with wrk.")
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--documents", type=int, default=10_000)
-    parser.add_argument("--duration", type=int, default=15, help="seconds of load per row")
+    parser.add_argument("--duration", type=int, default=15, help="seconds of load per row, over all rounds")
+    parser.add_argument("--rounds", type=int, default=3, help="turns the rows take (each gets duration/rounds s)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--article-urls", type=int, default=2000, help="different articles the load cycles through")
@@ -201,22 +202,32 @@ def main():
     port = free_port()
     process, base_url = start_gunicorn(env, port)
     results = {}
+    rounds = {row: [] for row in ROWS}
     try:
-        for row in ROWS:
-            paths_file = OUT / "paths" / f"{row}.txt"
-            statuses = sample_statuses(base_url, paths_file) if paths_file.exists() else {}
-            if set(statuses.values()) <= {404}:
-                log(f"{row}: n/a (no such page on this build)")
-                results[row] = None
-                continue
-            wrong = {path: status for path, status in statuses.items() if status != 200}
-            if wrong:
-                log(f"{row}: not every page answers 200: {wrong}")
-            if not options.cold:
-                prime(base_url, paths_file)
-            log(f"{row}: warm-up, then {options.duration} s at {options.connections} connections")
-            wrk(base_url, paths_file, 3, options.connections, options.threads)
-            results[row] = wrk(base_url, paths_file, options.duration, options.connections, options.threads)
+        # Rows take turns, round after round, so that a slow moment of the machine falls on all of them.
+        for round_number in range(1, options.rounds + 1):
+            for row in ROWS:
+                paths_file = OUT / "paths" / f"{row}.txt"
+                if round_number == 1:
+                    statuses = sample_statuses(base_url, paths_file) if paths_file.exists() else {}
+                    if set(statuses.values()) <= {404}:
+                        log(f"{row}: n/a (no such page on this build)")
+                        results[row] = None
+                        continue
+                    wrong = {path: status for path, status in statuses.items() if status != 200}
+                    if wrong:
+                        log(f"{row}: not every page answers 200: {wrong}")
+                elif results.get(row, 0) is None:
+                    continue
+                if not options.cold:
+                    prime(base_url, paths_file)
+                seconds = max(1, round(options.duration / options.rounds))
+                log(
+                    f"{row}, round {round_number}/{options.rounds}: warm-up, then {seconds} s at {options.connections} connections"
+                )
+                wrk(base_url, paths_file, 3 if round_number == 1 else 1, options.connections, options.threads)
+                rounds[row].append(wrk(base_url, paths_file, seconds, options.connections, options.threads))
+                results[row] = combine(rounds[row])
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -225,12 +236,27 @@ def main():
     print_table(results, options, load_before)
 
 
+def combine(runs):
+    """One row from its rounds: all requests over all the time, the median p50, the worst p99."""
+    requests = sum(run["requests"] for run in runs)
+    duration_us = sum(run["duration_us"] for run in runs)
+    return {
+        "requests": requests,
+        "duration_us": duration_us,
+        "errors": sum(run["errors"] for run in runs),
+        "p50_us": sorted(run["p50_us"] for run in runs)[len(runs) // 2],
+        "p99_us": max(run["p99_us"] for run in runs),
+        "rps": requests / (duration_us / 1e6),
+        "rounds": [round(run["rps"]) for run in runs],
+    }
+
+
 def print_table(results, options, load_before):
     baseline = (results.get("baseline") or {}).get("rps")
     print()
     print(
         f"{platform.node()}: {os.cpu_count()} cores, {options.connections} connections, "
-        f"{options.duration} s per row, {options.articles} articles ({options.article_urls} different ones requested{', cold' if options.cold else ''}), "
+        f"{options.duration} s per row in {options.rounds} rounds, {options.articles} articles ({options.article_urls} different ones requested{', cold' if options.cold else ''}), "
         f"load average before the run {load_before}"
     )
     print(f"| {'page':<9} | {'requests/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} | {'vs baseline':>11} |")

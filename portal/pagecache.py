@@ -137,12 +137,7 @@ def _through_redis(client, request, key, view, until, args, kwargs):
 def _through_django_cache(request, key, view, until, args, kwargs):
     """Without Redis: the page from Django's cache; the live middleware counts and fills it."""
     key = f"pagecache:page:{key}"
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, None)
-    entry = found.get(key)
+    version, entry = _with_version(key)
     if entry is not None and entry[0] == version and entry[1] > timezone.now().timestamp():
         return HttpResponse(entry[2])
     response = view(request, *args, **kwargs)
@@ -153,6 +148,29 @@ def _through_django_cache(request, key, view, until, args, kwargs):
         cache.set(key, (version, timezone.now().timestamp() + timeout, html), math.ceil(timeout))
         response.content = html
     return response
+
+
+def _with_version(name):
+    """(the content version, the cache entry `name`) in one cache round trip."""
+    found = cache.get_many([VERSION_KEY, name])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, None)
+    return version, found.get(name)
+
+
+def cached(name, compute, until=None):
+    """`compute()`, kept in Django's cache under `name` until any content changes, as pages are.
+
+    For what pages show but cannot be cached as whole pages, such as search results.
+    """
+    version, entry = _with_version(name)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    value = compute()
+    cache.set(name, (version, value), math.ceil(_timeout(until)))
+    return value
 
 
 def bump_version(**kwargs):

@@ -1,7 +1,11 @@
+import hashlib
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+
+from news.queries import next_scheduled_at
+from portal.pagecache import cached
 
 from . import registry
 from .forms import SearchForm
@@ -36,18 +40,29 @@ def search(request):
         context.update(query=query, query_truncated=len(query) > MAX_QUERY_CHARS, words=words)
         if words:
             date_from, date_to = form.date_range()
-            results = SearchResults(words, form.cleaned_data["loai"], date_from, date_to)
-            page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
-            labels = registry.labels()
+            kind, requested = form.cleaned_data["loai"], request.GET.get("page", "")[:12]
+
+            def results_page():
+                results = SearchResults(words, kind, date_from, date_to)
+                page = Paginator(results, PER_PAGE).get_page(requested)
+                labels = registry.labels()
+                hits = [Hit(entry, words, labels) for entry in page.object_list]
+                return page.number, hits, results.count(), results.more_than_counted
+
+            # The same search again (a popular word, the next reader) is answered from the cache
+            # until any content changes: searching costs the database far more than showing.
+            name = "|".join([" ".join(words), kind or "", str(date_from), str(date_to), requested])
+            digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
+            number, hits, total, more_than_counted = cached(f"search:{digest}", results_page, until=next_scheduled_at)
             params = {"q": query[:MAX_QUERY_CHARS], "loai": form.cleaned_data["loai"]}
             params.update({key: form.data[key] for key in ("tu_ngay", "den_ngay") if form.data.get(key)})
             params = {key: value for key, value in params.items() if value}
             context.update(
                 searched=True,
-                page_obj=page,
-                hits=[Hit(entry, words, labels) for entry in page.object_list],
-                total=results.count(),
-                more_than_counted=results.more_than_counted,
+                page_obj=Paginator(range(total), PER_PAGE).get_page(number),
+                hits=hits,
+                total=total,
+                more_than_counted=more_than_counted,
                 query_string=urlencode(params),
             )
     return render(request, "search/results.html", context, status=status)

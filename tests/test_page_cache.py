@@ -205,6 +205,24 @@ def test_each_visitor_gets_their_own_csrf_token_from_a_cached_page():
     assert tokens[0] != tokens[1]
 
 
+def test_a_returning_browser_gets_a_new_token_for_the_same_csrf_cookie():
+    """Every page masks the token anew (BREACH) while the browser's cookie secret stays the same."""
+    import re
+
+    from django.middleware.csrf import _unmask_cipher_token
+
+    article = make_article()
+    client = Client(HTTP_USER_AGENT=BROWSER, enforce_csrf_checks=True)
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html(article.get_absolute_url(), client)).group(1)
+        for _ in range(3)
+    ]
+    secret = client.cookies["csrftoken"].value
+    assert len(set(tokens)) == 3
+    assert all(len(token) == 64 and _unmask_cipher_token(token) == secret for token in tokens)
+    assert client.post(f"/danh-gia/{article.pk}/", {"score": 3, "csrfmiddlewaretoken": tokens[0]}).status_code == 302
+
+
 def test_poll_voter_sees_live_results_while_others_get_the_cached_form():
     """The sidebar poll: a voter's pages show current results; other visitors still get the form."""
     import uuid

@@ -447,3 +447,18 @@ def test_snippet_of_a_long_body_matched_only_by_the_title_is_its_beginning():
     result = snippet(text, ["kim", "son"])
     assert result.startswith("Mở đầu bài viết.") and result.endswith(" …")
     assert "<mark>" not in result
+
+
+def test_the_same_search_again_is_answered_from_the_cache_until_content_changes(client):
+    """A popular search costs the database once; a new article is in the very next results."""
+    from django.test.utils import CaptureQueriesContext
+
+    make_article("Kim Sơn mùa lúa chín")
+    first = client.get("/tim-kiem/", {"q": "lua chin"}).content.decode()
+    assert "1 kết quả" in first
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/tim-kiem/", {"q": "lua chin"}).content.decode()
+    assert "1 kết quả" in again and "Kim Sơn mùa" in again
+    assert not [q for q in queries if SearchEntry._meta.db_table in q["sql"]]  # only the sidebar's queries
+    make_article("Lúa chín sớm ở Kim Đông")
+    assert "2 kết quả" in client.get("/tim-kiem/", {"q": "lua chin"}).content.decode()
