@@ -140,19 +140,21 @@ local function guard(name)
   end
 end
 """
-# KEYS: the pending hash. Takes every pending count, guarding its mirror.
+# KEYS: the pending hash, the flush lock. Takes every pending count, guarding its mirror, unless
+# another flush is still on its way (flushes never overlap; a crashed one frees the lock in a minute).
 _TAKE = (
     _GUARD
     + """
+if not redis.call('SET', KEYS[2], 1, 'NX', 'EX', 60) then return false end
 local items = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
 for i = 1, #items, 2 do guard(items[i]) end
 return items
 """
 )
-# ARGV from the third: the names just written, guarded again for readers who read the database
-# before the commit.
-_SETTLE = _GUARD + "for i = 3, #ARGV do guard(ARGV[i]) end"
+# KEYS: the flush lock; ARGV from the third: the names just written, guarded again for readers
+# who read the database before the commit.
+_SETTLE = _GUARD + "for i = 3, #ARGV do guard(ARGV[i]) end redis.call('DEL', KEYS[1])"
 
 _TIMEOUTS = {"socket_connect_timeout": 0.3, "socket_timeout": 0.5}
 _clients = {}
@@ -429,9 +431,11 @@ def flush_pending():
     take, settle = _flush_scripts[settings.REDIS_URL]
     guard_args = [settings.LIVE_KEY_PREFIX, settings.LIVE_DIRTY_MS]
     try:
-        items = take(keys=[key("pending")], args=guard_args)
+        items = take(keys=[key("pending"), key("flush-lock")], args=guard_args)
     except redis.RedisError as error:
         mark_redis_down(error)
+        return {}
+    if items is None:  # another flush is on its way
         return {}
     counts = {name.decode(): int(value) for name, value in zip(items[::2], items[1::2], strict=True)}
     visits = {date.fromisoformat(name[4:]): n for name, n in counts.items() if name.startswith("day:")}
@@ -443,7 +447,7 @@ def flush_pending():
         _put_back(client, counts)
         return {}
     try:
-        settle(args=[*guard_args, *counts])
+        settle(keys=[key("flush-lock")], args=[*guard_args, *counts])
     except redis.RedisError as error:
         mark_redis_down(error)
     return counts
@@ -454,30 +458,39 @@ def _put_back(client, counts):
         with client.pipeline(transaction=False) as pipe:
             for name, n in counts.items():
                 pipe.hincrby(key("pending"), name, n)
+            pipe.delete(key("flush-lock"))
             pipe.execute()
     except redis.RedisError:
         logger.exception("Counts lost: neither the database nor Redis took them back: %s", counts)
 
 
 def _add_counts(visits, views):
-    """The database adds `visits` ({day: n}) and `views` ({article id: n}), in one round trip on PostgreSQL."""
+    """The database adds `visits` ({day: n}) and `views` ({article id: n}): one statement per table."""
     statements = []
     if connection.vendor == "postgresql":
         # A counter increment need not wait for the disk: a crash may lose the last fraction of a
         # second of views, never corrupt them. This transaction only: feedback keeps full durability.
         statements.append(("SET LOCAL synchronous_commit TO OFF", []))
-    table = _q(DailyVisits)
-    for day, n in visits.items():
+    if visits:
+        table = _q(DailyVisits)
+        rows = sorted(visits.items())
         statements.append(
             (
-                f"INSERT INTO {table} (day, visits) VALUES (%s, %s) "
+                f"INSERT INTO {table} (day, visits) VALUES {', '.join(['(%s, %s)'] * len(rows))} "
                 f"ON CONFLICT (day) DO UPDATE SET visits = {table}.visits + excluded.visits",
-                [day, n],
+                [value for row in rows for value in row],
             )
         )
-    table = _q(Article)
-    for article_id, n in views.items():
-        statements.append((f"UPDATE {table} SET view_count = view_count + %s WHERE id = %s", [n, article_id]))
+    if views:
+        table = _q(Article)
+        rows = sorted(views.items())  # rows locked in id order: concurrent writers wait, never deadlock
+        statements.append(
+            (
+                f"WITH counted (id, n) AS (VALUES {', '.join(['(%s, %s)'] * len(rows))}) "
+                f"UPDATE {table} SET view_count = view_count + counted.n FROM counted WHERE {table}.id = counted.id",
+                [value for row in rows for value in row],
+            )
+        )
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("; ".join(sql for sql, _ in statements), [p for _, ps in statements for p in ps])
