@@ -358,7 +358,9 @@ POLL_VOTE_RATE = env("POLL_VOTE_RATE", default="20/m")
 LIVE_KEY_PREFIX = env("LIVE_KEY_PREFIX", default=env("CACHE_KEY_PREFIX", default="kimson") + ":live")
 ENGAGEMENT_COUNT_RATE = env("ENGAGEMENT_COUNT_RATE", default="120/m")
 RATING_RATE = env("RATING_RATE", default="20/m")
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 5)
+# Content saves make every cached page stale at once; this only bounds what no signal reports (rows
+# changed outside the app). Each expiry re-renders the page, so with Redis pages live minutes.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 5)
 PAGE_CACHE_IGNORED_MODELS = env.list("PAGE_CACHE_IGNORED_MODELS", default=[])
 LIVE_DIRTY_MS = env.int("LIVE_DIRTY_MS", default=2000)
 # With Redis, counted visits and views reach the database in one write per this many milliseconds.

@@ -11,10 +11,10 @@ or previous view of the article, 30 minutes ago or more), applies the burst limi
 or view is added to its mirror and to a `pending` hash in that same call; once per LIVE_FLUSH_MS
 the call tells one request (on any machine) to write the pending sums to the database in one
 transaction (`flush_pending`). A missing mirror is seeded by the next reader from the database
-plus what is pending, unless a `dirty` mark says the database may move between that reader's
-query and its seed (set for LIVE_DIRTY_MS by an increment that found no mirror, and while a
-flush is on its way). Mirrors expire after a few minutes, so even a seed racing a stall longer
-than that mark heals.
+plus what is pending, unless a flush moved counts between that reader's query and its seed (a
+generation number says so), or a `dirty` mark (set for LIVE_DIRTY_MS by `forget` after a rating
+or an admin change) says the database may have moved. Mirrors expire after a few minutes, so even
+a seed racing a stall longer than that mark heals.
 
 So a cached page costs one Redis round trip (the call, then the page's HTML, sent together on a
 connection each thread keeps) and no SQL, new views included; the database gets one write per
@@ -76,8 +76,7 @@ local function starts(key)
 end
 local function bump(name)
   redis.call('HINCRBY', p .. ':pending', name, 1)
-  if redis.call('EXISTS', p .. ':n:' .. name) == 1 then redis.call('INCR', p .. ':n:' .. name)
-  else redis.call('SET', p .. ':dirty:' .. name, 1, 'PX', ARGV[13], 'NX') end
+  if redis.call('EXISTS', p .. ':n:' .. name) == 1 then redis.call('INCR', p .. ':n:' .. name) end
 end
 local visit, view, limited = 0, 0, 0
 if visitor ~= '' then
@@ -110,51 +109,48 @@ if article ~= '' then
 end
 local values = redis.call('MGET', unpack(keys))
 for i = 1, #keys do if not values[i] then values[i] = '' end end
-return {1, article, visit, view, limited, redis.call('ZCARD', p .. ':online'), values, flush}
+local online, generation = redis.call('ZCARD', p .. ':online'), redis.call('GET', p .. ':flushgen') or '0'
+return {1, article, visit, view, limited, online, values, flush, generation}
 """
 
-# KEYS: the pending hash, then pairs of (mirror, its dirty mark); ARGV: the names, the values read
-# from the database, then the mirror lifetime. A mirror is the database's value plus what is pending.
-# Returns what is pending for each name (a reader whose seed is refused shows the sum all the same).
+# A mirror is seeded with the database's value plus what is pending, which is exact unless a flush
+# moved counts from one to the other meanwhile: `flushgen` goes up by one when a flush takes the
+# pending counts and again once they are committed, so a reader seeds only if the generation it saw
+# before reading the database is still the current one, and even (no flush on its way).
+# KEYS: the pending hash, the generation, then pairs of (mirror, its dirty mark); ARGV: the names,
+# the values read from the database, the mirror lifetime, the generation seen. Returns what is
+# pending for each name: a reader whose seed is refused shows the sum all the same.
 _SEED = """
-local count, pending = (#KEYS - 1) / 2, {}
+local count, pending = (#KEYS - 2) / 2, {}
+local generation = redis.call('GET', KEYS[2]) or '0'
+local settled = generation == ARGV[#ARGV] and tonumber(generation) % 2 == 0
 for i = 1, count do
   pending[i] = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
-  if redis.call('EXISTS', KEYS[2 * i + 1]) == 0 then
-    redis.call('SET', KEYS[2 * i], tonumber(ARGV[count + i]) + pending[i], 'EX', ARGV[#ARGV], 'NX')
+  if settled and redis.call('EXISTS', KEYS[2 * i + 2]) == 0 then
+    redis.call('SET', KEYS[2 * i + 1], tonumber(ARGV[count + i]) + pending[i], 'EX', ARGV[#ARGV - 1], 'NX')
   end
 end
 return pending
 """
 
-# While counts are on their way to the database, no reader may seed their mirror from it: a
-# missing mirror gets a dirty mark, a present one is kept alive at least as long. ARGV: the prefix,
-# the mark's lifetime.
-_GUARD = """
-local function guard(name)
-  local mirror = ARGV[1] .. ':n:' .. name
-  if redis.call('EXISTS', mirror) == 1 then
-    if redis.call('PTTL', mirror) < tonumber(ARGV[2]) then redis.call('PEXPIRE', mirror, ARGV[2]) end
-  else
-    redis.call('SET', ARGV[1] .. ':dirty:' .. name, 1, 'PX', ARGV[2])
-  end
-end
-"""
-# KEYS: the pending hash, the flush lock. Takes every pending count, guarding its mirror, unless
-# another flush is still on its way (flushes never overlap; a crashed one frees the lock in a minute).
-_TAKE = (
-    _GUARD
-    + """
+# KEYS: the pending hash, the flush lock, the generation. Takes every pending count, unless another
+# flush is on its way (flushes never overlap; a crashed one frees the lock after a minute).
+_TAKE = """
 if not redis.call('SET', KEYS[2], 1, 'NX', 'EX', 60) then return false end
+local generation = tonumber(redis.call('GET', KEYS[3]) or '0')
+if generation % 2 == 1 then redis.call('INCR', KEYS[3]) end
+redis.call('INCR', KEYS[3])
 local items = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
-for i = 1, #items, 2 do guard(items[i]) end
 return items
 """
-)
-# KEYS: the flush lock; ARGV from the third: the names just written, guarded again for readers
-# who read the database before the commit.
-_SETTLE = _GUARD + "for i = 3, #ARGV do guard(ARGV[i]) end redis.call('DEL', KEYS[1])"
+# KEYS: the flush lock, the generation, the pending hash; ARGV: (name, count) pairs the database
+# did not take, put back for the next flush.
+_SETTLE = """
+for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) end
+redis.call('INCR', KEYS[2])
+redis.call('DEL', KEYS[1])
+"""
 
 _TIMEOUTS = {"socket_connect_timeout": 0.3, "socket_timeout": 0.5}
 _clients = {}
@@ -290,14 +286,12 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     result = replies[0]
     if result[0] == 0 or (page_key and not replies[1]):  # a miss, or the entry expired in between
         return False
-    _, article, visit, view, limited, online, values, flush = result
+    _, article, visit, view, limited, online, values, flush, generation = result
     live = Live(visit_started=bool(visit), view_started=bool(view), limited=bool(limited))
     if live.limited:
         return live
     live.html = replies[1].decode() if page_key else ""
     article_id = int(article) if article else None
-    if flush:
-        flush_pending()
     names = ["visits", "offset", f"day:{day}"]
     if article_id:
         names += [f"views:{article_id}", f"rsum:{article_id}", f"rcnt:{article_id}"]
@@ -306,7 +300,7 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     mirrors = dict(zip(names, values, strict=True))
     if any(value == b"" for value in mirrors.values()):
         fresh = read_numbers(visitor_id, article_id, now, online=int(online))
-        mirrors.update(_seed(seed_script, mirrors, fresh, day, article_id, visitor_id))
+        mirrors.update(_seed(seed_script, mirrors, fresh, day, article_id, visitor_id, generation))
     own = int(mirrors.get(f"own:{article_id}:{visitor_id}", 0))
     live.numbers = {
         "visits-total": int(mirrors["visits"]) + int(mirrors["offset"]),
@@ -321,10 +315,12 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
             votes=int(mirrors[f"rcnt:{article_id}"]),
             own=own,
         )
+    if flush:  # after the figures: a seed compares the flush generation read above
+        flush_pending()
     return live
 
 
-def _seed(seed_script, mirrors, fresh, day, article_id, visitor_id):
+def _seed(seed_script, mirrors, fresh, day, article_id, visitor_id, generation):
     """Seed the missing mirrors from `fresh` (the database) plus what is pending; their values now."""
     values = {
         "visits": fresh["visits-sum"],
@@ -341,9 +337,11 @@ def _seed(seed_script, mirrors, fresh, day, article_id, visitor_id):
             }
         )
     missing = [name for name, value in mirrors.items() if value == b""]
-    keys = [key("pending"), *(k for name in missing for k in (key("n", name), key("dirty", name)))]
+    keys = [key("pending"), key("flushgen"), *(k for name in missing for k in (key("n", name), key("dirty", name)))]
     try:
-        pending = seed_script(keys=keys, args=[*missing, *(values[name] for name in missing), MIRROR_SECONDS])
+        pending = seed_script(
+            keys=keys, args=[*missing, *(values[name] for name in missing), MIRROR_SECONDS, generation]
+        )
     except redis.RedisError as error:
         mark_redis_down(error)
         pending = [0] * len(missing)
@@ -427,11 +425,10 @@ def flush_pending():
     found = redis_client()
     if found is None:
         return {}
-    client = found[0]
     take, settle = _flush_scripts[settings.REDIS_URL]
-    guard_args = [settings.LIVE_KEY_PREFIX, settings.LIVE_DIRTY_MS]
+    settle_keys = [key("flush-lock"), key("flushgen"), key("pending")]
     try:
-        items = take(keys=[key("pending"), key("flush-lock")], args=guard_args)
+        items = take(keys=[key("pending"), key("flush-lock"), key("flushgen")])
     except redis.RedisError as error:
         mark_redis_down(error)
         return {}
@@ -440,28 +437,19 @@ def flush_pending():
     counts = {name.decode(): int(value) for name, value in zip(items[::2], items[1::2], strict=True)}
     visits = {date.fromisoformat(name[4:]): n for name, n in counts.items() if name.startswith("day:")}
     views = {int(name[6:]): n for name, n in counts.items() if name.startswith("views:")}
+    written = counts
     try:
         _add_counts(visits, views)
     except Exception:
         logger.exception("Counts not written, kept in Redis for the next flush")
-        _put_back(client, counts)
-        return {}
+        written = {}
     try:
-        settle(keys=[key("flush-lock")], args=[*guard_args, *counts])
+        settle(keys=settle_keys, args=[] if written else [item for pair in counts.items() for item in pair])
     except redis.RedisError as error:
         mark_redis_down(error)
-    return counts
-
-
-def _put_back(client, counts):
-    try:
-        with client.pipeline(transaction=False) as pipe:
-            for name, n in counts.items():
-                pipe.hincrby(key("pending"), name, n)
-            pipe.delete(key("flush-lock"))
-            pipe.execute()
-    except redis.RedisError:
-        logger.exception("Counts lost: neither the database nor Redis took them back: %s", counts)
+        if not written:
+            logger.error("Counts lost: neither the database nor Redis took them back: %s", counts)
+    return written
 
 
 def _add_counts(visits, views):

@@ -101,3 +101,23 @@ def test_flushes_never_overlap(counter_store, settings):
         f"day:{counters.local_day(timezone.now())}": 2,
     }
     assert stored_views(article) == 3
+
+
+def test_a_reader_who_read_the_database_before_a_flush_does_not_seed_from_it(counter_store, settings):
+    """A flush between a reader's database query and its seed would make the mirror miss the flushed
+    counts (in neither place for that reader): the flush generation refuses such a seed."""
+    settings.LIVE_FLUSH_MS = 60_000
+    article = make_article()
+    for _ in range(3):
+        views_shown(article)
+    client = counters.redis_client()[0]
+    name = f"views:{article.pk}"
+    client.delete(counters.key("n", name))
+    seen = client.get(counters.key("flushgen")) or b"0"
+    stale = {"views": 1, "score_sum": 0, "votes": 0, "own": 0, "visits-sum": 1, "visits-offset": 0, "visits-today": 1}
+    counters.flush_pending()  # the database moves to 3 after the reader read 1
+    seed_script = counters.redis_client()[2]
+    shown = counters._seed(seed_script, {name: b""}, stale, "2026-01-01", article.pk, None, seen)
+    assert shown == {name: 1}  # this response alone shows the stale sum
+    assert client.get(counters.key("n", name)) is None  # but the mirror is not seeded with it
+    assert views_shown(article) == 4  # the next reader seeds from the database: exact again

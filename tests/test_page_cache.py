@@ -92,6 +92,7 @@ def test_new_view_of_a_cached_article_costs_no_query(counter_store, settings, dj
 @pytest.mark.parametrize("path", ["/", "/chuyen-muc/quoc-phong-an-ninh/", "/tin-tuc/bai-0/"])
 def test_uncached_page_makes_a_fixed_number_of_queries(path, settings):
     """A cache miss costs the same with 3 or 30 articles: listings make no query per article."""
+    settings.LIVE_FLUSH_MS = 60_000  # the first request's counter flush is the only one
     category = make_category()
     counts = []
     for total in (3, 30):
@@ -99,6 +100,7 @@ def test_uncached_page_makes_a_fixed_number_of_queries(path, settings):
             make_article(f"Bài {n}", category=category, slug=f"bai-{n}", featured=n % 2 == 0)
         reader = visitor()
         html("/", reader)  # the visit is counted here; the cache is emptied by saving articles
+        html(path)  # an earlier reader: with Redis, the page's figures are there already
         make_article(f"Bài thêm {total}", category=category)
         with CaptureQueriesContext(connection) as queries:
             html(path, reader)
