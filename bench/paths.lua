@@ -25,9 +25,10 @@ end
 function request()
   counter = counter + 1
   local path = paths[(counter % #paths) + 1]
-  -- 1,000 different returning visitors (the visitor cookie is 32 hex digits).
+  -- 1,000 different returning visitors: the visitor cookie (32 hex digits) and the CSRF cookie a
+  -- browser keeps from its first page with a form (32 letters and digits).
   local visitor = string.format("%032x", counter % 1000)
-  headers["Cookie"] = "kv=" .. visitor
+  headers["Cookie"] = "kv=" .. visitor .. "; csrftoken=" .. string.format("csrf%028d", counter % 1000)
   return wrk.format("GET", path, headers)
 end
 

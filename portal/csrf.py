@@ -4,8 +4,9 @@ It is Django's token, made the way `django.middleware.csrf.get_token` makes it: 
 secret (a new one when the browser has none), masked with 32 fresh random characters so every
 response carries a different token (BREACH). Django draws the characters one operating-system
 call each (`get_random_string`), 64 calls for a browser without the cookie: that was the largest
-cost of serving a cached article. Here the same characters come from one call, and one token
-serves every form of the response. CsrfViewMiddleware checks it and sets the cookie unchanged.
+cost of serving a cached article. Here the same characters come from one call, one token serves
+every form of the response, and the cookie is sent only when it is new. CsrfViewMiddleware checks
+the token as usual.
 """
 
 import secrets
@@ -38,8 +39,9 @@ def form_token(request):
     secret = request.META.get("CSRF_COOKIE")
     if secret is None:  # as Django's get_token: a new secret, sent as the cookie
         secret = request.META["CSRF_COOKIE"] = _chars(random_indexes(CSRF_SECRET_LENGTH))
-    # Renew the cookie's expiry, as get_token does when a form uses it.
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    # A browser that sent its cookie keeps it: unlike get_token, no Set-Cookie on every page to push
+    # a year-long expiry a day further (an expired cookie is simply made anew on the next page).
     mask = random_indexes(CSRF_SECRET_LENGTH)
     cipher = _chars((_INDEX[char] + offset) % _COUNT for char, offset in zip(secret, mask, strict=True))
     token = request._form_csrf_token = _chars(mask) + cipher

@@ -220,6 +220,7 @@ def test_a_returning_browser_gets_a_new_token_for_the_same_csrf_cookie():
         for _ in range(3)
     ]
     secret = client.cookies["csrftoken"].value
+    assert "csrftoken" not in client.get(article.get_absolute_url()).cookies  # kept, not sent again
     assert len(set(tokens)) == 3
     assert all(len(token) == 64 and _unmask_cipher_token(token) == secret for token in tokens)
     assert client.post(f"/danh-gia/{article.pk}/", {"score": 3, "csrfmiddlewaretoken": tokens[0]}).status_code == 302
