@@ -34,8 +34,11 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
+  -- The upper tail in steps of 0.1%, so that rounds can be merged into one true p99.
+  local tail = {}
+  for tenth = 900, 1000 do tail[#tail + 1] = string.format("%d", latency:percentile(tenth / 10)) end
   io.write(string.format(
-    'RESULT {"requests": %d, "duration_us": %d, "errors": %d, "p50_us": %d, "p99_us": %d}\n',
+    'RESULT {"requests": %d, "duration_us": %d, "errors": %d, "p50_us": %d, "p99_us": %d, "tail_us": [%s]}\n',
     summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
-    latency:percentile(50), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(99), table.concat(tail, ", ")))
 end
