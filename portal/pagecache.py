@@ -18,6 +18,7 @@ import re
 import uuid
 from datetime import datetime, time, timedelta
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,6 +32,8 @@ VERSION_KEY = "pagecache:version"
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_MARKER = r"\1<!--live:csrf-->\2"
 PAGE_QUERY = re.compile(r"^(page=\d{1,5})?$")
+# Longer query strings (a pasted essay in the search box) are answered, never kept.
+MAX_QUERY_LENGTH = 300
 
 # Saving these does not change what a public page shows.
 IGNORED_APPS = frozenset({"admin", "auth", "contenttypes", "sessions", "reversion", "axes", "ratings", "stats"})
@@ -40,7 +43,7 @@ IGNORED_MODELS = frozenset({"polls.vote"})
 PERSONAL_COOKIE_PREFIXES = ("kpoll",)
 
 
-def _cache_key(request):
+def _cache_key(request, query=None):
     if request.method not in ("GET", "HEAD"):
         return None
     cookies = request.COOKIES
@@ -48,11 +51,23 @@ def _cache_key(request):
         return None
     if any(name.startswith(PERSONAL_COOKIE_PREFIXES) for name in cookies):
         return None
-    query = request.META.get("QUERY_STRING", "")
-    if not PAGE_QUERY.match(query):
-        return None
-    digest = hashlib.md5(f"{request.get_host()}{request.path}?{query}".encode(), usedforsecurity=False)
+    raw = request.META.get("QUERY_STRING", "")
+    if query is None:
+        if not PAGE_QUERY.match(raw):
+            return None
+        normalized = raw
+    else:
+        params = request.GET
+        if len(raw) > MAX_QUERY_LENGTH or any(n not in query or len(params.getlist(n)) > 1 for n in params):
+            return None
+        normalized = urlencode(sorted((name, value) for name, value in params.items() if value))
+    digest = hashlib.md5(f"{request.get_host()}{request.path}?{normalized}".encode(), usedforsecurity=False)
     return digest.hexdigest()
+
+
+def _asked_before(key):
+    """Whether this page was asked for in the last PAGE_CACHE_SECONDS (and remember that it was)."""
+    return not cache.add(f"pagecache:asked:{key}", True, settings.PAGE_CACHE_SECONDS)
 
 
 def _timeout(until):
@@ -67,20 +82,26 @@ def _timeout(until):
     return max(0.001, min(limits))
 
 
-def cache_public_page(view, until=None):
-    """Decorate a public view; `until()` may give the next moment its pages change by themselves."""
+def cache_public_page(view, until=None, query=None):
+    """Decorate a public view; `until()` may give the next moment its pages change by themselves.
+
+    `query` names the parameters its pages may have besides ?page=N (a search's words and filters).
+    Such a page is kept only when the same one was asked for before within PAGE_CACHE_SECONDS, so
+    that a stream of different queries leaves a small mark per query, never a page each.
+    """
+    keep = None if query is None else _asked_before
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        key = _cache_key(request)
+        key = _cache_key(request, query)
         if key is None:
             return view(request, *args, **kwargs)
         from stats import counters
 
         found = counters.redis_client()
         if found is not None:
-            return _through_redis(found[0], request, key, view, until, args, kwargs)
-        return _through_django_cache(request, key, view, until, args, kwargs)
+            return _through_redis(found[0], request, key, view, until, keep, args, kwargs)
+        return _through_django_cache(request, key, view, until, keep, args, kwargs)
 
     return cached_view
 
@@ -94,7 +115,7 @@ def _cacheable_html(response):
     return CSRF_INPUT.sub(CSRF_MARKER, response.content.decode(response.charset))
 
 
-def _through_redis(client, request, key, view, until, args, kwargs):
+def _through_redis(client, request, key, view, until, keep, args, kwargs):
     """Hit: one Lua call gives the page, counts the request and reads its figures."""
     import redis
 
@@ -116,7 +137,7 @@ def _through_redis(client, request, key, view, until, args, kwargs):
         return view(request, *args, **kwargs)
     response = view(request, *args, **kwargs)
     html = _cacheable_html(response)
-    if html is not None:
+    if html is not None and (keep is None or keep(key)):
         views = live.VIEWS_MARKER.search(html)
         try:
             with client.pipeline(transaction=False) as pipe:
@@ -134,7 +155,7 @@ def _through_redis(client, request, key, view, until, args, kwargs):
     return response
 
 
-def _through_django_cache(request, key, view, until, args, kwargs):
+def _through_django_cache(request, key, view, until, keep, args, kwargs):
     """Without Redis: the page from Django's cache; the live middleware counts and fills it."""
     key = f"pagecache:page:{key}"
     version, entry = _with_version(key)
@@ -142,7 +163,7 @@ def _through_django_cache(request, key, view, until, args, kwargs):
         return HttpResponse(entry[2])
     response = view(request, *args, **kwargs)
     html = _cacheable_html(response)
-    if html is not None:
+    if html is not None and (keep is None or keep(key)):
         timeout = _timeout(until)
         # The expiry is also kept in the entry and checked against the clock, like the Redis path.
         cache.set(key, (version, timezone.now().timestamp() + timeout, html), math.ceil(timeout))

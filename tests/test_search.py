@@ -462,3 +462,25 @@ def test_the_same_search_again_is_answered_from_the_cache_until_content_changes(
     assert not [q for q in queries if SearchEntry._meta.db_table in q["sql"]]  # only the sidebar's queries
     make_article("Lúa chín sớm ở Kim Đông")
     assert "2 kết quả" in client.get("/tim-kiem/", {"q": "lua chin"}).content.decode()
+
+
+@pytest.mark.parametrize("counter_store", ["database", "redis"], indirect=True)
+def test_a_search_asked_for_again_is_kept_as_a_page(counter_store, client):
+    """The first asking renders and leaves a mark, the second renders and keeps the page, the third is
+    served from the page cache; a search nobody repeats, or one with unknown parameters, is never kept."""
+    from django.test.utils import CaptureQueriesContext
+
+    make_article("Kim Sơn mùa lúa chín")
+    url = "/tim-kiem/?q=lua+chin"
+
+    def queries_for(path):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200 and "1 kết quả" in response.content.decode()
+        return [q["sql"] for q in queries]
+
+    assert any("polls_poll" in sql for sql in queries_for(url))  # rendered: the sidebar was read
+    assert any("polls_poll" in sql for sql in queries_for("/tim-kiem/?q=lua%20chin&loai="))  # same search
+    assert not any("polls_poll" in sql for sql in queries_for(url))  # kept: only counting, if anything
+    odd = "/tim-kiem/?q=lua+chin&utm_source=zalo"
+    assert all(any("polls_poll" in sql for sql in queries_for(odd)) for _ in range(3))
