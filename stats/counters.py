@@ -31,6 +31,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import redis
@@ -97,7 +98,7 @@ if visitor ~= '' then
 end
 redis.call('ZREMRANGEBYSCORE', p .. ':online', '-inf', now - tonumber(ARGV[5]))
 local flush = 0
-if redis.call('EXISTS', p .. ':pending') == 1 and redis.call('SET', p .. ':flushed', 1, 'NX', 'PX', ARGV[15]) then
+if redis.call('EXISTS', p .. ':pending') == 1 and redis.call('SET', p .. ':flushed', 1, 'NX', 'PX', ARGV[14]) then
   flush = 1
 end
 local keys = {p .. ':n:visits', p .. ':n:offset', p .. ':n:day:' .. ARGV[9]}
@@ -105,7 +106,7 @@ if article ~= '' then
   table.insert(keys, p .. ':n:views:' .. article)
   table.insert(keys, p .. ':n:rsum:' .. article)
   table.insert(keys, p .. ':n:rcnt:' .. article)
-  if visitor ~= '' and ARGV[14] == '1' then table.insert(keys, p .. ':n:own:' .. article .. ':' .. visitor) end
+  if visitor ~= '' and ARGV[13] == '1' then table.insert(keys, p .. ':n:own:' .. article .. ':' .. visitor) end
 end
 local values = redis.call('MGET', unpack(keys))
 for i = 1, #keys do if not values[i] then values[i] = '' end end
@@ -231,9 +232,10 @@ def key(*parts):
     return ":".join([settings.LIVE_KEY_PREFIX, *map(str, parts)])
 
 
-def _rate():
-    """ENGAGEMENT_COUNT_RATE ("120/m") as (count, seconds)."""
-    count, period = settings.ENGAGEMENT_COUNT_RATE.split("/")
+@lru_cache(maxsize=8)
+def _rate(rate):
+    """A rate such as ENGAGEMENT_COUNT_RATE ("120/m") as (count, seconds)."""
+    count, period = rate.split("/")
     number, unit = re.fullmatch(r"(\d*)([smhd])", period).groups()
     return int(count), int(number or 1) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
 
@@ -248,7 +250,8 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     if found is None:
         return None
     client, live_script, seed_script = found
-    limit, period = _rate()
+    limit, period = _rate(settings.ENGAGEMENT_COUNT_RATE)
+    rated = has_rated(request)
     day = local_day(now).isoformat()
     keys = [key(PAGE_VERSION), key("page", page_key) if page_key else ""]
     args = [
@@ -264,8 +267,7 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
         _address(request),
         limit,
         period,
-        settings.LIVE_DIRTY_MS,
-        "1" if has_rated(request) else "0",
+        "1" if rated else "0",
         settings.LIVE_FLUSH_MS,
     ]
     # The page's HTML comes in the same round trip, read by Redis straight into the reply.
@@ -295,7 +297,7 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     names = ["visits", "offset", f"day:{day}"]
     if article_id:
         names += [f"views:{article_id}", f"rsum:{article_id}", f"rcnt:{article_id}"]
-        if visitor_id and has_rated(request):
+        if visitor_id and rated:
             names.append(f"own:{article_id}:{visitor_id}")
     mirrors = dict(zip(names, values, strict=True))
     if any(value == b"" for value in mirrors.values()):
