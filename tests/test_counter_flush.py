@@ -122,3 +122,14 @@ def test_a_reader_who_read_the_database_before_a_flush_does_not_seed_from_it(cou
     assert shown == {name: 1}  # this response alone shows the stale sum
     assert client.get(counters.key("n", name)) is None  # but the mirror is not seeded with it
     assert views_shown(article) == 4  # the next reader seeds from the database: exact again
+
+
+def test_the_flush_command_says_what_it_wrote_in_vietnamese(counter_store, settings):
+    """An operator running `flush_counters` before stopping Redis reads what reached the database."""
+    settings.LIVE_FLUSH_MS = 60_000
+    article = make_article()
+    for _ in range(3):
+        views_shown(article)
+    out = io.StringIO()
+    call_command("flush_counters", stdout=out)
+    assert out.getvalue().strip() == "Đã ghi 2 lượt truy cập, 2 lượt xem bài viết."
