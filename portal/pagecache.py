@@ -7,6 +7,10 @@ content version: saving or deleting any content model (post_save / post_delete, 
 commit) sets a new version, so every cached page is stale at once. A short timeout,
 never past the next scheduled article or local midnight, bounds anything signals miss.
 
+With Redis, `PageCacheMiddleware` answers hits before the rest of the middleware and the URL
+dispatch run: a hit needs only the visitor and CSRF cookies and the frame header, which it gives
+as their own middleware would.
+
 Never cached: requests other than GET/HEAD, requests with a session (staff, previews), with
 pending messages or with a poll-voted cookie (their sidebar shows live results), other query
 strings, and responses that are not plain 200 pages.
@@ -17,16 +21,21 @@ import math
 import re
 import uuid
 from datetime import datetime, time, timedelta
-from functools import wraps
+from functools import lru_cache, wraps
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.csrf import CsrfViewMiddleware
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from .limits import too_many_requests
+from .visitors import give_cookie, identify
 
 VERSION_KEY = "pagecache:version"
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -41,6 +50,18 @@ IGNORED_APPS = frozenset({"admin", "auth", "contenttypes", "sessions", "reversio
 IGNORED_MODELS = frozenset({"polls.vote"})
 # A visitor who voted sees the poll's live results in the sidebar: their pages are not cached.
 PERSONAL_COOKIE_PREFIXES = ("kpoll",)
+
+
+# On a request, `page_cache_hit` says what PageCacheMiddleware found: a hit (limited or not) or
+# None for a miss; the view's decorator then does not ask Redis again.
+_NOT_ASKED = object()
+
+
+class PageOptions(NamedTuple):
+    """What `cache_public_page` was given for a view."""
+
+    until: object = None
+    query: object = None
 
 
 def _cache_key(request, query=None):
@@ -90,6 +111,7 @@ def cache_public_page(view, until=None, query=None):
     that a stream of different queries leaves a small mark per query, never a page each.
     """
     keep = None if query is None else _asked_before
+    options = PageOptions(until, query)
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
@@ -103,7 +125,60 @@ def cache_public_page(view, until=None, query=None):
             return _through_redis(found[0], request, key, view, until, keep, args, kwargs)
         return _through_django_cache(request, key, view, until, keep, args, kwargs)
 
+    cached_view.page_options = options
     return cached_view
+
+
+@lru_cache(maxsize=4096)
+def _page_options(urlconf, path):
+    """The PageOptions of the view that answers `path`, or None when its pages are not cached."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    return getattr(match.func, "page_options", None)
+
+
+class PageCacheMiddleware:
+    """Answers from the Redis page cache before sessions, messages, URL dispatch and the view run.
+
+    Place it after the middleware that sets security headers (they still apply to its answers) and
+    WhiteNoise. A hit is counted and filled as in the view's decorator; what the skipped middleware
+    would add to such a page (the visitor cookie, a new browser's CSRF cookie, X-Frame-Options,
+    Content-Length) is added here by the same code. Without Redis it does nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+        self.frame = XFrameOptionsMiddleware(get_response)
+
+    def __call__(self, request):
+        if request.method == "GET":
+            response = self._hit(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _hit(self, request):
+        from stats import counters, live
+
+        options = _page_options(settings.ROOT_URLCONF, request.path_info)
+        if options is None:
+            return None
+        key = _cache_key(request, options.query)
+        if key is None or counters.redis_client() is None:
+            return None
+        identify(request)
+        self.csrf.process_request(request)  # the browser's CSRF secret, which the page's forms need
+        hit = request.page_cache_hit = counters.cached_page(request, key)
+        if hit is None or hit.limited:
+            return None  # rendered, or refused, by the view's decorator
+        response = HttpResponse(live.substitute(request, hit.html, hit.numbers))
+        response.headers["Content-Length"] = str(len(response.content))
+        give_cookie(request, response)
+        self.csrf.process_response(request, response)
+        return self.frame.process_response(request, response)
 
 
 def _cacheable_html(response):
@@ -121,7 +196,9 @@ def _through_redis(client, request, key, view, until, keep, args, kwargs):
 
     from stats import counters, live
 
-    hit = counters.cached_page(request, key)
+    hit = getattr(request, "page_cache_hit", _NOT_ASKED)
+    if hit is _NOT_ASKED:
+        hit = counters.cached_page(request, key)
     if hit is not None:
         if hit.limited:
             return too_many_requests(request)

@@ -32,15 +32,43 @@ def has_rated(request):
     return request.COOKIES.get(RATED_COOKIE) == "1"
 
 
-def remember_rated(response):
+def _keep_cookie(response, name, value):
+    """A first-party cookie for two years, never readable by scripts."""
     response.set_cookie(
-        RATED_COOKIE,
-        "1",
+        name,
+        value,
         max_age=VISITOR_COOKIE_AGE,
         httponly=True,
         samesite="Lax",
         secure=not settings.DEBUG and settings.SESSION_COOKIE_SECURE,
     )
+    return response
+
+
+def remember_rated(response):
+    return _keep_cookie(response, RATED_COOKIE, "1")
+
+
+def identify(request):
+    """Sets request.visitor_id (None for crawlers) and whether the browser is new, once per request."""
+    if hasattr(request, "visitor_id"):
+        return
+    cookie = request.COOKIES.get(VISITOR_COOKIE, "")
+    request.is_crawler = is_crawler(request)
+    request.is_new_visitor = False
+    if request.is_crawler:
+        request.visitor_id = None
+    elif _VALID_ID.match(cookie):
+        request.visitor_id = cookie
+    else:
+        request.visitor_id = uuid.uuid4().hex
+        request.is_new_visitor = True
+
+
+def give_cookie(request, response):
+    """Gives a new browser its visitor cookie."""
+    if request.is_new_visitor:
+        _keep_cookie(response, VISITOR_COOKIE, request.visitor_id)
     return response
 
 
@@ -51,24 +79,5 @@ class VisitorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        cookie = request.COOKIES.get(VISITOR_COOKIE, "")
-        request.is_crawler = is_crawler(request)
-        request.is_new_visitor = False
-        if request.is_crawler:
-            request.visitor_id = None
-        elif _VALID_ID.match(cookie):
-            request.visitor_id = cookie
-        else:
-            request.visitor_id = uuid.uuid4().hex
-            request.is_new_visitor = True
-        response = self.get_response(request)
-        if request.is_new_visitor:
-            response.set_cookie(
-                VISITOR_COOKIE,
-                request.visitor_id,
-                max_age=VISITOR_COOKIE_AGE,
-                httponly=True,
-                samesite="Lax",
-                secure=not settings.DEBUG and settings.SESSION_COOKIE_SECURE,
-            )
-        return response
+        identify(request)
+        return give_cookie(request, self.get_response(request))

@@ -28,6 +28,12 @@ def html(path, client=None):
     return response.content.decode()
 
 
+def cookie_attributes(response, name):
+    """What a cookie says besides its value and the moment it expires."""
+    morsel = response.cookies[name]
+    return {attribute: morsel[attribute] for attribute in ("max-age", "httponly", "samesite", "secure", "path")}
+
+
 HIT_QUERIES = {"database": 2, "redis": 0}  # presence upsert + figures; Redis: none once warm
 
 
@@ -87,6 +93,34 @@ def test_new_view_of_a_cached_article_costs_no_query(counter_store, settings, dj
     assert Article.objects.get(slug="bai-1").view_count == 1  # the second view waits for the flush
     counters.flush_pending()
     assert Article.objects.get(slug="bai-1").view_count == 2
+
+
+@pytest.mark.parametrize("counter_store", ["redis"], indirect=True)
+def test_a_page_asks_redis_for_itself_once(counter_store, monkeypatch):
+    """The page-cache middleware's lookup serves the view's decorator too: a miss is not asked twice."""
+    asked = []
+    lookup = counters.cached_page
+    monkeypatch.setattr(counters, "cached_page", lambda request, key: asked.append(key) or lookup(request, key))
+    article = make_article("Hội nghị sơ kết")
+    first = html(article.get_absolute_url())
+    second = html(article.get_absolute_url())
+    assert len(asked) == 2 and asked[0] == asked[1]
+    assert "1 lượt xem" in first and "2 lượt xem" in second
+
+
+@pytest.mark.parametrize("counter_store", ["redis"], indirect=True)
+def test_a_cached_page_comes_with_what_a_rendered_one_comes_with(counter_store):
+    """Served before the rest of the middleware, a hit still gets every header and cookie of a render."""
+    article = make_article("Hội nghị sơ kết")
+    rendered = Client(HTTP_USER_AGENT=BROWSER).get(article.get_absolute_url())
+    cached = Client(HTTP_USER_AGENT=BROWSER).get(article.get_absolute_url())
+    assert "2 lượt xem" in cached.content.decode()
+    assert set(cached.headers) == set(rendered.headers)
+    assert cached["X-Frame-Options"] == "DENY"
+    assert int(cached["Content-Length"]) == len(cached.content)
+    assert set(cached.cookies) == set(rendered.cookies) == {"kv", "csrftoken"}
+    for name in ("kv", "csrftoken"):
+        assert cookie_attributes(cached, name) == cookie_attributes(rendered, name)
 
 
 @pytest.mark.parametrize("path", ["/", "/chuyen-muc/quoc-phong-an-ninh/", "/tin-tuc/bai-0/"])

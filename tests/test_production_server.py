@@ -27,6 +27,14 @@ def server(django_db_setup, tmp_path_factory, media_root):
         yield base_url
 
 
+@pytest.fixture(scope="module")
+def cached_server(django_db_setup, tmp_path_factory, redis_url):
+    """The same with Redis: pages come from the Redis page cache from their second request on."""
+    env = production_env(tmp_path_factory.mktemp("static"), REDIS_URL=redis_url, LIVE_KEY_PREFIX="production-test")
+    with gunicorn_server(workers=2, env=env) as base_url:
+        yield base_url
+
+
 def request(base_url, path, method="GET", https=True, headers=None, body=None):
     """One request without following redirects; https=True means 'arrived through the TLS proxy'."""
     netloc = urlsplit(base_url).netloc
@@ -46,6 +54,12 @@ def cookie(response, name):
     raise AssertionError(f"no {name} cookie in {response.headers}")
 
 
+def cookie_attributes(response, name):
+    """The attributes of a cookie but its value and the moment it expires."""
+    attributes = (part.strip() for part in cookie(response, name).split(";")[1:])
+    return sorted(part for part in attributes if not part.lower().startswith("expires="))
+
+
 def test_pages_carry_the_security_headers(server):
     """Home and article pages under gunicorn send HSTS, CSP and the other security headers."""
     article = make_article("Hội nghị triển khai nhiệm vụ năm 2025")
@@ -62,6 +76,22 @@ def test_pages_carry_the_security_headers(server):
         assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert "microphone=()" in response.headers["Permissions-Policy"]
     assert "Hội nghị triển khai nhiệm vụ năm 2025" in response.text
+
+
+def test_pages_from_the_redis_page_cache_carry_the_same_headers_and_cookies(cached_server):
+    """A new browser gets the same headers and cookie attributes whether the page was rendered or cached."""
+    article = make_article("Hội nghị triển khai nhiệm vụ năm 2025")
+    for path in ("/", article.get_absolute_url()):
+        rendered, cached = request(cached_server, path), request(cached_server, path)
+        assert rendered.status == cached.status == 200
+        assert {name for name, _ in cached.getheaders()} == {name for name, _ in rendered.getheaders()}
+        for name, value in rendered.getheaders():
+            if name not in ("Date", "Content-Length", "Set-Cookie"):
+                assert cached.headers[name] == value, name
+        assert int(cached.headers["Content-Length"]) == len(cached.text.encode())
+        for name in ("kv", "csrftoken") if path != "/" else ("kv",):
+            assert cookie_attributes(cached, name) == cookie_attributes(rendered, name)
+    assert "2 lượt xem" in cached.text
 
 
 def test_plain_http_is_sent_to_https_but_health_checks_are_not(server):
