@@ -123,6 +123,15 @@ def test_a_cached_page_comes_with_what_a_rendered_one_comes_with(counter_store):
         assert cookie_attributes(cached, name) == cookie_attributes(rendered, name)
 
 
+def test_a_cached_page_is_not_served_for_an_unknown_host():
+    """The host is checked before the cache is: a forged Host header gets 400, never someone's page."""
+    article = make_article("Hội nghị sơ kết")
+    html(article.get_absolute_url())
+    forged = Client(HTTP_USER_AGENT=BROWSER, HTTP_HOST="kimson.example.net").get(article.get_absolute_url())
+    assert forged.status_code == 400
+    assert "Hội nghị sơ kết" not in forged.content.decode()
+
+
 @pytest.mark.parametrize("path", ["/", "/chuyen-muc/quoc-phong-an-ninh/", "/tin-tuc/bai-0/"])
 def test_uncached_page_makes_a_fixed_number_of_queries(path, settings):
     """A cache miss costs the same with 3 or 30 articles: listings make no query per article."""
