@@ -1,13 +1,19 @@
 from datetime import datetime, time
 
 from django.contrib import admin
+from django.db import models
 from django.utils import timezone
 
 from .models import Dossier, DossierEvent, Procedure, ProcedureForm, Sector, ServiceSettings
 
+# An address typed without a scheme ("dichvucong.gov.vn") is a secure one.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(ServiceSettings)
 class ServiceSettingsAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
+
     def has_add_permission(self, request):
         return not ServiceSettings.objects.exists() and super().has_add_permission(request)
 
@@ -31,6 +37,7 @@ class ProcedureFormInline(admin.TabularInline):
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("name", "code", "sector", "level", "processing_time", "is_published")
     list_filter = ("is_published", "sector", "level")
     search_fields = ("name", "code")

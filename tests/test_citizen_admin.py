@@ -3,7 +3,7 @@
 import pytest
 
 from feedback.models import Feedback
-from services.models import Dossier, Procedure, Sector
+from services.models import Dossier, Procedure, Sector, ServiceSettings
 from tests.factories import make_document, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +51,14 @@ def test_admin_change_pages_open(client):
         f"/admin/services/dossier/{dossier.pk}/change/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("model, field", [(ServiceSettings, "portal_url"), (Procedure, "online_url")])
+def test_an_address_typed_without_https_is_saved_with_it(rf, model, field):
+    """An editor typing "dichvucong.ninhbinh.gov.vn" links to the secure site, not to http://."""
+    from django.contrib import admin
+
+    request = rf.get("/")
+    request.user = make_staff("admin", superuser=True)
+    form = admin.site._registry[model].get_form(request)()
+    assert form.fields[field].clean("dichvucong.ninhbinh.gov.vn") == "https://dichvucong.ninhbinh.gov.vn"

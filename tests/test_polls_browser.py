@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from polls.models import Choice
 from tests.factories import make_poll
@@ -34,6 +35,9 @@ def page(live_server, monkeypatch):
         page.set_default_timeout(10000)
         yield page
         browser.close()
+        # The test's ORM calls ran while Playwright's event loop was running, so Django kept their
+        # connection apart from the thread's; left open, it stops the test database being dropped.
+        connections.close_all()
 
 
 def test_voting_in_the_sidebar_updates_the_block_without_reload(page):
