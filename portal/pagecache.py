@@ -58,9 +58,8 @@ _NOT_ASKED = object()
 
 
 class PageOptions(NamedTuple):
-    """What `cache_public_page` was given for a view."""
+    """What PageCacheMiddleware needs of `cache_public_page`'s arguments to find a view's pages."""
 
-    until: object = None
     query: object = None
 
 
@@ -111,7 +110,7 @@ def cache_public_page(view, until=None, query=None):
     that a stream of different queries leaves a small mark per query, never a page each.
     """
     keep = None if query is None else _asked_before
-    options = PageOptions(until, query)
+    options = PageOptions(query)
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
