@@ -162,11 +162,13 @@ class PageCacheMiddleware:
     def _hit(self, request):
         from stats import counters, live
 
+        if counters.redis_client() is None:
+            return None
         options = _page_options(settings.ROOT_URLCONF, request.path_info)
         if options is None:
             return None
         key = _cache_key(request, options.query)
-        if key is None or counters.redis_client() is None:
+        if key is None:
             return None
         identify(request)
         self.csrf.process_request(request)  # the browser's CSRF secret, which the page's forms need
