@@ -58,9 +58,14 @@ _NOT_ASKED = object()
 
 
 class PageOptions(NamedTuple):
-    """What PageCacheMiddleware needs of `cache_public_page`'s arguments to find a view's pages."""
+    """What `cache_public_page` was given for a view (PageCacheMiddleware finds it by the path)."""
 
+    until: object = None
     query: object = None
+
+    def worth_keeping(self, key):
+        """Plain pages always; a page with a query only when asked for before (see cache_public_page)."""
+        return self.query is None or _asked_before(key)
 
 
 def _cache_key(request, query=None):
@@ -109,8 +114,7 @@ def cache_public_page(view, until=None, query=None):
     Such a page is kept only when the same one was asked for before within PAGE_CACHE_SECONDS, so
     that a stream of different queries leaves a small mark per query, never a page each.
     """
-    keep = None if query is None else _asked_before
-    options = PageOptions(query)
+    options = PageOptions(until, query)
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
@@ -121,8 +125,8 @@ def cache_public_page(view, until=None, query=None):
 
         found = counters.redis_client()
         if found is not None:
-            return _through_redis(found[0], request, key, view, until, keep, args, kwargs)
-        return _through_django_cache(request, key, view, until, keep, args, kwargs)
+            return _through_redis(found[0], request, key, view, options, args, kwargs)
+        return _through_django_cache(request, key, view, options, args, kwargs)
 
     cached_view.page_options = options
     return cached_view
@@ -160,7 +164,7 @@ class PageCacheMiddleware:
         return self.get_response(request)
 
     def _hit(self, request):
-        from stats import counters, live
+        from stats import counters
 
         if counters.redis_client() is None:
             return None
@@ -175,7 +179,7 @@ class PageCacheMiddleware:
         hit = request.page_cache_hit = counters.cached_page(request, key)
         if hit is None or hit.limited:
             return None  # rendered, or refused, by the view's decorator
-        response = HttpResponse(live.substitute(request, hit.html, hit.numbers))
+        response = _filled(request, hit)
         response.headers["Content-Length"] = str(len(response.content))
         give_cookie(request, response)
         self.csrf.process_response(request, response)
@@ -191,7 +195,15 @@ def _cacheable_html(response):
     return CSRF_INPUT.sub(CSRF_MARKER, response.content.decode(response.charset))
 
 
-def _through_redis(client, request, key, view, until, keep, args, kwargs):
+def _filled(request, hit):
+    """The page of a Redis hit, its markers filled for this request (LiveNumbersMiddleware leaves it)."""
+    from stats import live
+
+    request.live_filled = True
+    return HttpResponse(live.substitute(request, hit.html, hit.numbers))
+
+
+def _through_redis(client, request, key, view, options, args, kwargs):
     """Hit: one Lua call gives the page, counts the request and reads its figures."""
     import redis
 
@@ -203,8 +215,7 @@ def _through_redis(client, request, key, view, until, keep, args, kwargs):
     if hit is not None:
         if hit.limited:
             return too_many_requests(request)
-        request.live_filled = True
-        return HttpResponse(live.substitute(request, hit.html, hit.numbers))
+        return _filled(request, hit)
     try:
         version = client.get(counters.key(counters.PAGE_VERSION))
         if version is None:
@@ -215,12 +226,12 @@ def _through_redis(client, request, key, view, until, keep, args, kwargs):
         return view(request, *args, **kwargs)
     response = view(request, *args, **kwargs)
     html = _cacheable_html(response)
-    if html is not None and (keep is None or keep(key)):
+    if html is not None and options.worth_keeping(key):
         views = live.VIEWS_MARKER.search(html)
         try:
             with client.pipeline(transaction=False) as pipe:
                 page = counters.key("page", key)
-                timeout = _timeout(until)
+                timeout = _timeout(options.until)
                 expires = timezone.now().timestamp() + timeout  # checked by the Lua call: clock, not TTL
                 pipe.hset(
                     page, mapping={"v": version, "e": expires, "a": views.group(1) if views else "", "html": html}
@@ -233,7 +244,7 @@ def _through_redis(client, request, key, view, until, keep, args, kwargs):
     return response
 
 
-def _through_django_cache(request, key, view, until, keep, args, kwargs):
+def _through_django_cache(request, key, view, options, args, kwargs):
     """Without Redis: the page from Django's cache; the live middleware counts and fills it."""
     key = f"pagecache:page:{key}"
     version, entry = _with_version(key)
@@ -241,8 +252,8 @@ def _through_django_cache(request, key, view, until, keep, args, kwargs):
         return HttpResponse(entry[2])
     response = view(request, *args, **kwargs)
     html = _cacheable_html(response)
-    if html is not None and (keep is None or keep(key)):
-        timeout = _timeout(until)
+    if html is not None and options.worth_keeping(key):
+        timeout = _timeout(options.until)
         # The expiry is also kept in the entry and checked against the clock, like the Redis path.
         cache.set(key, (version, timezone.now().timestamp() + timeout, html), math.ceil(timeout))
         response.content = html

@@ -219,7 +219,6 @@ def _round_trip(commands):
             connection.disconnect()
             if attempt == 2:
                 raise
-    return None
 
 
 def mark_redis_down(error):
