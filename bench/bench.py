@@ -5,6 +5,7 @@ Everything happens in a scratch PostgreSQL database (BENCH_DATABASE_URL) and Red
 """
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -23,7 +24,14 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PYTHON = sys.executable
-ROWS = ["baseline", "home", "article", "category", "search"]
+# `hello` is Django's own project template on a second gunicorn (bench/hello): every row's ratio to it
+# says how much of the framework's ceiling the page leaves. `baseline` is the portal's cheapest view.
+ROWS = ["hello", "baseline", "home", "article", "category", "search", "article-cold", "category-deep", "search-cold"]
+# Walked without coming back and never primed: each request asks for a URL no request asked for.
+COLD_ROWS = {"article-cold", "category-deep", "search-cold"}
+SAMPLE = 20
+LIVE_KEY_PREFIX = "kimson:bench"
+PAGE_VERSION_KEY = f"{LIVE_KEY_PREFIX}:pagever"  # portal.pagecache.PAGE_VERSION under that prefix
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/kimson_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/6"
 
@@ -82,10 +90,12 @@ def get(url):
         return error.code
 
 
-def start_gunicorn(env, port):
-    log_file = open(OUT / "gunicorn.log", "w")  # noqa: SIM115 - closed with the process
+def start_gunicorn(env, application, name, ready_path):
+    """gunicorn with the project's gunicorn.conf.py on a free port; its log in bench/out/<name>.log."""
+    log_file = open(OUT / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+    port = free_port()
     process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "kimson_portal.wsgi:application", "--config", "gunicorn.conf.py"],
+        [PYTHON, "-m", "gunicorn", application, "--config", "gunicorn.conf.py"],
         cwd=ROOT,
         env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
         stdout=log_file,
@@ -93,12 +103,41 @@ def start_gunicorn(env, port):
     )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while get_quietly(base_url + "/healthz") != 200:
+    while get_quietly(base_url + ready_path) != 200:
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            sys.exit("gunicorn did not start, see bench/out/gunicorn.log")
+            sys.exit(f"gunicorn did not start, see bench/out/{name}.log")
         time.sleep(0.3)
     return process, base_url
+
+
+class PageVersionBumper:
+    """While a cold row runs, a new page-cache version every second, as if content were published.
+
+    The cold rows never ask for a URL twice until their list wraps (a small dataset); from then on
+    a URL that comes round again finds its cached copy stale, so it is still rendered.
+    """
+
+    def __init__(self, redis_url):
+        import redis
+
+        self.client = redis.Redis.from_url(redis_url)
+        self.stop = None
+
+    def __enter__(self):
+        import threading
+
+        self.stop = threading.Event()
+
+        def bump():
+            while not self.stop.wait(1):
+                self.client.set(PAGE_VERSION_KEY, secrets.token_hex(16))
+
+        threading.Thread(target=bump, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
 
 
 def get_quietly(url):
@@ -108,7 +147,7 @@ def get_quietly(url):
         return None
 
 
-def wrk(base_url, paths_file, seconds, connections, threads):
+def wrk(base_url, paths_file, seconds, connections, threads, start=0):
     result = subprocess.run(
         [
             "wrk",
@@ -120,7 +159,13 @@ def wrk(base_url, paths_file, seconds, connections, threads):
             str(ROOT / "bench" / "paths.lua"),
             base_url,
         ],
-        env={**os.environ, "BENCH_PATHS": str(paths_file)},
+        env={
+            **os.environ,
+            "BENCH_PATHS": str(paths_file),
+            "BENCH_VISITORS": str(paths_file.parent / "visitors.txt"),
+            "BENCH_START": str(start),
+            "BENCH_THREADS": str(threads),
+        },
         capture_output=True,
         text=True,
         check=True,
@@ -140,11 +185,13 @@ def prime(base_url, paths_file):
         list(pool.map(lambda path: get(base_url + path), paths))
 
 
-def sample_statuses(base_url, paths_file, sample=20):
-    """A sample of a row's paths is checked first: wrk does not count redirects as errors."""
+def sample_statuses(base_url, paths_file, cold):
+    """A sample of a row's paths is checked first: wrk does not count redirects as errors.
+
+    A cold row's sample is its first SAMPLE URLs, which its walk then skips."""
     paths = paths_file.read_text().split()
-    step = max(1, len(paths) // sample)
-    return {path: get(base_url + path) for path in paths[::step][:sample]}
+    step = 1 if cold else max(1, len(paths) // SAMPLE)
+    return {path: get(base_url + path) for path in paths[::step][:SAMPLE]}
 
 
 def main():
@@ -179,6 +226,7 @@ def main():
         "ENGAGEMENT_COUNT_RATE": "100000000/m",
         "RATING_RATE": "100000000/m",
         "POLL_VOTE_RATE": "100000000/m",
+        "LIVE_KEY_PREFIX": LIVE_KEY_PREFIX,
     }
 
     log(f"scratch database {urlsplit(database_url).path.lstrip('/')}, Redis {redis_url}")
@@ -199,17 +247,23 @@ def main():
     flush_redis(redis_url)
 
     load_before = " ".join(f"{n:.1f}" for n in os.getloadavg())
-    port = free_port()
-    process, base_url = start_gunicorn(env, port)
+    portal, portal_url = start_gunicorn(env, "kimson_portal.wsgi:application", "gunicorn", "/healthz")
+    hello_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.hello.settings"}
+    hello, hello_url = start_gunicorn(hello_env, "bench.hello.wsgi:application", "hello", "/")
+    bumper = PageVersionBumper(redis_url)
     results = {}
     rounds = {row: [] for row in ROWS}
+    walked = dict.fromkeys(COLD_ROWS, SAMPLE)
+    sizes = {}
     try:
         # Rows take turns, round after round, so that a slow moment of the machine falls on all of them.
         for round_number in range(1, options.rounds + 1):
             for row in ROWS:
                 paths_file = OUT / "paths" / f"{row}.txt"
+                base_url = hello_url if row == "hello" else portal_url
+                cold = row in COLD_ROWS
                 if round_number == 1:
-                    statuses = sample_statuses(base_url, paths_file) if paths_file.exists() else {}
+                    statuses = sample_statuses(base_url, paths_file, cold) if paths_file.exists() else {}
                     if set(statuses.values()) <= {404}:
                         log(f"{row}: n/a (no such page on this build)")
                         results[row] = None
@@ -217,21 +271,35 @@ def main():
                     wrong = {path: status for path, status in statuses.items() if status != 200}
                     if wrong:
                         log(f"{row}: not every page answers 200: {wrong}")
+                    sizes[row] = len(paths_file.read_text().split())
                 elif results.get(row, 0) is None:
                     continue
-                if not options.cold:
+                if not options.cold and not cold:
                     prime(base_url, paths_file)
                 seconds = max(1, round(options.duration / options.rounds))
                 log(
                     f"{row}, round {round_number}/{options.rounds}: warm-up, then {seconds} s at {options.connections} connections"
                 )
-                wrk(base_url, paths_file, 3 if round_number == 1 else 1, options.connections, options.threads)
-                rounds[row].append(wrk(base_url, paths_file, seconds, options.connections, options.threads))
+                load = (base_url, paths_file)
+                with bumper if cold else contextlib.nullcontext():
+                    warm_up = wrk(
+                        *load, 3 if round_number == 1 else 1, options.connections, options.threads, walked.get(row, 0)
+                    )
+                    walked[row] = warm_up["last"] if cold else 0
+                    run = wrk(*load, seconds, options.connections, options.threads, walked.get(row, 0))
+                    walked[row] = run["last"] if cold else 0
+                rounds[row].append(run)
                 results[row] = combine(rounds[row])
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        for process in (portal, hello):
+            process.terminate()
+        for process in (portal, hello):
+            process.wait(timeout=30)
 
+    for row in COLD_ROWS & set(results):
+        if results[row] is not None:
+            results[row]["walked"] = walked[row]
+            results[row]["urls"] = sizes[row]
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print_table(results, options, load_before)
 
@@ -269,7 +337,7 @@ def merged_percentile(runs, percent):
 
 
 def print_table(results, options, load_before):
-    baseline = (results.get("baseline") or {}).get("rps")
+    hello = (results.get("hello") or {}).get("rps")
     print()
     print(
         f"{platform.node()}: {os.cpu_count()} cores, {options.connections} connections, "
@@ -277,21 +345,26 @@ def print_table(results, options, load_before):
         f"load average before the run {load_before}"
     )
     print(
-        f"| {'page':<9} | {'requests/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'worst p99':>9} "
-        f"| {'errors':>6} | {'vs baseline':>11} |"
+        f"| {'page':<13} | {'requests/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'worst p99':>9} "
+        f"| {'errors':>6} | {'vs hello':>8} |"
     )
-    print(f"|{'-' * 11}|{'-' * 11}:|{'-' * 8}:|{'-' * 8}:|{'-' * 10}:|{'-' * 7}:|{'-' * 12}:|")
+    print(f"|{'-' * 15}|{'-' * 11}:|{'-' * 8}:|{'-' * 8}:|{'-' * 10}:|{'-' * 7}:|{'-' * 9}:|")
     for row in ROWS:
         data = results.get(row)
         if data is None:
-            print(f"| {row:<9} | {'n/a':>10} | {'n/a':>7} | {'n/a':>7} | {'n/a':>9} | {'n/a':>6} | {'n/a':>11} |")
+            print(f"| {row:<13} | {'n/a':>10} | {'n/a':>7} | {'n/a':>7} | {'n/a':>9} | {'n/a':>6} | {'n/a':>8} |")
             continue
-        ratio = f"{data['rps'] / baseline:.2f}" if baseline else "n/a"
+        ratio = f"{data['rps'] / hello:.3f}" if hello else "n/a"
         print(
-            f"| {row:<9} | {data['rps']:>10.0f} | {data['p50_us'] / 1000:>7.1f} | {data['p99_us'] / 1000:>7.1f} "
-            f"| {data['worst_p99_us'] / 1000:>9.1f} | {data['errors']:>6} | {ratio:>11} |"
+            f"| {row:<13} | {data['rps']:>10.0f} | {data['p50_us'] / 1000:>7.1f} | {data['p99_us'] / 1000:>7.1f} "
+            f"| {data['worst_p99_us'] / 1000:>9.1f} | {data['errors']:>6} | {ratio:>8} |"
         )
     print("requests/s and p99: all rounds' requests together; p50: the median round's; worst p99: the slowest round's.")
+    for row in ROWS:
+        data = results.get(row) or {}
+        if "walked" in data:
+            wrapped = " (wrapped: repeats were rendered again)" if data["walked"] > data["urls"] else ""
+            print(f"{row}: {data['walked']} requests over {data['urls']} different URLs{wrapped}")
 
 
 if __name__ == "__main__":

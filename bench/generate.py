@@ -141,26 +141,79 @@ def documents(model, count, rng):
 
 
 SEARCHES = ["kim son", "quốc phòng", "nong thon moi", "chuyển đổi số", "phat diem", "tiêm chủng", "an toan giao thong"]
+PER_PAGE = 12  # news.views.CategoryView.paginate_by
+VISITORS = 1000
+COLD_SEARCHES = 40_000
 
 
-def write_paths(folder, article_urls):
-    """The URLs each benchmark row cycles through, one per line (articles: many, so caching is honest)."""
+def write_paths(folder, article_urls, rng):
+    """The URLs each benchmark row walks, one per line, and the returning visitors' cookies.
+
+    Cached rows cycle through theirs (articles: many, so caching is honest). The cold rows
+    (`article-cold`, `category-deep`, `search-cold`) are shuffled lists that bench.py walks without
+    coming back: every article but the cached row's, every category page past the first, and
+    searches made of one to three words of one article's own text (so each finds something), no two
+    alike once folded as the search folds them, half typed without diacritics.
+    """
     from urllib.parse import quote
 
     from news.models import Article, Category
+    from portal.visitors import signed
 
-    article_slugs = Article.objects.published().order_by("?").values_list("slug", flat=True)[:article_urls]
+    published = Article.objects.published()
+    article_slugs = list(published.order_by("?").values_list("slug", flat=True)[:article_urls])
+    cached = set(article_slugs)
+    cold_articles = [slug for slug in published.order_by("pk").values_list("slug", flat=True) if slug not in cached]
+    rng.shuffle(cold_articles)
     category_slugs = list(Category.objects.values_list("slug", flat=True))
+    deep_pages = []
+    for category in Category.objects.all():
+        count = published.in_category(category).count()
+        deep_pages += [f"/chuyen-muc/{category.slug}/?page={page}" for page in range(2, -(-count // PER_PAGE) + 1)]
+    rng.shuffle(deep_pages)
     lists = {
+        "hello": ["/"],
         "baseline": ["/healthz"],
         "home": ["/"],
         "article": [f"/tin-tuc/{slug}/" for slug in article_slugs],
         "category": [f"/chuyen-muc/{slug}/{page}" for slug in category_slugs for page in ("", "?page=2", "?page=3")],
         "search": [f"/tim-kiem/?q={quote(q)}" for q in SEARCHES],
+        "article-cold": [f"/tin-tuc/{slug}/" for slug in cold_articles],
+        "category-deep": deep_pages,
+        "search-cold": [f"/tim-kiem/?q={quote(q)}" for q in cold_searches(published, rng)],
     }
     folder.mkdir(parents=True, exist_ok=True)
     for name, paths in lists.items():
         (folder / f"{name}.txt").write_text("\n".join(paths) + "\n")
+    visitors = [signed(f"{number:032x}") for number in range(VISITORS)]
+    (folder / "visitors.txt").write_text("\n".join(visitors) + "\n")
+
+
+def cold_searches(published, rng, count=COLD_SEARCHES):
+    """Queries never asked before: one to three words of one article's title and sapo, in order."""
+    from portal.text import strip_diacritics
+
+    texts = list(published.order_by("?").values_list("title", "sapo")[: count // 4])
+    seen, queries = set(), []
+    for _attempt in range(count * 5):
+        if len(queries) == count:
+            break
+        title, sapo = rng.choice(texts)
+        words = [word.strip('.,:;()"') for word in f"{title} {sapo}".split()]
+        words = [word for word in words if word]
+        size = rng.choice((1, 2, 3))
+        if rng.random() < 0.5:  # words side by side, as people often type them
+            first = rng.randrange(len(words) - size + 1)
+            picked = words[first : first + size]
+        else:
+            picked = [words[i] for i in sorted(rng.sample(range(len(words)), size))]
+        query = " ".join(picked).lower()
+        folded = strip_diacritics(query)
+        if folded in seen:
+            continue
+        seen.add(folded)
+        queries.append(folded if len(queries) % 2 else query)
+    return queries
 
 
 def refresh_search_index(added):
@@ -210,9 +263,11 @@ def main():
     refresh_search_index(added)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # As autovacuum would in time: statistics, and the visibility map that lets list pages
+            # and page starts be read from indexes alone.
+            cursor.execute("VACUUM ANALYZE")
     if options.paths:
-        write_paths(options.paths, options.article_urls)
+        write_paths(options.paths, options.article_urls, rng)
 
 
 if __name__ == "__main__":

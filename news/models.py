@@ -146,7 +146,16 @@ class Article(models.Model):
         permissions = [("publish_article", "Có thể xuất bản và gỡ bài viết")]
         indexes = [
             models.Index(fields=["status", "-publish_at"], name="article_published_idx"),
-            models.Index(fields=["category", "status", "-publish_at"], name="article_category_idx"),
+            # The lists' order, published articles only: a page is an index range (news.paging),
+            # and a list's page starts are read from the index alone once rows are all-visible.
+            models.Index(
+                fields=["category", "-publish_at", "-id"],
+                condition=models.Q(status="published"),
+                name="article_category_list_idx",
+            ),
+            models.Index(
+                fields=["-publish_at", "-id"], condition=models.Q(status="published"), name="article_list_idx"
+            ),
         ]
 
     def __str__(self):

@@ -5,6 +5,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import queries
 from .models import Article, Category
+from .paging import KeysetPaginator
 
 
 class HomeView(TemplateView):
@@ -26,29 +27,35 @@ class HomeView(TemplateView):
         )
 
 
-class CategoryView(ListView):
-    template_name = "news/category.html"
+class ArticleListMixin:
+    """Pages of published articles read by their starts (news.paging): no COUNT, no deep OFFSET."""
+
     context_object_name = "articles"
     paginate_by = 12
+    list_name = "all"
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return KeysetPaginator(queryset, per_page, self.list_name, allow_empty_first_page=allow_empty_first_page)
+
+
+class CategoryView(ArticleListMixin, ListView):
+    template_name = "news/category.html"
 
     def get_queryset(self):
         self.category = get_object_or_404(Category.objects.select_related("parent"), slug=self.kwargs["slug"])
-        return Article.objects.published().for_listing().in_category(self.category)
+        self.children = list(self.category.children.all())
+        self.list_name = f"category:{self.category.pk}"
+        family = [self.category.pk, *(child.pk for child in self.children)]
+        return Article.objects.published().for_listing().filter(category_id__in=family)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            category=self.category,
-            children=list(self.category.children.all()),
-            **kwargs,
-        )
+        return super().get_context_data(category=self.category, children=self.children, **kwargs)
 
 
-class ArticleListView(ListView):
+class ArticleListView(ArticleListMixin, ListView):
     """Tin tức - Sự kiện: every published article, newest first."""
 
     template_name = "news/list.html"
-    context_object_name = "articles"
-    paginate_by = 12
 
     def get_queryset(self):
         return Article.objects.published().for_listing()

@@ -1,0 +1,119 @@
+"""Article lists paged without a COUNT(*) or a deep OFFSET per request (docs/performance.md).
+
+A list (every published article, or one category with its sub-categories) is cut into pages of a
+fixed size, newest first. How many articles it holds and where each page starts (the publish time
+and id of its first article) come from one query, kept as pages are kept (`portal.pagecache.cached`:
+until any content is saved, PAGE_CACHE_SECONDS at most) and never used past the moment the next
+scheduled article goes public. A page is then read as the articles from its start down to the next
+page's start: an index range of one page of rows, whatever the depth, and the count stays exact.
+"""
+
+import threading
+from array import array
+from datetime import UTC, datetime, timedelta
+
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from portal.pagecache import cached
+
+NEWEST_FIRST = (F("publish_at").desc(), F("id").desc())
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+class PageStarts:
+    """The exact count of a list and the (publish_at, id) of the first article of every page."""
+
+    def __init__(self, total, moments, ids, valid_until):
+        self.total = total
+        self._moments = moments  # microseconds since the epoch, as array("q") for a small cache entry
+        self._ids = ids
+        self.valid_until = valid_until
+
+    def __getitem__(self, index):
+        return _EPOCH + self._moments[index] * _MICROSECOND, self._ids[index]
+
+    def __len__(self):
+        return len(self._ids)
+
+    @classmethod
+    def compute(cls, articles, per_page, valid_until):
+        """Two queries (both read from an index alone): the count, and every page's first article."""
+        total = articles.count()
+        firsts = (
+            articles.annotate(position=Window(RowNumber(), order_by=NEWEST_FIRST))
+            .annotate(slot=(F("position") - 1) % per_page)
+            .filter(slot=0)
+            .order_by(*NEWEST_FIRST)
+            .values_list("publish_at", "id")
+        )
+        moments, ids = array("q"), array("q")
+        for publish_at, pk in firsts:
+            moments.append((publish_at - _EPOCH) // _MICROSECOND)
+            ids.append(pk)
+        return cls(total, moments, ids, valid_until)
+
+
+def page_starts(name, articles, per_page):
+    """The PageStarts of `articles` (published ones, any order), kept under `name`.
+
+    The threads of a process that miss at once (content just changed) wait for the first one's
+    query instead of each running it.
+    """
+    from .queries import next_scheduled_at
+
+    key = f"news:pages:{name}:{per_page}"
+
+    def compute():
+        return PageStarts.compute(articles, per_page, next_scheduled_at())
+
+    with _locks.setdefault(key, threading.Lock()):
+        starts = cached(key, compute, until=next_scheduled_at)
+    if starts.valid_until is not None and starts.valid_until <= timezone.now():
+        # A scheduled article went public since (cache timeouts are whole seconds): count again.
+        starts = compute()
+    return starts
+
+
+_locks = {}
+
+
+def _at_or_before(key):
+    """Articles at or after `key` in the list (the plain bound on publish_at keeps it an index range)."""
+    publish_at, pk = key
+    return Q(publish_at__lte=publish_at) & (Q(publish_at__lt=publish_at) | Q(id__lte=pk))
+
+
+class KeysetPaginator(Paginator):
+    """A Paginator over published articles that reads each page by its start, not by OFFSET.
+
+    `name` names the list for the cache (one per category, "all" for every article); `articles`
+    must be that list, published articles only.
+    """
+
+    def __init__(self, articles, per_page, name, **kwargs):
+        super().__init__(articles, per_page, **kwargs)
+        self.name = name
+
+    @cached_property
+    def starts(self):
+        return page_starts(self.name, self.object_list, self.per_page)
+
+    @cached_property
+    def count(self):
+        return self.starts.total
+
+    def page(self, number):
+        number = self.validate_number(number)
+        starts = self.starts
+        if not starts.total:
+            return Page([], number, self)
+        articles = self.object_list.filter(_at_or_before(starts[number - 1]))
+        if number < len(starts):
+            next_start = starts[number]
+            articles = articles.filter(publish_at__gte=next_start[0]).exclude(_at_or_before(next_start))
+        return Page(list(articles.order_by(*NEWEST_FIRST)[: self.per_page]), number, self)

@@ -1,0 +1,149 @@
+"""Category and news-list pages read by their page starts (news.paging): exact, on time, fixed queries."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+
+from news.models import Article
+from tests.factories import make_article, make_category
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def family():
+    top = make_category("Kinh tế")
+    return top, make_category("Nông nghiệp", parent=top)
+
+
+def titles_on(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return [a.title for a in response.context["articles"]], response
+
+
+def walk(client, url):
+    """Every title of a paginated list, page after page, and the page count it shows."""
+    titles, response = titles_on(client, url)
+    pages = response.context["page_obj"].paginator.num_pages
+    for number in range(2, pages + 1):
+        titles += titles_on(client, f"{url}?page={number}")[0]
+    return titles, pages
+
+
+def test_every_published_article_is_on_exactly_one_page_newest_first(client, family):
+    """A top category lists its own and its sub-category's articles once each, drafts and scheduled ones never."""
+    top, child = family
+    moment = timezone.now() - timedelta(days=3)
+    for i in range(40):
+        # Groups of articles published at the same moment: pages must cut between equals too.
+        Article.objects.create(
+            title=f"Bài {i}",
+            sapo="Tóm tắt.",
+            body="<p>x</p>",
+            category=(top, child)[i % 2],
+            status=Article.Status.PUBLISHED,
+            publish_at=moment - timedelta(hours=i // 5),
+        )
+    make_article("Bản nháp", category=top, status=Article.Status.DRAFT)
+    make_article("Hẹn giờ", category=child, days=-1)
+    expected = list(
+        Article.objects.published()
+        .filter(category__in=family)
+        .order_by("-publish_at", "-id")
+        .values_list("title", flat=True)
+    )
+    titles, pages = walk(client, top.get_absolute_url())
+    assert titles == expected and len(titles) == 40 and pages == 4
+    assert walk(client, child.get_absolute_url())[0] == [t for t in expected if int(t.split()[1]) % 2]
+    assert walk(client, "/tin-tuc/")[0] == expected
+
+
+def test_a_page_past_the_last_is_not_found(client, family):
+    top, _ = family
+    for i in range(13):
+        make_article(f"Bài {i}", category=top, days=i)
+    assert client.get(top.get_absolute_url() + "?page=2").status_code == 200
+    assert client.get(top.get_absolute_url() + "?page=3").status_code == 404
+    assert client.get(top.get_absolute_url() + "?page=abc").status_code == 404
+
+
+def test_a_scheduled_article_shows_and_counts_at_its_time(client, family):
+    """Kept page starts end when the next scheduled article goes public: it is on page 1 at once."""
+    top, _ = family
+    for i in range(12):
+        make_article(f"Bài {i}", category=top, days=i + 1)
+    make_article("Bài hẹn giờ", category=top, days=-1)
+    titles, response = titles_on(client, top.get_absolute_url() + "?page=1")
+    assert "Bài hẹn giờ" not in titles and response.context["page_obj"].paginator.count == 12
+    with time_machine.travel(timezone.now() + timedelta(days=1, seconds=1), tick=False):
+        titles, response = titles_on(client, top.get_absolute_url() + "?ref=x")  # past the page cache
+        assert titles[0] == "Bài hẹn giờ" and response.context["page_obj"].paginator.count == 13
+        assert titles_on(client, top.get_absolute_url() + "?page=2")[0] == ["Bài 11"]
+
+
+def test_saving_an_article_recounts_the_pages(client, family):
+    top, _ = family
+    for i in range(12):
+        make_article(f"Bài {i}", category=top, days=i + 1)
+    assert client.get(top.get_absolute_url() + "?page=2").status_code == 404
+    make_article("Bài mới", category=top)
+    titles, _ = titles_on(client, top.get_absolute_url() + "?page=2")
+    assert titles == ["Bài 11"]
+    Article.objects.get(title="Bài mới").delete()
+    assert client.get(top.get_absolute_url() + "?page=2").status_code == 404
+
+
+def count_queries(client, url):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_deep_category_pages_cost_the_same_queries_as_a_small_category(client, family, django_assert_num_queries):
+    """The first page of 5 articles and page 9 of 120 make the same queries, kept page starts or not."""
+    top, child = family
+    for i in range(5):
+        make_article(f"Bài {i}", category=child, days=i)
+    client.get("/lien-he/")  # menu and site settings cached, as on a running site
+    small = [count_queries(client, top.get_absolute_url()), count_queries(client, top.get_absolute_url() + "?ref=1")]
+    for i in range(5, 120):
+        make_article(f"Bài {i}", category=child, days=i)
+    client.get("/lien-he/")
+    with django_assert_num_queries(small[0]):
+        client.get(top.get_absolute_url() + "?page=9")  # page starts counted for this content
+    with django_assert_num_queries(small[1]):
+        client.get(top.get_absolute_url() + "?page=10&ref=1")
+    assert small[1] < small[0]
+
+
+@pytest.mark.postgres
+def test_deep_pages_of_100000_articles_cost_the_same_queries(client, family, django_assert_num_queries):
+    """On PostgreSQL with 100,000 bulk-created articles a deep page makes as many queries as page 1 of 5."""
+    top, child = family
+    for i in range(5):
+        make_article(f"Bài {i}", category=child, days=i)
+    client.get(top.get_absolute_url())  # menu, site settings and page starts kept, as on a running site
+    small = count_queries(client, top.get_absolute_url() + "?ref=1")  # a page not kept
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO news_article (title, slug, sapo, body, cover_image, cover_caption, author, source,
+                   category_id, featured, status, publish_at, view_count, created_at, updated_at)
+               SELECT 'Bài số ' || n, 'bai-so-' || n, 'Tóm tắt.', '<p>x</p>', '', '', '', '',
+                   %s, false, 'published', now() - n * interval '1 minute', 0, now(), now()
+               FROM generate_series(1, 100000) AS n""",
+            [child.pk],
+        )
+        cursor.execute("ANALYZE news_article")
+    make_article("Bài cuối", category=child, days=999)  # content changed: page starts counted again
+    client.get("/lien-he/")
+    client.get(top.get_absolute_url() + "?page=5000")
+    with django_assert_num_queries(small):
+        response = client.get(top.get_absolute_url() + "?page=8000&ref=1")
+    assert response.context["page_obj"].paginator.count == 100_006
+    assert client.get(top.get_absolute_url() + "?page=8334").context["articles"][-1].title == "Bài cuối"
