@@ -145,6 +145,7 @@ def test_list_query_count_does_not_grow(client):
     few, _ = queries_for_list()
     for n in range(5, 40):
         make_document(f"{n}/QĐ-UBND", days=n)
+    client.get("/van-ban/")  # the frame again: saving content made its kept parts stale
     many, response = queries_for_list()
     assert len(rows(response)) == 20
     assert many == few <= 10

@@ -149,7 +149,9 @@ def test_uncached_page_makes_a_fixed_number_of_queries(path, settings):
             html(path, reader)
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert counts[0] <= 12
+    # The frame is rendered again too after a save (portal.fragments), with when its polls and
+    # documents next change: two queries that a page whose frame is kept does not make.
+    assert counts[0] <= 14
 
 
 def test_publishing_shows_at_once():

@@ -2,7 +2,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from portal import dates
+from portal import dates, fragments
 from portal.images import renditions
 
 register = template.Library()
@@ -55,3 +55,24 @@ def picture(image, width, height, alt, sizes="(max-width: 800px) 100vw, 760px", 
         alt,
         format_html(' class="{}"', css_class) if css_class else "",
     )
+
+
+@register.tag
+def shared(parser, token):
+    """{% shared "name" %}...{% endshared %}: a part of the page frame that every page shows alike,
+    rendered once per process and content version (portal.fragments)."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError('{% shared "name" %} takes one quoted name.')
+    nodelist = parser.parse(("endshared",))
+    parser.delete_first_token()
+    return SharedNode(bits[1][1:-1], nodelist)
+
+
+class SharedNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context):
+        return fragments.shared(context.get("request"), self.name, lambda: self.nodelist.render(context))

@@ -1,0 +1,87 @@
+"""The page frame (header, sidebar, footer) rendered once per content version (portal.fragments)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import make_article, make_category, make_document, make_poll
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
+
+
+def page(path, client=None):
+    """An uncached page (an unknown parameter keeps the page cache out of it)."""
+    response = (client or Client(HTTP_USER_AGENT=BROWSER)).get(path + "?ref=test")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def sidebar(html):
+    return html.split('<aside class="sidebar"')[1].split("</aside>")[0]
+
+
+@pytest.fixture
+def articles():
+    category = make_category("Kinh tế")
+    return [make_article(f"Bài {i}", category=category, days=i) for i in range(3)]
+
+
+def test_a_second_uncached_page_does_not_query_the_frame_again(articles):
+    """Poll, documents and menu are read for the first page only; other articles reuse the frame."""
+    make_poll()
+    make_document()
+    page(articles[0].get_absolute_url())
+    with CaptureQueriesContext(connection) as first:
+        page(articles[1].get_absolute_url())
+    with CaptureQueriesContext(connection) as again:
+        html = page(articles[2].get_absolute_url())
+    assert len(again) == len(first)
+    sql = " ".join(query["sql"] for query in again.captured_queries)
+    assert "polls_poll" not in sql and "documents_document" not in sql
+    assert "Bình chọn" in html and "125/QĐ-UBND" in html and "Bài 2" in html
+
+
+def test_saved_content_shows_in_the_frame_at_once(articles):
+    page(articles[0].get_absolute_url())
+    make_document("77/KH-UBND", summary="Kế hoạch mới")
+    assert "77/KH-UBND" in sidebar(page(articles[1].get_absolute_url()))
+
+
+def test_a_scheduled_document_appears_in_the_sidebar_at_its_time(articles):
+    make_document("88/QĐ-UBND", publish_at=timezone.now() + timedelta(minutes=1))
+    assert "88/QĐ-UBND" not in sidebar(page(articles[0].get_absolute_url()))
+    with time_machine.travel(timezone.now() + timedelta(minutes=1, seconds=1), tick=False):
+        assert "88/QĐ-UBND" in sidebar(page(articles[1].get_absolute_url()))
+
+
+def test_a_poll_that_closes_shows_its_results_at_once_and_one_opening_shows_its_form(articles):
+    make_poll("Câu hỏi cũ?", closes_at=timezone.now() + timedelta(minutes=1))
+    make_poll("Câu hỏi mới?", days=-1 / 24 / 60 * 2)  # opens in two minutes
+    assert 'name="choice"' in sidebar(page(articles[0].get_absolute_url()))
+    with time_machine.travel(timezone.now() + timedelta(minutes=1, seconds=1), tick=False):
+        closed = sidebar(page(articles[1].get_absolute_url()))
+        assert 'name="choice"' not in closed and "Câu hỏi cũ?" in closed
+    with time_machine.travel(timezone.now() + timedelta(minutes=2, seconds=1), tick=False):
+        opened = sidebar(page(articles[2].get_absolute_url()))
+        assert "Câu hỏi mới?" in opened and 'name="choice"' in opened
+
+
+def test_every_reader_gets_their_own_csrf_token_and_a_voter_their_results(articles):
+    poll = make_poll()
+    tokens = set()
+    for article in articles[:2]:
+        html = sidebar(page(article.get_absolute_url()))
+        tokens |= set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    assert len(tokens) == 2 and not any("live:" in token for token in tokens)
+    voter = Client(HTTP_USER_AGENT=BROWSER)
+    voter.cookies[f"kpoll{poll.pk}"] = "1"
+    assert 'name="choice"' not in sidebar(page(articles[2].get_absolute_url(), voter))
+    assert 'name="choice"' in sidebar(page(articles[2].get_absolute_url()))
