@@ -5,6 +5,8 @@ from django.db.models import F, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from portal import fragments
+
 from .models import MENU_CACHE_KEY, Article, Category
 
 
@@ -43,16 +45,54 @@ def latest_by_top_category(per_category=4):
 
 
 def related_articles(article, limit=5):
-    return list(
-        Article.objects.published().for_listing().filter(category_id=article.category_id).exclude(pk=article.pk)[:limit]
-    )
+    return [other for other in newest_in_category(article.category_id, limit + 1) if other.pk != article.pk][:limit]
 
 
 def next_scheduled_at():
-    """When the next scheduled article goes public (None if none is waiting): cached pages end there."""
-    return (
-        Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
-        .first()
-    )
+    """When the next scheduled article goes public (None if none is waiting): cached pages end there.
+
+    Asked by every page that is rendered, so kept per process and content version until that moment.
+    """
+
+    def find():
+        moment = (
+            Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+        fragments.changes_at(moment)
+        return moment
+
+    return fragments.kept("news:next-scheduled", find)
+
+
+def categories_by_slug():
+    """{slug: category} with `parent` and `children` (a list) filled, kept per content version."""
+
+    def read():
+        categories = {category.pk: category for category in Category.objects.all()}
+        for category in categories.values():
+            category.children_list = []
+        for category in categories.values():
+            if category.parent_id is not None:
+                category.parent = categories[category.parent_id]
+                category.parent.children_list.append(category)
+        return {category.slug: category for category in categories.values()}
+
+    return fragments.kept("news:categories", read)
+
+
+def newest_in_category(category_id, limit):
+    """The newest published articles of one category (for "Tin liên quan"), kept per content version."""
+
+    def read():
+        next_scheduled_at()  # the list changes when a scheduled article appears
+        return list(
+            Article.objects.published()
+            .filter(category_id=category_id)
+            .only("title", "slug", "publish_at", "category_id")
+            .order_by("-publish_at", "-id")[:limit]
+        )
+
+    return fragments.kept(f"news:newest:{category_id}:{limit}", read)

@@ -4,7 +4,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import queries
-from .models import Article, Category
+from .models import Article
 from .paging import KeysetPaginator
 
 
@@ -42,8 +42,10 @@ class CategoryView(ArticleListMixin, ListView):
     template_name = "news/category.html"
 
     def get_queryset(self):
-        self.category = get_object_or_404(Category.objects.select_related("parent"), slug=self.kwargs["slug"])
-        self.children = list(self.category.children.all())
+        self.category = queries.categories_by_slug().get(self.kwargs["slug"])
+        if self.category is None:
+            raise Http404("Không tìm thấy chuyên mục.")
+        self.children = self.category.children_list
         self.list_name = f"category:{self.category.pk}"
         family = [self.category.pk, *(child.pk for child in self.children)]
         return Article.objects.published().for_listing().filter(category_id__in=family)

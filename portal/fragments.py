@@ -14,7 +14,7 @@ fragment afresh. Live figures inside stay markers, filled per request.
 """
 
 import threading
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import redis
 from django.conf import settings
@@ -73,24 +73,33 @@ def _expiry(now, moments):
     return min([now + timedelta(seconds=settings.PAGE_CACHE_SECONDS), midnight, *moments]).timestamp()
 
 
+def kept(name, compute, request=None):
+    """`compute()`, kept in this process as a fragment is (for values the frame or a page reads often:
+    the categories, when the next scheduled article appears); `compute` may call `changes_at`."""
+    version = content_version(request)
+    now = timezone.now()
+    found = _kept.get(name)
+    if version is not None and found is not None and found[0] == version and found[1] > now.timestamp():
+        changes_at(datetime.fromtimestamp(found[1], UTC))  # for a fragment that reads this value
+        return found[2]
+    outer, _local.moments = getattr(_local, "moments", None), []
+    try:
+        value = compute()
+        moments = _local.moments
+    finally:
+        _local.moments = outer
+    if outer is not None:
+        outer.extend(moments)  # a fragment that reads a kept value changes when that value does
+    if version is not None:
+        _kept[name] = (version, _expiry(now, moments), value)
+    return value
+
+
 def shared(request, name, render):
     """The HTML `render()` gives for fragment `name`, kept as the module says."""
     if _personal(request):
         return render()
-    version = content_version(request)
-    now = timezone.now()
-    kept = _kept.get(name)
-    if version is not None and kept is not None and kept[0] == version and kept[1] > now.timestamp():
-        return mark_safe(kept[2])
-    _local.moments = []
-    try:
-        html = CSRF_INPUT.sub(CSRF_MARKER, str(render()))
-        moments = _local.moments
-    finally:
-        _local.moments = None
-    if version is not None:
-        _kept[name] = (version, _expiry(now, moments), html)
-    return mark_safe(html)
+    return mark_safe(kept(f"fragment:{name}", lambda: CSRF_INPUT.sub(CSRF_MARKER, str(render())), request))
 
 
 def forget():

@@ -147,3 +147,17 @@ def test_deep_pages_of_100000_articles_cost_the_same_queries(client, family, dja
         response = client.get(top.get_absolute_url() + "?page=8000&ref=1")
     assert response.context["page_obj"].paginator.count == 100_006
     assert client.get(top.get_absolute_url() + "?page=8334").context["articles"][-1].title == "Bài cuối"
+
+
+def test_an_unknown_category_is_not_found(client, family):
+    assert client.get("/chuyen-muc/khong-co/").status_code == 404
+
+
+def test_related_articles_include_a_scheduled_one_at_its_time(client, family):
+    """ "Tin liên quan" is kept per content version, never past the next scheduled article."""
+    top, _ = family
+    shown = make_article("Bài đang xem", category=top, days=2)
+    make_article("Bài hẹn giờ", category=top, days=-1)
+    assert "Bài hẹn giờ" not in client.get(shown.get_absolute_url() + "?ref=1").content.decode()
+    with time_machine.travel(timezone.now() + timedelta(days=1, seconds=1), tick=False):
+        assert "Bài hẹn giờ" in client.get(shown.get_absolute_url() + "?ref=2").content.decode()
