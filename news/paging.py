@@ -13,11 +13,12 @@ from array import array
 from datetime import UTC, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from portal import fragments
 from portal.pagecache import cached
 
 NEWEST_FIRST = (F("publish_at").desc(), F("id").desc())
@@ -61,8 +62,8 @@ class PageStarts:
 def page_starts(name, articles, per_page):
     """The PageStarts of `articles` (published ones, any order), kept under `name`.
 
-    The threads of a process that miss at once (content just changed) wait for the first one's
-    query instead of each running it.
+    Kept in this process's memory (portal.fragments) in front of the shared cache. The threads of a
+    process that miss at once (content just changed) wait for the first one's query.
     """
     from .queries import next_scheduled_at
 
@@ -71,21 +72,23 @@ def page_starts(name, articles, per_page):
     def compute():
         return PageStarts.compute(articles, per_page, next_scheduled_at())
 
-    with _locks.setdefault(key, threading.Lock()):
-        starts = cached(key, compute, until=next_scheduled_at)
-    if starts.valid_until is not None and starts.valid_until <= timezone.now():
-        # A scheduled article went public since (cache timeouts are whole seconds): count again.
-        starts = compute()
-    return starts
+    def shared():
+        with _locks.setdefault(key, threading.Lock()):
+            starts = cached(key, compute, until=next_scheduled_at)
+        if starts.valid_until is not None and starts.valid_until <= timezone.now():
+            # A scheduled article went public since (cache timeouts are whole seconds): count again.
+            starts = compute()
+        fragments.changes_at(starts.valid_until)
+        return starts
+
+    return fragments.kept(key, shared)
 
 
 _locks = {}
 
 
-def _at_or_before(key):
-    """Articles at or after `key` in the list (the plain bound on publish_at keeps it an index range)."""
-    publish_at, pk = key
-    return Q(publish_at__lte=publish_at) & (Q(publish_at__lt=publish_at) | Q(id__lte=pk))
+def _key(article):
+    return article.publish_at, article.pk
 
 
 class KeysetPaginator(Paginator):
@@ -112,8 +115,14 @@ class KeysetPaginator(Paginator):
         starts = self.starts
         if not starts.total:
             return Page([], number, self)
-        articles = self.object_list.filter(_at_or_before(starts[number - 1]))
+        first = starts[number - 1]
+        articles = self.object_list.filter(publish_at__lte=first[0])
         if number < len(starts):
-            next_start = starts[number]
-            articles = articles.filter(publish_at__gte=next_start[0]).exclude(_at_or_before(next_start))
-        return Page(list(articles.order_by(*NEWEST_FIRST)[: self.per_page]), number, self)
+            # The time range from this page's start to the next page's: this page's articles, and
+            # any published at the same moment as either start, which the keys then sort out.
+            following = starts[number]
+            found = [a for a in articles.filter(publish_at__gte=following[0]) if _key(a) > following]
+        else:
+            found = list(articles)  # the last page, and any published at the moment of its start
+        found = sorted((a for a in found if _key(a) <= first), key=_key, reverse=True)
+        return Page(found[: self.per_page], number, self)

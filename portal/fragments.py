@@ -29,9 +29,14 @@ _kept = {}  # name -> (content version, expiry timestamp, html)
 _local = threading.local()
 
 
-def content_version(request):
-    """The page cache's content version (read once per request), or None when there is none yet."""
-    version = getattr(request, "_content_version", False)
+def content_version(request=None):
+    """The page cache's content version for this request, or None when there is none yet.
+
+    Read once per request: the one the page cache read before the view ran (the page is kept under
+    it), else from the cache. Without `request`, the request this thread is serving.
+    """
+    request = request or getattr(_local, "request", None)
+    version = getattr(request, "content_version", False)
     if version is False:
         version = None
         client = shared_redis.client(shared_redis.CACHE)
@@ -43,8 +48,22 @@ def content_version(request):
         else:
             version = cache.get(VERSION_KEY)
         if request is not None:
-            request._content_version = version
-    return version
+            request.content_version = version
+    return version.decode() if isinstance(version, bytes) else version
+
+
+class CurrentRequestMiddleware:
+    """Lets code without the request (a view's queries, the page cache's `until`) find its version."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _local.request = request
+        try:
+            return self.get_response(request)
+        finally:
+            _local.request = None
 
 
 def changes_at(moment):

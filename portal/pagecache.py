@@ -258,6 +258,7 @@ def _through_redis(client, request, key, view, options, args, kwargs):
     except redis.RedisError as error:
         shared_redis.mark_down(shared_redis.CACHE, error)
         return view(request, *args, **kwargs)
+    request.content_version = version  # the frame and kept values match the page (portal.fragments)
     response = view(request, *args, **kwargs)
     html = _cacheable_html(response)
     if html is not None and options.worth_keeping(key):
@@ -283,6 +284,7 @@ def _through_django_cache(request, key, view, options, args, kwargs):
     version, entry = _with_version(key)
     if entry is not None and entry[0] == version and entry[1] > timezone.now().timestamp():
         return HttpResponse(entry[2])
+    request.content_version = version
     response = view(request, *args, **kwargs)
     html = _cacheable_html(response)
     if html is not None and options.worth_keeping(key):
