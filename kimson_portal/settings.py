@@ -237,7 +237,7 @@ if not REDIS_URL:
     # One process on one machine: its local-memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
-# --- Security (see README "Deployment") ---
+# --- Security (see docs/architecture.md "Security in production") ---
 # Production refuses to start with a missing, development or weak key.
 if not DEBUG and (
     SECRET_KEY == _DEV_SECRET_KEY
@@ -355,7 +355,7 @@ FORMAT_MODULE_PATH = ["portal.formats"]
 # Poll votes from one address: bursts beyond this rate get 429 and count nothing; the window
 # passes, so a shared address (school, office) is slowed, never banned.
 POLL_VOTE_RATE = env("POLL_VOTE_RATE", default="20/m")
-# Engagement counters (PORTAL.md section 4) and the page cache with live numbers (README).
+# Engagement counters (docs/product.md, engagement definitions) and the page cache with live numbers (docs/engagement.md).
 LIVE_KEY_PREFIX = env("LIVE_KEY_PREFIX", default=env("CACHE_KEY_PREFIX", default="kimson") + ":live")
 ENGAGEMENT_COUNT_RATE = env("ENGAGEMENT_COUNT_RATE", default="120/m")
 RATING_RATE = env("RATING_RATE", default="20/m")

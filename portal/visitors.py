@@ -1,6 +1,6 @@
 """Who is visiting: one browser is one visitor, known by a first-party cookie.
 
-PORTAL.md section 4: known crawlers are not visitors. Every counter (views,
+docs/product.md (engagement definitions): known crawlers are not visitors. Every counter (views,
 visits, ratings, votes) asks this module, so the definition lives in one place.
 """
 

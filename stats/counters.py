@@ -1,4 +1,4 @@
-"""Visits, online visitors, article views and the figures pages show (PORTAL.md section 4).
+"""Visits, online visitors, article views and the figures pages show (docs/product.md, engagement definitions).
 
 The counts live in the database (`DailyVisits`, `Article.view_count`, `RatingSummary`), always
 incremented by the database (`visits + n`, `view_count + n`), so concurrent requests on several
@@ -49,7 +49,7 @@ from .models import DailyVisits, Presence, VisitCounter
 
 logger = logging.getLogger(__name__)
 
-# One 30-minute window ends both a visit and a repeat view (PORTAL.md), so one upsert or one
+# One 30-minute window ends both a visit and a repeat view (docs/product.md), so one upsert or one
 # Lua call decides both.
 VISIT_WINDOW = timedelta(minutes=30)
 ONLINE_WINDOW = timedelta(minutes=5)
