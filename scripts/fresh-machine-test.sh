@@ -129,7 +129,8 @@ if [ -n "${PIP_CONFIG_FILE:-}" ] && [ -f "$PIP_CONFIG_FILE" ]; then
     mkdir -p "$(dirname "$root$PIP_CONFIG_FILE")"
     cp -L "$PIP_CONFIG_FILE" "$root$PIP_CONFIG_FILE"
 fi
-# Local package directories named by the pip configuration are the host's: mount them read-only.
+# Files and local package directories the pip configuration names (constraints, find-links,
+# file:// indexes) are the host's: files are copied, directories mounted read-only.
 for word in $(cat "${pip_files[@]}" /dev/null 2>/dev/null; printf '%s\n' "${pip_env[@]#*=}"); do
     case $word in
         file://*) path=${word#file://} ;;
@@ -137,9 +138,10 @@ for word in $(cat "${pip_files[@]}" /dev/null 2>/dev/null; printf '%s\n' "${pip_
         *) continue ;;
     esac
     path=${path%/}
-    case $path in /etc/* | /usr/* | /root | /root/.config*) continue ;; esac
-    # An index URL (…/simple) is served from the directory it names; mount that directory.
-    if [ -d "$path" ] && ! grep -q " $root$path " /proc/mounts; then
+    if [ -f "$path" ]; then
+        mkdir -p "$(dirname "$root$path")"
+        cp -L "$path" "$root$path"
+    elif [ -d "$path" ] && [ ! -e "$root$path" ]; then
         bind_ro "$path"
     fi
 done
