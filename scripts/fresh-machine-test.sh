@@ -138,6 +138,8 @@ for word in $(cat "${pip_files[@]}" /dev/null 2>/dev/null; printf '%s\n' "${pip_
         *) continue ;;
     esac
     path=${path%/}
+    # A file:// index's pages (…/simple/NAME/) link to files beside it: mount its parent.
+    case $word in file://*/simple) path=$(dirname "$path") ;; esac
     if [ -f "$path" ]; then
         mkdir -p "$(dirname "$root$path")"
         cp -L "$path" "$root$path"
@@ -184,8 +186,8 @@ kill -TERM -- "-$run_pid" 2>/dev/null || true
 wait "$run_pid" 2>/dev/null || true
 run_pid=""
 if [ -z "$answered" ]; then
-    tail -n 40 "$root/make-run.log" >&2
-    die "make run did not serve the home page within ${run_timeout} s"
+    grep -v '^(Reading database' "$root/make-run.log" | tail -n 40 >&2
+    die "make run did not serve the home page (after ${run_seconds} s)"
 fi
 echo "make run answered after $run_seconds s"
 
