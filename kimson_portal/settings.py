@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answers load balancers by IP, before the host check (portal/health.py).
+    "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.pagecache.PageCacheMiddleware",
@@ -254,8 +256,6 @@ if not DEBUG and (
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    # Load-balancer health checks may come over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -280,8 +280,8 @@ PERMISSIONS_POLICY = (
 # monitoring script's host, come from CSP_EXTRA_SCRIPT_SRC / CSP_EXTRA_IMG_SRC (comma-separated).
 # The admin additionally allows inline styles, which CKEditor 5 injects (portal.security).
 INSTALLED_APPS += ["csp"]
-MIDDLEWARE.insert(1, "portal.security.ContentSecurityPolicyMiddleware")
-MIDDLEWARE.insert(2, "portal.security.PermissionsPolicyMiddleware")
+MIDDLEWARE.insert(2, "portal.security.ContentSecurityPolicyMiddleware")
+MIDDLEWARE.insert(3, "portal.security.PermissionsPolicyMiddleware")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
