@@ -13,23 +13,29 @@ A model joins search with a few lines in `<app>/search_indexes.py` (found at sta
         def get_queryset(self):   # rows that belong in the index (scheduled ones included)
             return Article.objects.filter(status=Article.Status.PUBLISHED)
 
+        def lead(self, obj):      # ranks below the title, above the body
+            return obj.sapo
+
         def body(self, obj):
-            return obj.sapo + " " + html_to_text(obj.body)
+            return html_to_text(obj.body)
 
         def date(self, obj):
             return obj.publish_at
 
-Saving a row re-indexes it (or drops it once it no longer belongs); deleting it drops it;
-`manage.py rebuild_search_index` rewrites the whole index.
+Saving a row re-indexes it (or drops it once it no longer belongs); deleting it drops it.
+`related = {ChildModel: "parent_attribute"}` re-indexes the parent when a child row (an attached
+file) is saved or deleted. `manage.py rebuild_search_index` rewrites the whole index.
 """
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from .text import fold, nfc
+from .text import exact, fold, nfc
 
 MAX_TITLE_CHARS = 500
-MAX_BODY_CHARS = 100_000
+MAX_LEAD_CHARS = 5_000
+MAX_BODY_CHARS = 200_000
+MAX_CODE_CHARS = 200
 
 _indexes = {}
 
@@ -40,6 +46,7 @@ class SearchIndex:
     model = None
     kind = ""
     label = ""
+    related = {}
 
     def get_queryset(self):
         """Every row that belongs in the index, scheduled rows included (see `visible_from`)."""
@@ -52,7 +59,14 @@ class SearchIndex:
     def title(self, obj):
         return str(obj)
 
+    def lead(self, obj):
+        return ""
+
     def body(self, obj):
+        return ""
+
+    def code(self, obj):
+        """A number the item is known by (a document's số/ký hiệu): typed alone, it finds the item first."""
         return ""
 
     def date(self, obj):
@@ -67,12 +81,18 @@ class SearchIndex:
 
     def entry_fields(self, obj):
         title = nfc(self.title(obj))[:MAX_TITLE_CHARS]
+        lead = nfc(self.lead(obj))[:MAX_LEAD_CHARS]
         body = nfc(self.body(obj))[:MAX_BODY_CHARS]
         return {
             "title": title,
+            "lead": lead,
             "body": body,
             "title_norm": fold(title),
+            "lead_norm": fold(lead),
             "body_norm": fold(body),
+            "title_exact": exact(title),
+            "lead_exact": exact(lead),
+            "code_norm": fold(self.code(obj))[:MAX_CODE_CHARS],
             "date": self.date(obj),
             "visible_from": self.visible_from(obj),
             "url": self.url(obj),
@@ -87,7 +107,23 @@ def register(index_class):
     _indexes[index.kind] = index
     post_save.connect(_saved, sender=index.model, dispatch_uid=f"search-save-{index.kind}")
     post_delete.connect(_deleted, sender=index.model, dispatch_uid=f"search-delete-{index.kind}")
+    for model, attribute in index.related.items():
+        handler = _parent_updater(index, attribute)
+        uid = f"search-{index.kind}-{model._meta.label_lower}"
+        post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+        post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
     return index_class
+
+
+def _parent_updater(index, attribute):
+    def update_parent(sender, instance, raw=False, **kwargs):
+        if raw:
+            return
+        parent = index.model._default_manager.filter(pk=getattr(instance, f"{attribute}_id")).first()
+        if parent is not None:
+            update_object(parent, index)
+
+    return update_parent
 
 
 def indexes():

@@ -10,21 +10,21 @@ from portal.pagecache import cached
 from . import registry
 from .forms import SearchForm
 from .queries import SearchResults
-from .text import MAX_QUERY_CHARS, highlight, query_words, snippet
+from .text import MAX_QUERY_CHARS, highlight, parse_query, snippet
 
 PER_PAGE = 10
 
 
 class Hit:
-    """One result as the page shows it: highlighted title, snippet, type label."""
+    """One result as the page shows it: highlighted title, an excerpt from where the words are, type label."""
 
-    def __init__(self, entry, words, labels):
+    def __init__(self, entry, query, labels):
         self.url = entry.url
         self.date = entry.date
         self.kind = entry.kind
         self.label = labels.get(entry.kind, "")
-        self.title = highlight(entry.title, words)
-        self.snippet = snippet(entry.body, words)
+        self.title = highlight(entry.title, query)
+        self.snippet = snippet(f"{entry.lead} {entry.body}".strip(), query)
 
 
 def search(request):
@@ -36,22 +36,22 @@ def search(request):
         status = 400
     elif form.is_bound:
         query = form.cleaned_data["q"]
-        words = query_words(query)
-        context.update(query=query, query_truncated=len(query) > MAX_QUERY_CHARS, words=words)
-        if words:
+        parsed = parse_query(query)
+        context.update(query=query, query_truncated=len(query) > MAX_QUERY_CHARS, words=parsed.words)
+        if parsed.words:
             date_from, date_to = form.date_range()
             kind, requested = form.cleaned_data["loai"], request.GET.get("page", "")[:12]
 
             def results_page():
-                results = SearchResults(words, kind, date_from, date_to)
+                results = SearchResults(parsed, kind, date_from, date_to)
                 page = Paginator(results, PER_PAGE).get_page(requested)
                 labels = registry.labels()
-                hits = [Hit(entry, words, labels) for entry in page.object_list]
+                hits = [Hit(entry, parsed, labels) for entry in page.object_list]
                 return page.number, hits, results.count(), results.more_than_counted
 
             # The same search again (a popular word, the next reader) is answered from the cache
             # until any content changes: searching costs the database far more than showing.
-            name = "|".join([" ".join(words), kind or "", str(date_from), str(date_to), requested])
+            name = "|".join([" ".join(parsed.exact), kind or "", str(date_from), str(date_to), requested])
             digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
             number, hits, total, more_than_counted = cached(f"search:{digest}", results_page, until=next_scheduled_at)
             params = {"q": query[:MAX_QUERY_CHARS], "loai": form.cleaned_data["loai"]}

@@ -16,7 +16,6 @@ from django.utils import timezone
 from news.models import Article
 from search.models import SearchEntry
 from search.queries import MAX_COUNTED, SearchResults
-from search.text import query_words
 from tests.factories import make_article, make_category, make_procedure
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def titles(query, **filters):
     """Titles found for `query`, best first, as the search page orders them."""
-    return [entry.title for entry in SearchResults(query_words(query), **filters)[0:100]]
+    return [entry.title for entry in SearchResults(query, **filters)[0:100]]
 
 
 def page(client, **params):
@@ -73,20 +72,23 @@ def test_decomposed_text_in_the_content_is_found_by_composed_and_plain_queries(d
     assert titles("Ủy ban") == ["Họp báo Ủy ban huyện"]
 
 
-def test_whole_words_only(district):
-    """ "son" does not find "Sông" and "an" does not find "An ninh"'s neighbour "Anh"."""
+def test_whole_words_first_and_the_last_word_as_a_prefix(district):
+    """ "son" finds "Sơn" first and "sông" (typed so far) after it; "song" does not find "Sơn";
+    earlier words are whole words: "so kim" does not find "Sông"."""
     make_article("Cầu sông Đáy", body="<p>Không có từ khác.</p>")
-    assert titles("son") == ["Huyện Kim Sơn tổng kết năm"]
+    assert titles("son") == ["Huyện Kim Sơn tổng kết năm", "Cầu sông Đáy"]
     assert titles("song") == ["Cầu sông Đáy"]
+    assert titles("quoc pho") == ["Diễn tập khu vực phòng thủ"]
+    assert titles("so cau") == []
 
 
-def test_title_hits_rank_above_body_hits_and_newer_above_older():
-    """A title match beats a newer body match; among title matches the newer comes first."""
+def test_title_hits_rank_above_sapo_above_body_hits_and_newer_above_older():
+    """A title match beats a newer sapo match, which beats a newer body match; among equals the newer first."""
     make_article("Tin khác", days=0, body="<p>Nhắc tới Kim Sơn trong bài.</p>")
     make_article("Kim Sơn năm 2023", days=30)
     make_article("Kim Sơn năm 2024", days=5)
     make_article("Bài cũ", days=40, sapo="Sapo nói về Kim Sơn.")
-    assert titles("kim son") == ["Kim Sơn năm 2024", "Kim Sơn năm 2023", "Tin khác", "Bài cũ"]
+    assert titles("kim son") == ["Kim Sơn năm 2024", "Kim Sơn năm 2023", "Bài cũ", "Tin khác"]
 
 
 @pytest.mark.parametrize("cap", [1000, 5])
@@ -99,9 +101,9 @@ def test_ranking_is_the_same_when_hits_outnumber_the_count_cap(monkeypatch, cap)
     make_article("Kim Sơn hai", days=2)
     make_article("Kim Sơn ba", days=3)
     make_article("Sơn nhà Kim bốn", days=4)
-    results = SearchResults(query_words("kim son"))
+    results = SearchResults("kim son")
     assert results.more_than_counted == (cap == 5)
-    expected = ["Sơn Kim một", "Kim Sơn hai", "Kim Sơn ba", "Sơn nhà Kim bốn", "Tin khác mới nhất", "Tin khác cũ"]
+    expected = ["Kim Sơn hai", "Kim Sơn ba", "Sơn Kim một", "Sơn nhà Kim bốn", "Tin khác mới nhất", "Tin khác cũ"]
     expected = expected[: results.count()]
     assert [e.title for e in results[0:6]] == expected
     for start in range(len(expected)):
@@ -346,12 +348,12 @@ def _require_postgres():
 def test_postgres_uses_full_text_search_with_its_gin_index(district):
     """On PostgreSQL the match goes through search_vector (unaccent) and its GIN index."""
     _require_postgres()
-    results = SearchResults(query_words("kim son"))
+    results = SearchResults("kim son")
     plans = []
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-        for hits in (results.all_hits, results.tiers[0], results.tiers[1]):  # all, title, body-only
+        for hits in (results.all_hits, results.title_hits):
             sql, params = hits.query.sql_with_params()
             cursor.execute("EXPLAIN " + sql, params)
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
@@ -397,9 +399,10 @@ def test_documents_and_procedures_are_found_with_articles(services, query, expec
 
 def test_one_search_ranks_across_types_and_filters_by_type(client, services):
     """Title hits of any type come first; "loai" narrows to one type; each hit shows its type."""
+    # Both have "Kim Sơn" in the title; the document's body (its agency) names it again.
     assert titles("kim son") == [
-        "Kim Sơn triển khai đăng ký khai sinh trực tuyến",
         "Quyết định 125/QĐ-UBND: Về việc phê duyệt kế hoạch sử dụng đất huyện Kim Sơn",
+        "Kim Sơn triển khai đăng ký khai sinh trực tuyến",
     ]
     assert titles("dang ky khai sinh", kind="procedure") == ["Đăng ký khai sinh"]
     _, html = page(client, q="dang ky khai sinh")
