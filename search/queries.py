@@ -51,8 +51,8 @@ def _has_all(columns, query):
     """Every word of `query` is a word of one of `columns`."""
     condition = Q()
     last = len(query.words) - 1
-    for n, word in enumerate(query.words):
-        prefix = query.prefix and n == last
+    wanted = {(word, query.prefix and n == last) for n, word in enumerate(query.words)}
+    for word, prefix in sorted(wanted):
         either = Q()
         for column in columns:
             either |= _has_word(column, word, prefix)
@@ -65,7 +65,7 @@ def _tsquery(query):
     words = list(query.words)
     if query.prefix:
         words[-1] += ":*"
-    return " & ".join(words)
+    return " & ".join(dict.fromkeys(words))
 
 
 def _matches(query, columns):

@@ -62,7 +62,7 @@ def exact(text):
 class Query(NamedTuple):
     """A reader's query as search uses it.
 
-    `words` are folded and distinct; `exact` the same words as typed (lower case, diacritics kept);
+    `words` are folded, in the order typed; `exact` the same words as typed (lower case, diacritics kept);
     `prefix` says whether the last word also matches longer words (search while typing).
     """
 
@@ -85,9 +85,8 @@ def parse_query(text):
     pairs = []
     for token in exact_words((text or "")[:MAX_QUERY_CHARS]):
         folded = fold_words(token)
-        for word in folded:
-            if word not in (pair[0] for pair in pairs):
-                pairs.append((word, token if len(folded) == 1 else word))
+        pairs += [(word, token if len(folded) == 1 else word) for word in folded]
+    # Repeated words stay: "hỗ trợ hộ nghèo" is a phrase with "ho" twice.
     pairs = pairs[:MAX_QUERY_WORDS]
     words = tuple(word for word, _ in pairs)
     prefix = bool(words) and len(words[-1]) >= MIN_PREFIX_CHARS and not words[-1].isdigit()
@@ -158,7 +157,7 @@ def _best_start(text, query, length):
             found.add(word)
         if len(found) > best_count:
             best, best_count = position, len(found)
-        if best_count == size:
+        if best_count == len(set(query.words)):
             break
     return best
 

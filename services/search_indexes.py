@@ -21,7 +21,7 @@ class ProcedureIndex(SearchIndex):
 
     def body(self, obj):
         return (
-            f"Lĩnh vực: {obj.sector.name}. Mức độ: {obj.get_level_display()}. "
+            f"Mã thủ tục: {obj.code}. Lĩnh vực: {obj.sector.name}. Mức độ: {obj.get_level_display()}. "
             f"Thời hạn giải quyết: {obj.processing_time}. Phí, lệ phí: {obj.fee}. "
             f"Thành phần hồ sơ: {' '.join(obj.requirement_list())} {obj.steps} "
             + " ".join(f"{form.title}: {form.text}" for form in obj.forms.all())

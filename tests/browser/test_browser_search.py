@@ -31,3 +31,23 @@ def test_search_with_no_results_says_so(page):
     make_article("Hội nghị tổng kết công tác quân sự")
     page.goto("/tim-kiem/?q=xyzzy")
     assert "Không tìm thấy kết quả nào cho “xyzzy”." in page.locator(".search-summary").inner_text()
+
+
+def test_words_inside_an_attached_pdf_find_its_document(page):
+    """Words that are only in a decision's PDF find the document; the excerpt shows them marked."""
+    from tests.factories import make_document, pdf_upload
+
+    document = make_document("15/QĐ-UBND", summary="Về việc hỗ trợ nhà ở cho hộ nghèo")
+    document.files.create(file=pdf_upload("qd.pdf", ["Dieu 2. Muc ho tro xay moi la 40 trieu dong"]))
+    make_article("Hội nghị tổng kết công tác quân sự")
+
+    page.goto("/")
+    box = page.get_by_role("search").first.get_by_label("Tìm kiếm")
+    box.fill("xay moi 40 trieu")
+    box.press("Enter")
+    page.wait_for_url("**/tim-kiem/?q=xay+moi+40+trieu*")
+    hits = page.locator(".search-hit")
+    assert hits.count() == 1
+    assert "15/QĐ-UBND" in hits.get_by_role("link").inner_text()
+    marked = hits.locator(".search-hit__snippet mark").all_inner_texts()
+    assert marked == ["xay", "moi", "40", "trieu"]
