@@ -43,3 +43,18 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SearchTerm(models.Model):
+    """A folded word found somewhere in the index, so a query that finds nothing can be offered the
+    known word one letter away ("kim sonn" -> "kim son"). Words are added as content is indexed and
+    never removed: a correction is offered only when it finds something."""
+
+    word = models.CharField("Từ", max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = "Từ đã biết"
+        verbose_name_plural = "Từ đã biết"
+
+    def __str__(self):
+        return self.word

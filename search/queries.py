@@ -132,6 +132,12 @@ class SearchResults:
         self.title_hits = self.all_hits.filter(_matches(query, "title"))
         self.ranked = hits.annotate(score=score(query)).order_by("-score", "-date", "-id")
 
+    def best_titles(self, limit):
+        """The best `limit` hits with every word in the title (suggestions while typing)."""
+        if not self.query.words:
+            return []
+        return list(self.ranked.filter(_matches(self.query, "title")).only("title", "url", "kind")[:limit])
+
     @cached_property
     def _total(self):
         return self.all_hits.order_by()[: MAX_COUNTED + 1].count()

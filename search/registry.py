@@ -36,6 +36,7 @@ MAX_TITLE_CHARS = 500
 MAX_LEAD_CHARS = 5_000
 MAX_BODY_CHARS = 200_000
 MAX_CODE_CHARS = 200
+MAX_TERM_CHARS = 30
 
 _indexes = {}
 
@@ -154,9 +155,24 @@ def update_object(obj, index=None):
     if index is None:
         return
     if index.is_indexed(obj):
-        SearchEntry.objects.update_or_create(kind=index.kind, object_id=obj.pk, defaults=index.entry_fields(obj))
+        fields = index.entry_fields(obj)
+        SearchEntry.objects.update_or_create(kind=index.kind, object_id=obj.pk, defaults=fields)
+        remember_words([fields])
     else:
         SearchEntry.objects.filter(kind=index.kind, object_id=obj.pk).delete()
+
+
+def remember_words(entries):
+    """Add the words of these entries' fields to the known words (search.models.SearchTerm)."""
+    from .models import SearchTerm
+
+    words = set()
+    for fields in entries:
+        for part in ("title_norm", "lead_norm", "body_norm"):
+            words.update(fields[part].split())
+    # Numbers are not corrected (a typed number is meant as typed); long tokens are not words.
+    words = sorted(w for w in words if len(w) <= MAX_TERM_CHARS and not any(c.isdigit() for c in w))
+    SearchTerm.objects.bulk_create([SearchTerm(word=word) for word in words], ignore_conflicts=True, batch_size=500)
 
 
 def remove_object(obj, index=None):
@@ -169,9 +185,11 @@ def remove_object(obj, index=None):
 
 def rebuild(kinds=None, batch_size=500):
     """Rewrite the entries of `kinds` (all registered kinds by default); returns {kind: count}."""
-    from .models import SearchEntry
+    from .models import SearchEntry, SearchTerm
 
     counts = {}
+    if not kinds:
+        SearchTerm.objects.all().delete()
     for index in indexes():
         if kinds and index.kind not in kinds:
             continue
@@ -181,12 +199,19 @@ def rebuild(kinds=None, batch_size=500):
             for obj in index.get_queryset().order_by("pk").iterator(chunk_size=batch_size):
                 batch.append(SearchEntry(kind=index.kind, object_id=obj.pk, **index.entry_fields(obj)))
                 if len(batch) >= batch_size:
-                    SearchEntry.objects.bulk_create(batch)
+                    _write(batch)
                     count += len(batch)
                     batch = []
-            SearchEntry.objects.bulk_create(batch)
+            _write(batch)
             counts[index.kind] = count + len(batch)
     return counts
+
+
+def _write(batch):
+    from .models import SearchEntry
+
+    SearchEntry.objects.bulk_create(batch)
+    remember_words([vars(entry) for entry in batch])
 
 
 def _saved(sender, instance, raw=False, **kwargs):

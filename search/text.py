@@ -19,8 +19,8 @@ from portal.text import strip_diacritics
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 10
-# The last word of a query counts as the start of a word ("quoc pho" finds "quốc phòng") from this
-# length on; shorter, it would match half the dictionary.
+# The last word of a query counts as the start of a word ("quoc pho" finds "quốc phòng"); alone, from
+# this length on: a single letter would match half the dictionary.
 MIN_PREFIX_CHARS = 2
 # How far into a body the snippet looks for a hit; past it the snippet shows the beginning,
 # so a long body matched only by its title costs little.
@@ -89,7 +89,9 @@ def parse_query(text):
     # Repeated words stay: "hỗ trợ hộ nghèo" is a phrase with "ho" twice.
     pairs = pairs[:MAX_QUERY_WORDS]
     words = tuple(word for word, _ in pairs)
-    prefix = bool(words) and len(words[-1]) >= MIN_PREFIX_CHARS and not words[-1].isdigit()
+    # After other words even one letter narrows enough: "kim s" while typing "kim sơn".
+    shortest = MIN_PREFIX_CHARS if len(words) == 1 else 1
+    prefix = bool(words) and len(words[-1]) >= shortest and not words[-1].isdigit()
     return Query(words, tuple(token for _, token in pairs), prefix)
 
 

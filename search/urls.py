@@ -16,4 +16,5 @@ urlpatterns = [
         cache_public_page(views.search, until=next_scheduled_at, query=FILTERS),
         name="search",
     ),
+    path("tim-kiem/goi-y/", views.suggestions, name="suggestions"),
 ]

@@ -487,3 +487,51 @@ def test_a_search_asked_for_again_is_kept_as_a_page(counter_store, client):
     assert not any("polls_poll" in sql for sql in queries_for(url))  # kept: only counting, if anything
     odd = "/tim-kiem/?q=lua+chin&utm_source=zalo"
     assert all(any("polls_poll" in sql for sql in queries_for(odd)) for _ in range(3))
+
+
+def test_a_query_one_letter_off_is_offered_its_correction(client, district):
+    """Nothing found for "kim sonn" or "quoc phnog": "Có phải bạn muốn tìm" links the variant that finds."""
+    _, html = page(client, q="kim sonn")
+    assert "Không tìm thấy kết quả nào" in html
+    assert 'Có phải bạn muốn tìm: <a href="/tim-kiem/?q=kim+son">kim son</a>' in html
+    _, html = page(client, q="Diễn tập quốc phnog")
+    assert '<a href="/tim-kiem/?q=Di%E1%BB%85n+t%E1%BA%ADp+qu%E1%BB%91c+phong">Diễn tập quốc phong</a>' in html
+    _, html = page(client, q="xyzzy plugh")
+    assert "Có phải bạn muốn tìm" not in html
+    _, html = page(client, q="kim son")  # found: no suggestion
+    assert "Có phải bạn muốn tìm" not in html
+
+
+def test_a_correction_keeps_the_filters_and_costs_a_bounded_number_of_queries(client, district):
+    """The corrected link keeps the type filter; a miss costs only a few more queries than a hit."""
+    from django.test.utils import CaptureQueriesContext
+
+    _, html = page(client, q="kim sonn", loai="article")
+    assert 'href="/tim-kiem/?q=kim+son&amp;loai=article"' in html
+    with CaptureQueriesContext(connection) as hit:
+        page(client, q="huyen kim son")
+    with CaptureQueriesContext(connection) as miss:
+        page(client, q="huyen kimm sonn")
+    assert len(miss) <= len(hit) + 3
+
+
+def test_suggestions_as_one_types_are_titles_in_json(client, district):
+    """/tim-kiem/goi-y/?q= gives up to 8 matching titles, best first, the last word as a prefix."""
+    response = client.get("/tim-kiem/goi-y/", {"q": "dong huo"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "query": "dong huo",
+        "suggestions": [
+            {
+                "title": "Đồng Hướng đón bằng nông thôn mới",
+                "url": Article.objects.get(title__startswith="Đồng").get_absolute_url(),
+                "type": "Tin bài",
+            }
+        ],
+    }
+    for n in range(12):
+        make_article(f"Kim Sơn tin số {n}")
+    assert len(client.get("/tim-kiem/goi-y/", {"q": "kim s"}).json()["suggestions"]) == 8
+    for odd in ["", "k", "%", "\x00", "a" * 5000]:
+        response = client.get("/tim-kiem/goi-y/", {"q": odd})
+        assert response.status_code == 200 and response.json()["suggestions"] == [], odd

@@ -51,3 +51,40 @@ def test_words_inside_an_attached_pdf_find_its_document(page):
     assert "15/QĐ-UBND" in hits.get_by_role("link").inner_text()
     marked = hits.locator(".search-hit__snippet mark").all_inner_texts()
     assert marked == ["xay", "moi", "40", "trieu"]
+
+
+def test_title_suggestions_by_keyboard_and_for_screen_readers(page, axe):
+    """Typing shows title suggestions as a list box; arrows choose, Enter opens, Escape closes; axe passes."""
+    make_article("Huyện Kim Sơn đón nhận Huân chương Lao động")
+    wanted = make_article("Kim Sơn ra quân làm thủy lợi")
+    make_article("Hội nghị tổng kết công tác quân sự")
+
+    page.goto("/")
+    box = page.get_by_role("combobox", name="Tìm kiếm")
+    box.press_sequentially("kim so")
+    listbox = page.get_by_role("listbox", name="Tiêu đề gợi ý")
+    listbox.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    assert listbox.get_by_role("option").count() == 2
+    assert "2 gợi ý" in page.locator(".menu__search [role=status]").inner_text()
+    assert axe(page) == []
+
+    box.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+    box.press_sequentially("n ra")
+    listbox.get_by_role("option").first.wait_for()
+    box.press("ArrowDown")
+    option = listbox.get_by_role("option", selected=True)
+    assert option.inner_text().startswith(wanted.title)
+    assert box.get_attribute("aria-activedescendant") == option.get_attribute("id")
+    box.press("Enter")
+    page.wait_for_url(f"**{wanted.get_absolute_url()}")
+
+
+def test_a_typo_is_offered_its_correction(page):
+    """ "kim sonn" finds nothing and offers "kim son", which finds the article."""
+    make_article("Huyện Kim Sơn đón nhận Huân chương Lao động")
+    page.goto("/tim-kiem/?q=kim+sonn")
+    page.get_by_role("link", name="kim son").click()
+    page.wait_for_url("**/tim-kiem/?q=kim+son")
+    assert page.locator(".search-summary").inner_text() == "1 kết quả cho “kim son”."
