@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.files import KINDS, content_type_for, sniff, validate_upload
-from portal.filetext import extract_text
+from portal.filetext import FileText
 from portal.text import slugify_vi, strip_diacritics
 
 DOCUMENT_KINDS = ["pdf", "doc", "docx", "xls", "xlsx"]
@@ -153,7 +153,7 @@ class Document(models.Model):
         super().save(*args, **kwargs)
 
 
-class DocumentFile(models.Model):
+class DocumentFile(FileText):
     document = models.ForeignKey(Document, verbose_name="Văn bản", on_delete=models.CASCADE, related_name="files")
     file = models.FileField(
         "Tệp",
@@ -166,7 +166,6 @@ class DocumentFile(models.Model):
     size = models.PositiveIntegerField("Dung lượng (byte)", default=0, editable=False)
     download_count = models.PositiveIntegerField("Lượt tải", default=0, editable=False)
     order = models.PositiveSmallIntegerField("Thứ tự", default=0)
-    text = models.TextField("Nội dung chữ của tệp", blank=True, editable=False, help_text="Đọc từ PDF, DOCX khi lưu.")
 
     class Meta:
         ordering = ("order", "id")
@@ -200,7 +199,7 @@ class DocumentFile(models.Model):
             # The stored name gets an ASCII stem and the extension of what the bytes really are.
             self.kind = sniff(self.file) or ""
             self.size = self.file.size
-            self.text = extract_text(self.file, self.kind)
+            self.read_text()
             stem = slugify_vi(posixpath.splitext(posixpath.basename(self.file.name))[0]) or "van-ban"
             self.file.name = stem + (KINDS[self.kind][1] if self.kind in KINDS else "")
         super().save(*args, **kwargs)

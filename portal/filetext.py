@@ -11,6 +11,8 @@ import logging
 import time
 import zipfile
 
+from django.db import models
+
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 50_000
@@ -86,3 +88,16 @@ def extract_text(upload, kind, max_chars=MAX_TEXT_CHARS, seconds=MAX_SECONDS):
     finally:
         upload.seek(0)
     return collector.text()
+
+
+class FileText(models.Model):
+    """For a model with an uploaded `file` and its sniffed `kind`: the file's text, read when a new
+    file is saved (call `read_text()` in save) and by `manage.py extract_file_text`."""
+
+    text = models.TextField("Nội dung chữ của tệp", blank=True, editable=False, help_text="Đọc từ PDF, DOCX khi lưu.")
+
+    class Meta:
+        abstract = True
+
+    def read_text(self):
+        self.text = extract_text(self.file, self.kind)

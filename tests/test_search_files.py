@@ -116,3 +116,25 @@ def test_search_entries_keep_the_parts_apart():
         " than bai ",
     )
     assert document.code_norm == " 125 qd ubnd "
+
+
+def test_the_command_reads_the_text_of_files_attached_before(tmp_path):
+    """`manage.py extract_file_text` fills the text of older files and their documents become searchable."""
+    from django.core.management import call_command
+
+    from documents.models import DocumentFile
+
+    document = make_document()
+    item = document.files.create(file=pdf_upload("cu.pdf", ["Noi dung tep cu da dinh kem"]))
+    DocumentFile.objects.filter(pk=item.pk).update(text="")
+    document.save()
+    assert titles("tep cu da dinh kem") == []
+    out = io.StringIO()
+    call_command("extract_file_text", stdout=out)
+    assert "đọc được chữ của 1 tệp" in out.getvalue()
+    assert titles("tep cu da dinh kem") == ["Quyết định 125/QĐ-UBND: Về việc phê duyệt kế hoạch sử dụng đất"]
+    item.file.storage.delete(item.file.name)
+    DocumentFile.objects.filter(pk=item.pk).update(text="")
+    out = io.StringIO()
+    call_command("extract_file_text", stdout=out)
+    assert "1 tệp không còn trong kho lưu trữ" in out.getvalue()
