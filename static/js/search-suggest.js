@@ -16,7 +16,7 @@
     list.id = (input.id || "search") + "-suggestions";
     list.className = "suggest";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Tiêu đề gợi ý");
+    list.setAttribute("aria-label", "Gợi ý");
     list.hidden = true;
     status.className = "visually-hidden";
     status.setAttribute("role", "status");

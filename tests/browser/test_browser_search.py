@@ -62,7 +62,7 @@ def test_title_suggestions_by_keyboard_and_for_screen_readers(page, axe):
     page.goto("/")
     box = page.get_by_role("combobox", name="Tìm kiếm")
     box.press_sequentially("kim so")
-    listbox = page.get_by_role("listbox", name="Tiêu đề gợi ý")
+    listbox = page.get_by_role("listbox", name="Gợi ý")
     listbox.wait_for()
     assert box.get_attribute("aria-expanded") == "true"
     assert listbox.get_by_role("option").count() == 2
