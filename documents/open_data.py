@@ -157,7 +157,9 @@ def documents_json(request):
         return _json(400, {"message": "Số trang không hợp lệ."})
     params = urlencode(sorted((k, v) for k, v in request.GET.items() if v))
     key = hashlib.md5(f"{request.get_host()}?{params}".encode(), usedforsecurity=False).hexdigest()
-    status, body = cached(f"opendata:documents:{key}", lambda: _json_page(request, int(raw_page)), next_publish_at)
+    status, body = cached(
+        f"opendata:documents:{key}", lambda: _json_page(request, int(raw_page)), next_publish_at, repeated_only=True
+    )
     return _json(status, body)
 
 

@@ -58,7 +58,7 @@ def search(request):
             name = "|".join([query[:MAX_QUERY_CHARS], kind or "", str(date_from), str(date_to), requested])
             digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
             number, hits, total, more_than_counted, corrected = cached(
-                f"search:{digest}", results_page, until=next_scheduled_at
+                f"search:{digest}", results_page, until=next_scheduled_at, repeated_only=True
             )
             params = {"q": query[:MAX_QUERY_CHARS], "loai": form.cleaned_data["loai"]}
             params.update({key: form.data[key] for key in ("tu_ngay", "den_ngay") if form.data.get(key)})
@@ -89,5 +89,8 @@ def suggestions(request):
         ]
 
     digest = hashlib.md5(" ".join(parsed.words).encode(), usedforsecurity=False).hexdigest()
-    items = cached(f"search:suggest:{digest}:{parsed.prefix}", found, until=next_scheduled_at) if parsed.words else []
+    items = []
+    if parsed.words:
+        name = f"search:suggest:{digest}:{parsed.prefix}"
+        items = cached(name, found, until=next_scheduled_at, repeated_only=True)
     return JsonResponse({"query": query, "suggestions": items}, json_dumps_params={"ensure_ascii": False})

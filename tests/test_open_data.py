@@ -204,10 +204,11 @@ def test_open_data_costs_a_bounded_number_of_queries(client, documents, django_a
 
 
 def test_json_is_cached_until_content_changes(client, documents):
-    """The same request again reads no document rows; a new document is in the next answer."""
+    """Asked for again, the answer is kept; then it reads no document rows; a new document is in the next one."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client.get("/du-lieu-mo/van-ban.json")
     client.get("/du-lieu-mo/van-ban.json")
     with CaptureQueriesContext(connection) as queries:
         client.get("/du-lieu-mo/van-ban.json")
@@ -228,3 +229,12 @@ def test_the_open_data_page_documents_the_fields_and_is_linked(client, documents
     assert 'href="/du-lieu-mo/van-ban.csv"' in listing
     home = client.get("/").content.decode()
     assert 'href="/du-lieu-mo/"' in home.split('<footer class="footer">')[1]
+
+
+def test_the_documents_page_links_the_open_data_with_its_filters(client, documents):
+    """The documents page keeps its title and offers the CSV and JSON of what it lists."""
+    html = client.get("/van-ban/", {"tinh_trang": "expired"}).content.decode()
+    assert "<title>Văn bản điện tử - " in html
+    assert html.count('class="open-data-links"') == 1 and html.index("</title>") < html.index("open-data-links")
+    assert 'href="/du-lieu-mo/van-ban.csv?tinh_trang=expired"' in html
+    assert "Tải danh sách văn bản theo bộ lọc này" in html
