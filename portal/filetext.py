@@ -101,3 +101,13 @@ class FileText(models.Model):
 
     def read_text(self):
         self.text = extract_text(self.file, self.kind)
+
+    def text_found(self):
+        """For editors: whether search can see inside the file (a scan has no text)."""
+        if not self.pk:
+            return ""
+        if self.text:
+            return f"{len(self.text):,} ký tự".replace(",", ".")
+        return "Không có (tệp quét, không phải PDF/DOCX, hoặc không đọc được)"
+
+    text_found.short_description = "Chữ để tìm kiếm"

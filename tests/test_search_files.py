@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from portal import filetext
 from portal.filetext import extract_text
@@ -138,3 +139,17 @@ def test_the_command_reads_the_text_of_files_attached_before(tmp_path):
     out = io.StringIO()
     call_command("extract_file_text", stdout=out)
     assert "1 tệp không còn trong kho lưu trữ" in out.getvalue()
+
+
+def test_editors_see_whether_a_file_has_searchable_text(client):
+    """The document's admin page says how much text was read from each file, or that none was."""
+    from tests.factories import make_staff
+
+    document = make_document()
+    document.files.create(file=pdf_upload("co-chu.pdf", ["Hai muoi ky tu o day"]))
+    document.files.create(file=SimpleUploadedFile("scan.pdf", tiny_pdf([]), content_type="application/pdf"))
+    client.force_login(make_staff("bientap", superuser=True))
+    html = client.get(reverse("admin:documents_document_change", args=[document.pk])).content.decode()
+    assert "Chữ để tìm kiếm" in html
+    assert "20 ký tự" in html
+    assert "Không có (tệp quét, không phải PDF/DOCX, hoặc không đọc được)" in html
