@@ -76,11 +76,16 @@ def _matches(query, columns):
     return _has_all(PARTS if columns == "all" else ("title_norm",), query)
 
 
+def _may_be_a_number(query):
+    """Every số/ký hiệu and procedure code starts with a number: "125/QĐ-UBND", "1.001193"."""
+    return query.words[0].isdigit()
+
+
 def _conditions(query):
     """(weight, condition) of every score condition that applies to `query`."""
     phrase = query.phrase()
-    found = [
-        ("code", Q(code_norm__startswith=phrase)),
+    found = [("code", Q(code_norm__startswith=phrase))] if _may_be_a_number(query) else []
+    found += [
         ("title_phrase", Q(title_norm__contains=phrase)),
         ("title_all", _has_all(("title_norm",), query)),
         ("lead_phrase", Q(lead_norm__contains=phrase)),
@@ -155,11 +160,9 @@ class SearchResults:
     @cached_property
     def _candidates(self):
         """Past MAX_COUNTED: the hits that are scored."""
-        ids = [
-            self.title_hits.values("pk")[:MAX_RANKED],
-            self.all_hits.values("pk")[:MAX_RANKED],
-            self.all_hits.filter(code_norm__startswith=self.query.phrase()).values("pk")[:MAX_RANKED],
-        ]
+        ids = [self.title_hits.values("pk")[:MAX_RANKED], self.all_hits.values("pk")[:MAX_RANKED]]
+        if _may_be_a_number(self.query):
+            ids.append(self.all_hits.filter(code_norm__startswith=self.query.phrase()).values("pk")[:MAX_RANKED])
         condition = Q()
         for subquery in ids:
             condition |= Q(pk__in=subquery)

@@ -538,3 +538,21 @@ def test_suggestions_as_one_types_are_titles_in_json(client, district):
     for odd in ["", "k", "%", "\x00", "a" * 5000]:
         response = client.get("/tim-kiem/goi-y/", {"q": odd})
         assert response.status_code == 200 and response.json()["suggestions"] == [], odd
+
+
+def test_past_the_count_cap_the_typed_number_and_title_phrases_still_come_first(monkeypatch):
+    """With more hits than are scored, the document whose number was typed and the newest title hits
+    are scored and lead; the rest follow newest first, with no hit lost or repeated across pages."""
+    from tests.factories import make_document
+
+    monkeypatch.setattr("search.queries.MAX_COUNTED", 3)
+    monkeypatch.setattr("search.queries.MAX_RANKED", 1)
+    make_document("125/QĐ-UBND", summary="Về việc phê duyệt kế hoạch sử dụng đất", days=300)
+    for n in range(4):
+        make_document(f"{300 + n}/QĐ-UBND", summary=f"Thực hiện theo văn bản 125 số {n}", days=n)
+    results = SearchResults("125/QĐ-UBND")
+    assert results.more_than_counted
+    first = [entry.title for entry in results[0:3]]
+    assert first[0] == "Quyết định 125/QĐ-UBND: Về việc phê duyệt kế hoạch sử dụng đất"
+    assert len(set(first)) == 3
+    assert [e.title for e in results[0:1]] + [e.title for e in results[1:3]] == first

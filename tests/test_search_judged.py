@@ -192,7 +192,7 @@ def reference_order(query):
         if not has_all([entry.title_norm, entry.lead_norm, entry.body_norm], query):
             continue
         met = {
-            "code": entry.code_norm.startswith(phrase),
+            "code": query.words[0].isdigit() and entry.code_norm.startswith(phrase),
             "title_phrase": phrase in entry.title_norm,
             "title_all": has_all([entry.title_norm], query),
             "lead_phrase": phrase in entry.lead_norm,
