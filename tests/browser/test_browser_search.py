@@ -80,6 +80,15 @@ def test_title_suggestions_by_keyboard_and_for_screen_readers(page, axe):
     box.press("Enter")
     page.wait_for_url(f"**{wanted.get_absolute_url()}")
 
+    # The search page's own box suggests too, and the page passes axe with its list open.
+    page.goto("/tim-kiem/?q=kim")
+    box = page.get_by_role("combobox", name="Từ khóa")
+    box.fill("")
+    box.press_sequentially("kim so")
+    page.locator("#id_q-suggestions").get_by_role("option").first.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    assert axe(page) == []
+
 
 def test_a_typo_is_offered_its_correction(page):
     """ "kim sonn" finds nothing and offers "kim son", which finds the article."""
