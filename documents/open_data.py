@@ -146,8 +146,14 @@ def _json_page(request, number):
     }
 
 
+def _open(response):
+    # Public data without cookies or credentials: any site's scripts may read it.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def _json(status, body):
-    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    return _open(JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False}))
 
 
 def documents_json(request):
@@ -193,7 +199,7 @@ def documents_csv(request):
         )
     response = StreamingHttpResponse(_csv_rows(documents, request), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="van-ban.csv"'
-    return response
+    return _open(response)
 
 
 def index(request):

@@ -120,6 +120,7 @@ def test_json_lists_every_public_document_with_its_fields(client, documents):
     response = client.get("/du-lieu-mo/van-ban.json")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
+    assert response["Access-Control-Allow-Origin"] == "*"  # other sites' scripts may read open data
     data = response.json()
     jsonschema.validate(data, SCHEMA, format_checker=jsonschema.FormatChecker())
     assert [d["number"] for d in data["results"]] == ["7/KH-UBND", "125/QĐ-UBND", "10/QĐ-UBND"]
@@ -173,6 +174,7 @@ def test_csv_streams_every_public_document_with_a_bom_for_excel(client, document
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="van-ban.csv"' in response["Content-Disposition"]
+    assert response["Access-Control-Allow-Origin"] == "*"
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
@@ -229,6 +231,7 @@ def test_the_open_data_page_documents_the_fields_and_is_linked(client, documents
     assert 'href="/du-lieu-mo/van-ban.csv"' in listing
     home = client.get("/").content.decode()
     assert 'href="/du-lieu-mo/"' in home.split('<footer class="footer">')[1]
+    assert "/du-lieu-mo/</loc>" in client.get("/sitemap-muc.xml").content.decode()
 
 
 def test_the_documents_page_links_the_open_data_with_its_filters(client, documents):
