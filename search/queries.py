@@ -96,9 +96,18 @@ def _conditions(query):
         # The last word typed out in full beats a longer word that merely starts with it.
         found.append(("title_whole", Q(title_norm__contains=query._replace(prefix=False).phrase())))
     if query.has_diacritics:
-        exact = query.phrase(folded=False)
-        found += [("title_exact", Q(title_exact__contains=exact)), ("lead_exact", Q(lead_exact__contains=exact))]
+        found += [("title_exact", _has_exact("title_exact", query)), ("lead_exact", _has_exact("lead_exact", query))]
     return [(WEIGHTS[name], condition) for name, condition in found]
+
+
+def _has_exact(column, query):
+    """Every word typed with diacritics is there with the same diacritics ("Kim Đồng": "đồng", not "đông")."""
+    condition = Q()
+    last = len(query.words) - 1
+    for n, (word, typed) in enumerate(zip(query.words, query.exact, strict=True)):
+        if typed != word:
+            condition &= _has_word(column, typed, query.prefix and n == last)
+    return condition
 
 
 def score(query):

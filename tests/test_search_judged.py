@@ -97,6 +97,9 @@ JUDGED = [
     ("Kim Đồng", ["Trường THCS Kim Đồng khai giảng năm học mới"], True),
     ("Kim Đông", ["Xã Kim Đông thu hoạch lúa xuân"], True),
     ("kim dong", ["Trường THCS Kim Đồng khai giảng năm học mới", "Xã Kim Đông thu hoạch lúa xuân"], False),
+    ("kim Đồng khai giang", ["Trường THCS Kim Đồng khai giảng năm học mới"], True),
+    ("trường kim đồng", ["Trường THCS Kim Đồng khai giảng năm học mới"], True),
+    ("xã kim đô", ["Xã Kim Đông thu hoạch lúa xuân"], True),
     ("nong thon moi", ["Xã Kim Chính đạt chuẩn nông thôn mới"], True),
     ("nông thôn mới", ["Xã Kim Chính đạt chuẩn nông thôn mới"], True),
     ("125/QĐ-UBND", [TITLE["125/QĐ-UBND"]], True),
@@ -186,7 +189,12 @@ def reference_order(query):
                 return False
         return True
 
-    phrase, exact = query.phrase(), query.phrase(folded=False)
+    phrase = query.phrase()
+    # The words typed with diacritics, as typed (the last one still a prefix if it was one).
+    typed = [
+        (t, n == len(query.words) - 1) for n, (w, t) in enumerate(zip(query.words, query.exact, strict=True)) if t != w
+    ]
+    accented = query._replace(words=tuple(t for t, _ in typed), prefix=query.prefix and bool(typed) and typed[-1][1])
     ranked = []
     for entry in SearchEntry.objects.filter(visible_from__lte=timezone.now()):
         if not has_all([entry.title_norm, entry.lead_norm, entry.body_norm], query):
@@ -199,8 +207,8 @@ def reference_order(query):
             "lead_all": has_all([entry.lead_norm], query),
             "body_phrase": phrase in entry.body_norm,
             "title_whole": query.prefix and query._replace(prefix=False).phrase() in entry.title_norm,
-            "title_exact": query.has_diacritics and exact in entry.title_exact,
-            "lead_exact": query.has_diacritics and exact in entry.lead_exact,
+            "title_exact": query.has_diacritics and has_all([entry.title_exact], accented),
+            "lead_exact": query.has_diacritics and has_all([entry.lead_exact], accented),
         }
         score = sum(WEIGHTS[name] for name, value in met.items() if value)
         ranked.append((-score, -entry.date.timestamp(), -entry.pk, entry.title))
