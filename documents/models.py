@@ -59,6 +59,15 @@ class DocumentQuerySet(models.QuerySet):
         """The one publish rule: marked public and its publish time already past."""
         return self.filter(is_published=True, publish_at__lte=timezone.now())
 
+    def next_publish_at(self):
+        """When the next scheduled document goes public (None if none is waiting): cached pages end there."""
+        return (
+            self.filter(is_published=True, publish_at__gt=timezone.now())
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+
     def for_listing(self):
         return self.only(
             "pk", "number", "issued_on", "summary", "effective_from", "effective_until", "publish_at"

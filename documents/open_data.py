@@ -49,16 +49,6 @@ FIELDS = [
 ]
 
 
-def next_publish_at():
-    """When the next scheduled document goes public (None if none is waiting): cached answers end there."""
-    return (
-        Document.objects.filter(is_published=True, publish_at__gt=timezone.now())
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
-        .first()
-    )
-
-
 def _filtered(request):
     """(the filtered public documents, None) or (None, the form's errors)."""
     published = Document.objects.published()
@@ -163,9 +153,7 @@ def documents_json(request):
         return _json(400, {"message": "Số trang không hợp lệ."})
     params = urlencode(sorted((k, v) for k, v in request.GET.items() if v))
     key = hashlib.md5(f"{request.get_host()}?{params}".encode(), usedforsecurity=False).hexdigest()
-    status, body = cached(
-        f"opendata:documents:{key}", lambda: _json_page(request, int(raw_page)), next_publish_at, repeated_only=True
-    )
+    status, body = cached(f"opendata:documents:{key}", lambda: _json_page(request, int(raw_page)), repeated_only=True)
     return _json(status, body)
 
 

@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from news.queries import next_scheduled_at
 from portal.pagecache import cached
 
 from . import registry
@@ -58,7 +57,7 @@ def search(request):
             name = "|".join([query[:MAX_QUERY_CHARS], kind or "", str(date_from), str(date_to), requested])
             digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
             number, hits, total, more_than_counted, corrected = cached(
-                f"search:{digest}", results_page, until=next_scheduled_at, repeated_only=True
+                f"search:{digest}", results_page, repeated_only=True
             )
             params = {"q": query[:MAX_QUERY_CHARS], "loai": form.cleaned_data["loai"]}
             params.update({key: form.data[key] for key in ("tu_ngay", "den_ngay") if form.data.get(key)})
@@ -92,5 +91,5 @@ def suggestions(request):
     items = []
     if parsed.words:
         name = f"search:suggest:{digest}:{parsed.prefix}"
-        items = cached(name, found, until=next_scheduled_at, repeated_only=True)
+        items = cached(name, found, repeated_only=True)
     return JsonResponse({"query": query, "suggestions": items}, json_dumps_params={"ensure_ascii": False})
