@@ -300,7 +300,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Admin login throttling (django-axes): 5 failures for one user name from one address lock that
-# pair out for 30 minutes. Attempts are kept in the database, so every app machine sees them.
+# pair out for 30 minutes, and 20 failures from one address within 30 minutes, whatever the user
+# names, lock the address (portal.security.LoginAttemptHandler). Attempts are kept in the
+# database, so every app machine sees them.
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = [
@@ -309,7 +311,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "portal.security.LoginAttemptHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
 AXES_COOLOFF_MESSAGE = "Tài khoản tạm bị khóa do đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 30 phút."
