@@ -47,6 +47,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it reads the client's address from REMOTE_ADDR (README "Deployment").
+    "portal.clientaddr.ClientAddressMiddleware",
+    "portal.security.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.pagecache.PageCacheMiddleware",
@@ -230,8 +233,10 @@ LOGGING = {
 ADMIN_URL = env("ADMIN_URL", default="admin/")
 
 # Rate limits (django-ratelimit) count in the default cache, shared by all processes when
-# REDIS_URL is set. Behind a proxy, set RATELIMIT_IP_META_KEY=HTTP_X_FORWARDED_FOR.
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+# REDIS_URL is set. They, the login lock and the Redis limiter key on REMOTE_ADDR, which
+# portal.clientaddr sets from X-Forwarded-For when the request comes from one of these proxies
+# (addresses or networks; gunicorn.conf.py trusts the same ones for X-Forwarded-Proto).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 RATELIMIT_USE_CACHE = "default"
 if not REDIS_URL:
     # One process on one machine: its local-memory cache is the shared cache.
@@ -317,7 +322,7 @@ LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
 AXES_COOLOFF_MESSAGE = "Tài khoản tạm bị khóa do đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 30 phút."
-# The client address is read like the rate limits read it (RATELIMIT_IP_META_KEY behind a proxy).
+# The client address is read like the rate limits read it: REMOTE_ADDR, set by portal.clientaddr.
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 
 # With Redis down the rate-limit counts are gone: let requests through rather than refuse citizens.

@@ -1,4 +1,5 @@
-"""Security pieces wired in settings: the CSP and Permissions-Policy headers, admin login throttling."""
+"""Security pieces wired in settings: the CSP and Permissions-Policy headers, bodiless HEAD answers,
+admin login throttling."""
 
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
@@ -53,9 +54,28 @@ class LoginThrottleBackend(AxesStandaloneBackend):
 
 
 def client_ip(request):
-    """The client's address: REMOTE_ADDR, or the header a trusted proxy sets (RATELIMIT_IP_META_KEY)."""
-    key = settings.RATELIMIT_IP_META_KEY
-    return request.META.get(key) if key else request.META.get("REMOTE_ADDR")
+    """The client's address, which portal.clientaddr has put in REMOTE_ADDR behind a trusted proxy."""
+    return request.META.get("REMOTE_ADDR")
+
+
+class HeadWithoutBodyMiddleware:
+    """HEAD answers carry the headers of a GET, Content-Length included, and no body.
+
+    gunicorn sends whatever body the application returns; on a kept-alive connection those bytes
+    would be read as the start of the next answer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if response.streaming:
+                response.streaming_content = []
+            else:
+                response.content = b""
+        return response
 
 
 class LoginAttemptHandler(AxesDatabaseHandler):

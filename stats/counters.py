@@ -240,7 +240,7 @@ def _rate(rate):
 
 
 def _address(request):
-    return request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "") or "-"
+    return request.META.get("REMOTE_ADDR", "") or "-"
 
 
 def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
