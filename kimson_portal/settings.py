@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "polls",
     "search",
     "django.contrib.sitemaps",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.visitors.VisitorMiddleware",
     "stats.live.LiveNumbersMiddleware",
@@ -319,6 +324,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "portal.security.LoginAttemptHandler"
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+# Two-factor sign-in (django-otp, TOTP apps): required for superusers and these groups when on;
+# off by default with DEBUG=1 so the demo accounts log in with their passwords (README "Security").
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
+ADMIN_2FA_GROUPS = env.list("ADMIN_2FA_GROUPS", default=["Duyệt bài"])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Quản trị cổng thông tin")
+# A signed-in session ends after a working day without a request (each request starts the day again).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=9 * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
 AXES_COOLOFF_MESSAGE = "Tài khoản tạm bị khóa do đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 30 phút."
