@@ -5,6 +5,7 @@ SQLite, local-memory cache, e-mail printed to the console. Production sets
 DEBUG=0 and at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -242,6 +243,13 @@ ADMIN_URL = env("ADMIN_URL", default="admin/")
 # portal.clientaddr sets from X-Forwarded-For when the request comes from one of these proxies
 # (addresses or networks; gunicorn.conf.py trusts the same ones for X-Forwarded-Proto).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network") from None
 RATELIMIT_USE_CACHE = "default"
 if not REDIS_URL:
     # One process on one machine: its local-memory cache is the shared cache.

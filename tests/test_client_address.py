@@ -65,3 +65,14 @@ def test_rate_limits_and_the_login_lock_key_on_the_client_behind_the_proxy(clien
         )
         assert response.status_code == 200
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+
+
+def test_a_mistyped_trusted_proxy_stops_the_start():
+    """TRUSTED_PROXIES=127.0.0.l refuses to start instead of failing every request."""
+    from tests.test_security import run_python
+
+    result = run_python(
+        "import django; django.setup()", DJANGO_SETTINGS_MODULE="kimson_portal.settings", TRUSTED_PROXIES="127.0.0.l"
+    )
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: '127.0.0.l' is not an address or network" in result.stderr
