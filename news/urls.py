@@ -11,12 +11,12 @@ urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view(), until=queries.next_scheduled_at), name="home"),
     path(
         "chuyen-muc/<slug:slug>/",
-        cache_public_page(views.CategoryView.as_view(), until=queries.next_scheduled_at),
+        cache_public_page(views.CategoryView.as_view(), until=queries.next_scheduled_at, paginated=True),
         name="category",
     ),
     path(
         "tin-tuc/",
-        cache_public_page(views.ArticleListView.as_view(), until=queries.next_scheduled_at),
+        cache_public_page(views.ArticleListView.as_view(), until=queries.next_scheduled_at, paginated=True),
         name="list",
     ),
     path(
