@@ -54,6 +54,8 @@ MIDDLEWARE = [
     # First: everything after it reads the client's address from REMOTE_ADDR (README "Security").
     "portal.clientaddr.ClientAddressMiddleware",
     "portal.security.HeadWithoutBodyMiddleware",
+    # /healthz answers load balancers by IP, before the host check (portal/health.py).
+    "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.pagecache.PageCacheMiddleware",
@@ -260,7 +262,7 @@ if not PAGE_CACHE_REDIS_URL:
     # One process on one machine: its local-memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
-# --- Security (see README "Deployment") ---
+# --- Security (see docs/architecture.md "Security in production") ---
 # Production refuses to start with a missing, development or weak key.
 if not DEBUG and (
     SECRET_KEY == _DEV_SECRET_KEY
@@ -277,8 +279,6 @@ if not DEBUG and (
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    # Load-balancer health checks may come over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -303,8 +303,11 @@ PERMISSIONS_POLICY = (
 # monitoring script's host, come from CSP_EXTRA_SCRIPT_SRC / CSP_EXTRA_IMG_SRC (comma-separated).
 # The admin additionally allows inline styles, which CKEditor 5 injects (portal.security).
 INSTALLED_APPS += ["csp"]
-MIDDLEWARE.insert(1, "portal.security.ContentSecurityPolicyMiddleware")
-MIDDLEWARE.insert(2, "portal.security.PermissionsPolicyMiddleware")
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_after_security:_after_security] = [
+    "portal.security.ContentSecurityPolicyMiddleware",
+    "portal.security.PermissionsPolicyMiddleware",
+]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -394,7 +397,7 @@ POLL_VOTE_RATE = env("POLL_VOTE_RATE", default="120/m")
 POLL_VOTE_CAPS = env("POLL_VOTE_CAPS", default="30/10m,300/d")
 RATING_RATE = env("RATING_RATE", default="120/m")
 RATING_CAPS = env("RATING_CAPS", default="30/10m,300/d")
-# Engagement counters (PORTAL.md section 4) and the page cache with live numbers (README).
+# Engagement counters and the page cache with live numbers (docs/engagement.md, docs/page-cache.md).
 LIVE_KEY_PREFIX = env("LIVE_KEY_PREFIX", default=env("CACHE_KEY_PREFIX", default="kimson") + ":live")
 ENGAGEMENT_COUNT_RATE = env("ENGAGEMENT_COUNT_RATE", default="120/m")
 # Content saves make every cached page stale at once; this only bounds what no signal reports (rows

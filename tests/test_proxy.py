@@ -1,7 +1,8 @@
-"""The README's nginx in front of gunicorn with production settings: the client's address, for real.
+"""The shipped nginx site in front of gunicorn with production settings: the client's address, for real.
 
-nginx runs with the README's server blocks (read from README.md, so the two cannot drift), only
-ports, certificate, media folder and upstream replaced, and is stopped afterwards. Browsers are
+nginx runs with deploy/nginx/kimson.conf, the file the README's deployment steps install (read
+here, so the two cannot drift), with only its ports, certificate, media folder and upstream
+replaced, and is stopped afterwards. Browsers are
 cookie jars that load a page before posting its form, each from its own loopback address, which
 is the address nginx sees as the client's.
 """
@@ -28,7 +29,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = "/usr/sbin/nginx"
-HOST = "kimson.ninhbinh.gov.vn"
+HOST = "kimson.example.vn"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
 CLIENT_A, CLIENT_B, CLIENT_C = "127.0.0.2", "127.0.0.3", "127.0.0.4"
 LIMITS = {
@@ -41,11 +42,11 @@ LIMITS = {
 }
 
 
-def readme_nginx_config():
-    """The nginx block of README.md, exactly as an operator copies it."""
-    blocks = re.findall(r"```nginx\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
-    assert len(blocks) == 1, "README.md has one nginx configuration"
-    return blocks[0]
+def shipped_nginx_site():
+    """deploy/nginx/kimson.conf, which the README's steps copy to /etc/nginx/sites-available/kimson."""
+    readme = (ROOT / "README.md").read_text()
+    assert "cp /srv/kimson/app/deploy/nginx/kimson.conf /etc/nginx/sites-available/kimson" in readme
+    return (ROOT / "deploy" / "nginx" / "kimson.conf").read_text()
 
 
 def self_signed_certificate(folder):
@@ -61,24 +62,26 @@ def self_signed_certificate(folder):
 
 @contextmanager
 def nginx_in_front_of(upstream, folder, media_root):
-    """Debian's nginx with the README's configuration on free ports; yields the HTTPS port."""
+    """Debian's nginx with the shipped site on free ports; yields the HTTPS port."""
     if not Path(NGINX).exists() or shutil.which("openssl") is None:
         if os.environ.get("CI") == "true":
             pytest.fail("CI needs Debian's nginx and openssl for the proxy test")
         pytest.skip("needs Debian's nginx (/usr/sbin/nginx) and openssl")
     cert, key = self_signed_certificate(folder)
     http_port, https_port = free_port(), free_port()
-    server_blocks = readme_nginx_config()
-    for readme_value, here in {
+    server_blocks = shipped_nginx_site()
+    for shipped, here in {
         "listen 80;": f"listen 127.0.0.1:{http_port};",
+        "listen [::]:80;": "",
         "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+        "listen [::]:443 ssl http2;": "",
         f"/etc/letsencrypt/live/{HOST}/fullchain.pem": str(cert),
         f"/etc/letsencrypt/live/{HOST}/privkey.pem": str(key),
         "/srv/kimson/media/": f"{media_root}/",
         "http://127.0.0.1:8000": upstream,
     }.items():
-        assert readme_value in server_blocks, f"README's nginx configuration no longer has {readme_value!r}"
-        server_blocks = server_blocks.replace(readme_value, here)
+        assert shipped in server_blocks, f"deploy/nginx/kimson.conf no longer has {shipped!r}"
+        server_blocks = server_blocks.replace(shipped, here)
     temp = {name: folder / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
     for path in temp.values():
         path.mkdir()
@@ -122,7 +125,7 @@ def nginx_in_front_of(upstream, folder, media_root):
 
 @pytest.fixture(scope="module")
 def proxied(django_db_setup, tmp_path_factory, redis_url):
-    """gunicorn with production settings, Redis and small limits, behind the README's nginx."""
+    """gunicorn with production settings, Redis and small limits, behind the shipped nginx site."""
     media_root = tmp_path_factory.mktemp("media")
     env = production_env(
         tmp_path_factory.mktemp("static"),
