@@ -171,7 +171,9 @@ if ARGV[2] ~= '' and redis.call('GET', KEYS[2]) == ARGV[2] then
 end
 if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
 """
-FLUSH_LOCK_MS = 60_000
+# A flush takes milliseconds; a lock whose owner lost its answer frees itself soon. Two flushes at once
+# would still be safe (the flush id is written once), the lock only saves the work.
+FLUSH_LOCK_MS = 5_000
 
 # Whether this process counted in the database while Redis was down: the mirrors are stale then.
 _missed = threading.Event()

@@ -161,14 +161,13 @@ def test_thirty_browsers_of_one_office_that_opened_a_page_all_vote():
 def test_two_hundred_fresh_cookie_jars_from_one_address_add_at_most_sixty():
     """A script that opens a page for each made-up voter: the per-poll cap of the address holds."""
     poll = make_poll()
-    statuses = [open_and_vote(poll, "198.51.100.61").status_code for _ in range(200)]
+    answers = [open_and_vote(poll, "198.51.100.61") for _ in range(200)]
     assert poll_votes(poll) <= 60
-    assert set(statuses) == {303, 429}
-    refused = open_and_vote(poll, "198.51.100.61")
-    assert refused.status_code == 429
-    # Another address, or another poll, is not affected.
+    assert {answer.status_code for answer in answers} == {303, 429}
+    capped = answers[100]  # past the cap, before the flood guard of 120 requests a minute
+    assert capped.status_code == 429 and "thử lại sau 10 phút" in capped.content.decode()
+    # Another address is not affected.
     assert open_and_vote(poll, "198.51.100.62").status_code == 303
-    assert open_and_vote(make_poll(question="Câu hỏi khác?"), "198.51.100.61").status_code == 303
 
 
 def test_ratings_are_capped_per_article_and_address():
