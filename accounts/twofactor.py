@@ -5,8 +5,11 @@ reach the admin only after a code from their authenticator app. Staff who set an
 voluntarily are asked for its code at every login too.
 """
 
+from base64 import b32encode
+
 import segno
 from django.conf import settings
+from django.utils import timezone
 from django_otp import devices_for_user
 
 from .models import StaffDevice
@@ -37,8 +40,6 @@ def throttled_message(device):
         return None
     until = (details or {}).get("locked_until")
     if until:
-        from django.utils import timezone
-
         seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
         return f"Bạn đã nhập sai mã nhiều lần. Vui lòng chờ {seconds} giây rồi thử lại."
     return "Bạn đã nhập sai mã nhiều lần. Vui lòng thử lại sau ít phút."
@@ -62,7 +63,5 @@ def qr_data_uri(device):
 
 def grouped_secret(device):
     """The base32 secret in groups of four, for typing into an app by hand."""
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[n : n + 4] for n in range(0, len(secret), 4))
