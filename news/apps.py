@@ -6,6 +6,9 @@ class NewsConfig(AppConfig):
     verbose_name = "Tin tức"
 
     def ready(self):
-        from . import counting
+        from portal.pagecache import register_scheduled
+
+        from . import counting, queries
 
         counting.register()
+        register_scheduled(queries.next_scheduled_at)

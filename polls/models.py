@@ -24,7 +24,7 @@ class PollQuerySet(models.QuerySet):
 
 
 class Poll(models.Model):
-    """A question with ordered choices; one vote per visitor (PORTAL.md section 4)."""
+    """A question with ordered choices; one vote per visitor (docs/product.md, engagement definitions)."""
 
     class Kind(models.TextChoices):
         SINGLE = "single", "Chọn một phương án"

@@ -140,15 +140,27 @@ def _asked_before(key):
     return not cache.add(f"pagecache:asked:{key}", True, settings.PAGE_CACHE_SECONDS)
 
 
-def _timeout(until):
-    """Seconds to keep a page: the setting, but never past local midnight or `until` (a scheduled article)."""
+_scheduled = []
+
+
+def register_scheduled(next_change):
+    """`next_change()` gives the next moment an app's content changes by itself (a scheduled article
+    appears), or None: no cached page or value is kept past it."""
+    if next_change not in _scheduled:
+        _scheduled.append(next_change)
+
+
+def _timeout(until=None):
+    """Seconds to keep a page: the setting, but never past local midnight, `until()` or the next
+    scheduled change any app registered."""
     now = timezone.now()
     local = timezone.localtime(now)
     midnight = timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time.min), local.tzinfo)
     limits = [settings.PAGE_CACHE_SECONDS, (midnight - now).total_seconds()]
-    moment = until() if until else None
-    if moment is not None:
-        limits.append((moment - now).total_seconds())
+    for next_change in (*_scheduled, *([until] if until else [])):
+        moment = next_change()
+        if moment is not None:
+            limits.append((moment - now).total_seconds())
     return max(0.001, min(limits))
 
 
