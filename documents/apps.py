@@ -8,7 +8,7 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from portal.pagecache import register_scheduled
 
-        from .models import Document
+        from .models import next_publish_at
 
         # A scheduled document appears in search, the open data and the lists at its publish time.
-        register_scheduled(Document.objects.next_publish_at)
+        register_scheduled(next_publish_at)

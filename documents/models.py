@@ -216,3 +216,16 @@ class DocumentFile(FileText):
     def count_download(self):
         """The database adds one, so simultaneous downloads are all counted."""
         type(self).objects.filter(pk=self.pk).update(download_count=F("download_count") + 1)
+
+
+def next_publish_at():
+    """When the next scheduled document goes public, asked by every page rendered: kept per process
+    and content version until that moment (portal.fragments)."""
+    from portal import fragments
+
+    def find():
+        moment = Document.objects.next_publish_at()
+        fragments.changes_at(moment)
+        return moment
+
+    return fragments.kept("documents:next-publish", find)
