@@ -1,0 +1,71 @@
+"""A search never asked before costs a fixed number of queries, with 5 hits or 100,000."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from search.models import SearchEntry
+from search.queries import MAX_COUNTED
+from tests.factories import make_article, make_category
+
+pytestmark = pytest.mark.django_db
+
+COPIED = [f.column for f in SearchEntry._meta.concrete_fields if f.column not in ("id", "object_id", "url")]
+
+
+def copy_entry(entry, count, first_id):
+    """`count` more index entries like `entry` (bulk, in SQL): a large archive of similar articles."""
+    columns = ", ".join(COPIED)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO search_searchentry (object_id, url, {columns})
+                SELECT %s + n, '/tin-tuc/ban-sao-' || (%s + n) || '/', {columns}
+                FROM search_searchentry, (SELECT value AS n FROM generate_series(1, %s) AS value) AS numbers
+                WHERE id = %s"""
+            if connection.vendor == "postgresql"
+            else f"""WITH RECURSIVE numbers(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM numbers WHERE n < %s)
+                INSERT INTO search_searchentry (object_id, url, {columns})
+                SELECT %s + n, '/tin-tuc/ban-sao-' || (%s + n) || '/', {columns} FROM search_searchentry, numbers
+                WHERE id = %s""",
+            [first_id, first_id, count, entry.pk]
+            if connection.vendor == "postgresql"
+            else [count, first_id, first_id, entry.pk],
+        )
+
+
+def search_queries(client, words):
+    client.get("/lien-he/")  # the frame kept, as on a running site
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/tim-kiem/", {"q": words})
+    assert response.status_code == 200
+    return len([q for q in queries if SearchEntry._meta.db_table in q["sql"]]), len(queries)
+
+
+def grow_to(total):
+    entry = SearchEntry.objects.filter(kind="article").first()
+    present = SearchEntry.objects.count()
+    copy_entry(entry, total - present, 1_000_000 + present)
+
+
+@pytest.fixture
+def articles():
+    category = make_category("Kinh tế")
+    return [make_article(f"Hội nghị sơ kết chuyển đổi số lần {i}", category=category, days=i) for i in range(5)]
+
+
+def test_a_new_search_past_the_count_cap_makes_four_search_queries(client, articles):
+    """Up to MAX_COUNTED hits: the count and one scored page; past it: the count, the candidates'
+    ids (title hits, newest hits) and one scored page, however many hits there are."""
+    assert search_queries(client, "chuyen doi so")[0] == 2
+    grow_to(MAX_COUNTED + 200)
+    assert search_queries(client, "chuyển đổi số hội nghị")[0] == 4
+
+
+@pytest.mark.postgres
+def test_a_new_search_over_100000_entries_makes_as_many_queries_as_over_1200(client, articles):
+    grow_to(MAX_COUNTED + 200)
+    few = search_queries(client, "hoi nghi so ket")
+    grow_to(100_000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchentry")
+    assert search_queries(client, "sơ kết chuyển đổi") == few
