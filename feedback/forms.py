@@ -70,6 +70,7 @@ class FeedbackForm(DescribedFieldsMixin, forms.ModelForm):
 
     def save(self, commit=True):
         self.instance.consent = True
+        self.instance.form_nonce = spam.nonce(self.data.get("started"))
         return super().save(commit)
 
 

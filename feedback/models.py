@@ -77,6 +77,8 @@ class Feedback(models.Model):
         validators=[validate_attachment],
     )
     consent = models.BooleanField("Đồng ý xử lý dữ liệu cá nhân", default=False, editable=False)
+    # The nonce of the shown form this came from: unique, so one form sends one feedback.
+    form_nonce = models.CharField(max_length=32, unique=True, null=True, editable=False)
     status = models.CharField("Trạng thái", max_length=12, choices=Status.choices, default=Status.NEW)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

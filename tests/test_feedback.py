@@ -229,7 +229,7 @@ def test_rate_limit_per_address(client, settings):
     html = response.content.decode()
     assert response.status_code == 429
     assert Feedback.objects.count() == 2
-    assert "nhiều góp ý được gửi trong một giờ qua" in html
+    assert "đã có 2 góp ý được gửi trong 1 giờ" in html
     assert "Nội dung thứ ba chưa gửi được." in html and 'name="title"' in html
 
 
@@ -244,6 +244,57 @@ def test_rate_limit_counts_only_accepted_submissions(client, settings):
         assert client.post("/gop-y/", form_data(email="")).status_code == 302
     assert Feedback.objects.count() == 2
     assert client.post("/gop-y/", form_data(email="")).status_code == 429
+
+
+def test_form_token_is_single_use(client):
+    """One shown form sends one feedback: replaying its timer token is refused, with the text kept."""
+    token = spam.started_token(time.time() - 60)
+    assert client.post("/gop-y/", form_data(started=token)).status_code == 302
+    response = client.post("/gop-y/", form_data(started=token, content="Gửi lại bằng cùng biểu mẫu."))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Biểu mẫu này đã được dùng để gửi một góp ý." in html
+    assert "Gửi lại bằng cùng biểu mẫu." in html
+    assert Feedback.objects.count() == 1
+    fresh = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    assert fresh != token and spam.nonce(fresh) != spam.nonce(token)
+
+
+def test_old_form_tokens_without_nonce_are_refused(client):
+    """A token of the old kind (a bare signed time, reusable) is treated like a forged one."""
+    from django.core import signing
+
+    old = signing.dumps(time.time() - 60, salt=spam.SALT)
+    response = client.post("/gop-y/", form_data(started=old))
+    assert response.status_code == 400 and not Feedback.objects.exists()
+
+
+def test_rate_limit_tolerates_a_shared_address(settings):
+    """The default limits bursts (5 in 10 minutes), not a whole hour for a commune office's one address."""
+    assert settings.FEEDBACK_RATE == "5/10m"
+
+
+def test_rate_limit_message_states_the_real_wait(client, settings, monkeypatch):
+    """Over the limit, the message says how many, in what period, and the minutes left in the window."""
+    import zlib
+
+    settings.FEEDBACK_RATE = "5/10m"
+    base = 1_800_000_000
+    window_end = base - base % 600 + zlib.crc32(b"127.0.0.1") % 600  # django-ratelimit's jittered window
+    if window_end < base:
+        window_end += 600
+    now = window_end - 420  # seven minutes before the window ends
+    monkeypatch.setattr(time, "time", lambda: now)
+    for _ in range(5):
+        assert client.post("/gop-y/", form_data(email="")).status_code == 302
+    response = client.post("/gop-y/", form_data(email=""))
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert response["Retry-After"] == "420"
+    assert "đã có 5 góp ý được gửi trong 10 phút" in html
+    assert "vui lòng bấm Gửi lại sau 7 phút." in html and "ít phút" not in html
+    monkeypatch.setattr(time, "time", lambda: window_end + 1)
+    assert client.post("/gop-y/", form_data(email="")).status_code == 302
 
 
 def test_lookup_needs_code_and_contact(client):
