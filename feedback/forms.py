@@ -1,10 +1,10 @@
 from django import forms
 
 from portal.forms import DescribedFieldsMixin
+from portal.phones import normalize_phone, validate_phone
 
 from . import spam
 from .models import Feedback
-from .validators import normalize_phone, validate_phone
 
 
 def _required(label):

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from feedback import spam
 from feedback.models import Feedback, FeedbackLog, TrackingCounter
-from feedback.validators import normalize_phone
+from portal.phones import normalize_phone
 from tests.factories import image_upload, make_staff, pdf_upload, text_upload
 
 pytestmark = pytest.mark.django_db
