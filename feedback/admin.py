@@ -3,11 +3,13 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import notify
+from . import notify, pii
 from .models import Feedback, FeedbackLog
 
 LOGGED_FIELDS = ("status", "assignee", "internal_note", "answer", "public_title", "public_content")
 PUBLIC_REQUIRED = "Cần có {} trước khi công khai trong Hỏi đáp."
+PUBLIC_FIELDS = ("public_title", "public_content", "answer")
+PERSONAL_DATA_FOUND = "Chưa thể công khai: còn thông tin cá nhân ({}). Vui lòng xoá trước khi công khai trong Hỏi đáp."
 
 
 class FeedbackAdminForm(forms.ModelForm):
@@ -19,11 +21,7 @@ class FeedbackAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         item = self.instance
-        # The public text starts as the citizen's own words, for staff to edit before publishing.
-        if not item.public_title:
-            self.initial["public_title"] = item.title
-        if not item.public_content:
-            self.initial["public_content"] = item.content
+        # The public text starts empty: staff write it, they do not copy the citizen's words (and contacts).
         # Only the statuses the workflow allows from here (the check in clean() stays the guard).
         if "status" in self.fields and item.pk:
             current = Feedback.Status(item.status)
@@ -38,6 +36,10 @@ class FeedbackAdminForm(forms.ModelForm):
             for name, label in (("public_title", "tiêu đề công khai"), ("public_content", "nội dung công khai")):
                 if not (cleaned.get(name) or "").strip():
                     self.add_error(name, PUBLIC_REQUIRED.format(label))
+            for name in PUBLIC_FIELDS:
+                found = pii.find_personal_data(cleaned.get(name))
+                if found:
+                    self.add_error(name, PERSONAL_DATA_FOUND.format(pii.describe(found)))
         if new and new != old and new not in Feedback.TRANSITIONS[Feedback.Status(old)]:
             self.add_error(
                 "status",
@@ -90,8 +92,9 @@ class FeedbackAdmin(admin.ModelAdmin):
             "Nội dung công khai trong Hỏi đáp",
             {
                 "fields": ("public_title", "public_content"),
-                "description": "Bản gốc của người dân ở trên được giữ nguyên. Hỏi đáp chỉ hiển thị bản dưới đây: "
-                "hãy bỏ thông tin cá nhân trước khi chọn trạng thái Công khai.",
+                "description": "Bản gốc của người dân ở trên được giữ nguyên. Hỏi đáp chỉ hiển thị câu hỏi do cán bộ "
+                "viết lại dưới đây cùng nội dung trả lời, không kèm thông tin cá nhân: số điện thoại, thư điện tử, "
+                "số CMND/CCCD sẽ bị từ chối khi chọn trạng thái Công khai.",
             },
         ),
     )

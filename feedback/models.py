@@ -91,15 +91,15 @@ class Feedback(models.Model):
     )
     internal_note = models.TextField("Ghi chú nội bộ", blank=True, help_text="Chỉ cán bộ xem được.")
     answer = models.TextField("Nội dung trả lời", blank=True)
-    # What Hỏi đáp shows: staff edit out personal details; title/content stay as the citizen sent them.
+    # What Hỏi đáp shows, written by staff; title/content stay as the citizen sent them.
     public_title = models.CharField(
-        "Tiêu đề công khai", max_length=200, blank=True, help_text="Hiển thị trong Hỏi đáp thay cho tiêu đề gốc."
+        "Tiêu đề công khai", max_length=200, blank=True, help_text="Cán bộ viết; hiển thị trong Hỏi đáp."
     )
     public_content = models.TextField(
         "Nội dung công khai",
         max_length=5000,
         blank=True,
-        help_text="Hiển thị trong Hỏi đáp thay cho nội dung gốc; bỏ thông tin cá nhân (họ tên, số điện thoại, địa chỉ...).",
+        help_text="Cán bộ viết lại câu hỏi, không kèm thông tin cá nhân (họ tên, số điện thoại, địa chỉ...).",
     )
     answered_at = models.DateTimeField("Ngày trả lời", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("Ngày gửi", auto_now_add=True)

@@ -462,7 +462,8 @@ def test_qa_shows_the_edited_public_text_and_keeps_the_original(client):
         answer="Liên hệ bộ phận một cửa.",
     )
     form = client.get(f"/admin/feedback/feedback/{item.pk}/change/").content.decode()
-    assert "Tôi là Lê Văn Dũng, số 0911222333" in form.split('name="public_content"')[1].split("</textarea>")[0]
+    assert form.split('name="public_content"')[1].split("</textarea>")[0].split(">", 1)[1].strip() == ""
+    assert 'name="public_title"' in form and 'value="Ông Lê Văn Dũng' not in form  # staff write it
     response = admin_change(
         client,
         item,
@@ -528,3 +529,51 @@ def test_status_dropdown_offers_only_allowed_next_states(client):
     select = html.split('name="status"')[1].split("</select>")[0]
     options = re.findall(r'<option value="(\w+)"', select)
     assert sorted(options) == ["new", "processing", "rejected"]
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("SĐT tôi 0987654321", [("số điện thoại", "0987654321")]),
+        (
+            "gọi 0912.345.678 hoặc +84 912 345 679",
+            [("số điện thoại", "0912.345.678"), ("số điện thoại", "+84 912 345 679")],
+        ),
+        ("máy bàn 0229 3862 152", [("số điện thoại", "0229 3862 152")]),
+        ("thư binh.tran@example.com nhé", [("địa chỉ thư điện tử", "binh.tran@example.com")]),
+        ("CCCD 036090001234, CMND 123456789", [("số CMND/CCCD", "036090001234"), ("số CMND/CCCD", "123456789")]),
+        ("năm 2026 123456789", [("số CMND/CCCD", "123456789")]),
+        ("Kinh phí 150.000.000 đồng, thửa 45, ngày 20/11/2026, Quyết định 125/QĐ-UBND, thủ tục 1.001193", []),
+    ],
+)
+def test_personal_data_is_found_in_public_text(text, found):
+    """Phones in any common spelling, e-mails and 9/12-digit ID numbers are found; money and dates are not."""
+    from feedback.pii import find_personal_data
+
+    assert find_personal_data(text) == found
+
+
+@pytest.mark.parametrize(
+    "field, value, named",
+    [
+        ("public_content", "Công dân (SĐT 0987 654 321) hỏi về khai sinh.", "số điện thoại “0987 654 321”"),
+        ("public_title", "Hỏi về CCCD 036090001234", "số CMND/CCCD “036090001234”"),
+        ("answer", "Đã trả lời qua binh.tran@example.com.", "địa chỉ thư điện tử “binh.tran@example.com”"),
+    ],
+)
+def test_publishing_refuses_contact_details_in_public_text(client, field, value, named):
+    """Before Công khai, a phone, e-mail or ID number in the public question or answer is refused, named."""
+    client.force_login(make_staff("tiepnhan", group="Cán bộ tiếp nhận"))
+    item = make_feedback(status=Feedback.Status.ANSWERED, answer="Tờ khai và giấy chứng sinh.")
+    data = {"status": "published", "public_title": "Hỏi về khai sinh", "public_content": "Cần giấy tờ gì?"}
+    response = admin_change(client, item, **{**data, field: value})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Chưa thể công khai: còn thông tin cá nhân ({named})." in html.replace("&ldquo;", "“").replace(
+        "&rdquo;", "”"
+    )
+    item.refresh_from_db()
+    assert item.status == Feedback.Status.ANSWERED
+    assert admin_change(client, item, **data).status_code == 302
+    item.refresh_from_db()
+    assert item.status == Feedback.Status.PUBLISHED
