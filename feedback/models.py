@@ -5,15 +5,22 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from portal.files import KINDS, sniff
 from portal.storage import PrivateStorage
 
 from .validators import validate_attachment
 
 
+def attachment_extension(upload):
+    """The extension of the type read from the bytes (".pdf", ".png"...), never the one the citizen's file had."""
+    kind = sniff(upload)
+    return KINDS[kind][1] if kind else ".bin"
+
+
 def attachment_path(instance, filename):
-    # A random name: citizens' files must not be guessable from their number or title.
-    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
-    return timezone.now().strftime("feedback/%Y/%m/") + f"{uuid.uuid4().hex}.{suffix}"
+    # A random name: citizens' files must not be guessable from their number or title,
+    # nor stored as "….html" because the browser said so.
+    return timezone.now().strftime("feedback/%Y/%m/") + uuid.uuid4().hex + attachment_extension(instance.attachment)
 
 
 class TrackingCounter(models.Model):

@@ -185,6 +185,41 @@ def test_real_pdf_or_image_is_accepted(client, settings, upload):
     assert response["Content-Type"] in ("application/pdf", "image/jpeg")
 
 
+@pytest.mark.parametrize(
+    "upload, extension", [(lambda: image_upload("anh.html"), ".jpg"), (lambda: pdf_upload("x.exe"), ".pdf")]
+)
+def test_attachment_is_stored_with_the_extension_of_its_content(client, settings, upload, extension):
+    """A real photo named ….html is stored as a random name ending .jpg: the citizen's extension is never kept."""
+    assert client.post("/gop-y/", {**form_data(), "attachment": upload()}).status_code == 302
+    name = Feedback.objects.get().attachment.name
+    assert re.fullmatch(rf"feedback/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}\{extension}", name), name
+    assert (settings.PRIVATE_MEDIA_ROOT / name).exists()
+
+
+def test_migration_renames_stored_attachments_by_content(settings):
+    """Files stored before the fix with the citizen's extension are renamed to their real type's."""
+    import importlib
+
+    from django.apps import apps
+
+    from portal.storage import PrivateStorage
+
+    storage = PrivateStorage()
+    old = storage.save("feedback/2026/11/" + "a" * 32 + ".html", image_upload())
+    item = make_feedback()
+    Feedback.objects.filter(pk=item.pk).update(attachment=old)
+    good = make_feedback()
+    kept = storage.save("feedback/2026/11/" + "b" * 32 + ".pdf", pdf_upload())
+    Feedback.objects.filter(pk=good.pk).update(attachment=kept)
+    migration = importlib.import_module("feedback.migrations.0007_attachment_extensions_from_content")
+    migration.rename_by_content(apps, None)
+    item.refresh_from_db()
+    good.refresh_from_db()
+    assert item.attachment.name == "feedback/2026/11/" + "a" * 32 + ".jpg"
+    assert storage.exists(item.attachment.name) and not storage.exists(old)
+    assert good.attachment.name == kept and storage.exists(kept)
+
+
 def test_honeypot_is_refused_and_input_kept(client):
     """A filled hidden field is treated as a bot: nothing saved, nothing lost on screen."""
     response = client.post("/gop-y/", form_data(website="http://spam.example"))
