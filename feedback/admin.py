@@ -3,7 +3,9 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import notify, pii
+from portal import personal_data
+
+from . import notify, pii, privacy
 from .models import Feedback, FeedbackLog
 
 LOGGED_FIELDS = ("status", "assignee", "internal_note", "answer", "public_title", "public_content")
@@ -83,6 +85,11 @@ class FeedbackAdmin(admin.ModelAdmin):
         "content",
         "attachment_link",
         "answered_at",
+        "closed_at",
+        "consent_at",
+        "consent_version",
+        "consent_text",
+        "personal_data_erased_at",
     )
     fieldsets = (
         ("Người gửi", {"fields": ("code", "created_at", "name", "address", "phone", "email")}),
@@ -99,9 +106,45 @@ class FeedbackAdmin(admin.ModelAdmin):
         ),
     )
     inlines = (FeedbackLogInline,)
+    actions = ("export_json", "export_csv", "erase_on_request")
+
+    def get_fieldsets(self, request, obj=None):
+        consent = (
+            "Đồng ý xử lý dữ liệu cá nhân",
+            {
+                "classes": ("collapse",),
+                "fields": ("consent_at", "consent_version", "consent_text", "closed_at", "personal_data_erased_at"),
+            },
+        )
+        return (*super().get_fieldsets(request, obj), consent)
 
     def has_add_permission(self, request):
         return False  # feedback comes from citizens through the public form
+
+    def _log(self, request, queryset, text):
+        FeedbackLog.objects.bulk_create(
+            FeedbackLog(feedback=item, user=request.user, changes=text) for item in queryset
+        )
+
+    @admin.action(description="Tải dữ liệu cá nhân đã chọn (JSON)", permissions=["change"])
+    def export_json(self, request, queryset):
+        self._log(request, queryset, "Xuất dữ liệu cá nhân (JSON) theo yêu cầu")
+        return personal_data.export(queryset, privacy.EXPORT_FIELDS, "json", "du-lieu-gop-y")
+
+    @admin.action(description="Tải dữ liệu cá nhân đã chọn (CSV)", permissions=["change"])
+    def export_csv(self, request, queryset):
+        self._log(request, queryset, "Xuất dữ liệu cá nhân (CSV) theo yêu cầu")
+        return personal_data.export(queryset, privacy.EXPORT_FIELDS, "csv", "du-lieu-gop-y")
+
+    @admin.action(description="Xoá dữ liệu cá nhân theo yêu cầu của người dân", permissions=["change"])
+    def erase_on_request(self, request, queryset):
+        def erase(item):
+            item.erase_personal_data()
+            FeedbackLog.objects.create(
+                feedback=item, user=request.user, changes="Xoá dữ liệu cá nhân theo yêu cầu của người dân"
+            )
+
+        return personal_data.confirm_erase(self, request, queryset, erase)
 
     @admin.display(description="Tệp đính kèm")
     def attachment_link(self, obj):

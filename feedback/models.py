@@ -51,6 +51,10 @@ class FeedbackQuerySet(models.QuerySet):
         """The public Hỏi đáp: answered items staff chose to publish."""
         return self.filter(status=Feedback.Status.PUBLISHED)
 
+    def closed_before(self, moment):
+        """Items whose matter closed (answered, published or rejected) before `moment`."""
+        return self.filter(status__in=Feedback.CLOSED, closed_at__lt=moment)
+
 
 class Feedback(models.Model):
     class Status(models.TextChoices):
@@ -68,6 +72,9 @@ class Feedback(models.Model):
         Status.PUBLISHED: {Status.ANSWERED},
         Status.REJECTED: {Status.PROCESSING},
     }
+    # The matter is over: the retention period of the sender's contact data runs from here.
+    CLOSED = (Status.ANSWERED, Status.PUBLISHED, Status.REJECTED)
+    ERASED = "[Đã xoá dữ liệu cá nhân]"
 
     code = models.CharField("Mã theo dõi", max_length=20, unique=True, editable=False)
     name = models.CharField("Họ và tên", max_length=120)
@@ -83,7 +90,10 @@ class Feedback(models.Model):
         blank=True,
         validators=[validate_attachment],
     )
-    consent = models.BooleanField("Đồng ý xử lý dữ liệu cá nhân", default=False, editable=False)
+    # What the sender agreed to, as shown to them: the notice's version and the checkbox text.
+    consent_at = models.DateTimeField("Thời điểm đồng ý xử lý dữ liệu cá nhân", null=True, editable=False)
+    consent_version = models.CharField("Phiên bản thông báo đã đồng ý", max_length=20, blank=True, editable=False)
+    consent_text = models.TextField("Nội dung đã đồng ý", blank=True, editable=False)
     # The nonce of the shown form this came from: unique, so one form sends one feedback.
     form_nonce = models.CharField(max_length=32, unique=True, null=True, editable=False)
     status = models.CharField("Trạng thái", max_length=12, choices=Status.choices, default=Status.NEW)
@@ -109,6 +119,8 @@ class Feedback(models.Model):
         help_text="Cán bộ viết lại câu hỏi, không kèm thông tin cá nhân (họ tên, số điện thoại, địa chỉ...).",
     )
     answered_at = models.DateTimeField("Ngày trả lời", null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField("Ngày kết thúc xử lý", null=True, blank=True, editable=False)
+    personal_data_erased_at = models.DateTimeField("Đã xoá dữ liệu cá nhân lúc", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("Ngày gửi", auto_now_add=True)
     updated_at = models.DateTimeField("Cập nhật", auto_now=True)
 
@@ -129,7 +141,22 @@ class Feedback(models.Model):
             self.code = TrackingCounter.next_code(timezone.localdate().year)
         if self.answer and self.status in (self.Status.ANSWERED, self.Status.PUBLISHED) and not self.answered_at:
             self.answered_at = timezone.now()
+        if self.status in self.CLOSED:
+            self.closed_at = self.closed_at or timezone.now()
+        else:
+            self.closed_at = None  # reopened: the retention period starts again when it closes
         super().save(*args, **kwargs)
+
+    def erase_personal_data(self):
+        """Remove who sent it, their own words and the staff note; keep the code, the public question and the answer."""
+        if self.attachment:
+            self.attachment.delete(save=False)
+        self.attachment = ""
+        self.name = self.address = self.phone = self.email = self.internal_note = ""
+        self.title = self.public_title or self.ERASED
+        self.content = self.public_content or self.ERASED
+        self.personal_data_erased_at = timezone.now()
+        self.save()
 
 
 class FeedbackLog(models.Model):

@@ -11,7 +11,7 @@ from django_ratelimit.decorators import ratelimit
 from portal.files import KINDS, content_type_for, file_download, sniff
 from portal.limits import count_one, too_many_requests
 
-from . import notify, spam, throttle
+from . import notify, privacy, spam, throttle
 from .forms import FeedbackForm, LookupForm
 from .models import Feedback
 
@@ -32,7 +32,8 @@ FILE_NOT_KEPT = "Vì lý do an toàn, trình duyệt không giữ lại tệp đ
 def _page(request, template, context, section, label=None, status=200):
     home = "Góp ý của nhân dân"
     crumbs = [(home, None)] if label is None else [(home, reverse("feedback:submit")), (label, None)]
-    return render(request, template, {**context, "section": section, "crumbs": crumbs}, status=status)
+    context = {**context, "section": section, "crumbs": crumbs, "policy_version": privacy.POLICY_VERSION}
+    return render(request, template, context, status=status)
 
 
 LOOKUP_NOT_FOUND = "Không tìm thấy góp ý khớp với mã theo dõi và thông tin liên hệ đã nhập. Vui lòng kiểm tra lại."
@@ -141,3 +142,14 @@ def attachment(request, pk):
         kind = sniff(handle)
     extension = KINDS[kind][1] if kind else ""
     return file_download(feedback.attachment, content_type_for(kind), f"{feedback.code}{extension}")
+
+
+def privacy_notice(request):
+    """The notice the consent checkbox refers to, at the version each feedback records."""
+    return _page(
+        request,
+        "feedback/privacy.html",
+        {"version": privacy.POLICY_VERSION},
+        "privacy",
+        "Thông báo xử lý dữ liệu cá nhân",
+    )

@@ -8,6 +8,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
     fieldsets = (
         ("Đơn vị", {"fields": ("site_title", "unit_level", "unit_name", "emblem", "welcome_line")}),
         ("Chân trang", {"fields": ("agency", "address", "phone", "email", "responsible_person", "licence")}),
+        ("Dữ liệu cá nhân", {"fields": ("personal_data_retention_months",)}),
         ("Giám sát EMC", {"classes": ("collapse",), "fields": ("emc_enabled", "emc_snippet")}),
     )
 

@@ -5,8 +5,10 @@ from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 
+from portal import personal_data
 from portal.phones import normalize_phone, validate_phone
 
+from . import privacy
 from .models import Dossier, DossierEvent, Procedure, ProcedureForm, Sector, ServiceSettings
 
 # An address typed without a scheme ("dichvucong.gov.vn") is a secure one.
@@ -88,6 +90,21 @@ class DossierAdmin(admin.ModelAdmin):
     readonly_fields = ("receipt_code", "status")
     date_hierarchy = "received_on"
     inlines = (DossierEventInline,)
+    actions = ("export_json", "export_csv", "erase_on_request")
+
+    @admin.action(description="Tải dữ liệu cá nhân đã chọn (JSON)", permissions=["change"])
+    def export_json(self, request, queryset):
+        return personal_data.export(
+            queryset.select_related("procedure"), privacy.EXPORT_FIELDS, "json", "du-lieu-ho-so"
+        )
+
+    @admin.action(description="Tải dữ liệu cá nhân đã chọn (CSV)", permissions=["change"])
+    def export_csv(self, request, queryset):
+        return personal_data.export(queryset.select_related("procedure"), privacy.EXPORT_FIELDS, "csv", "du-lieu-ho-so")
+
+    @admin.action(description="Xoá dữ liệu cá nhân theo yêu cầu của người nộp", permissions=["change"])
+    def erase_on_request(self, request, queryset):
+        return personal_data.confirm_erase(self, request, queryset, Dossier.erase_personal_data)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -176,6 +176,14 @@ def new_receipt_code(received_on):
 
 
 class DossierQuerySet(models.QuerySet):
+    def closed_before(self, moment):
+        """Dossiers returned or refused, whose last step is before `moment`."""
+        return (
+            self.filter(status__in=(DossierStatus.RETURNED, DossierStatus.REFUSED))
+            .annotate(last_step=models.Max("events__at"))
+            .filter(last_step__lt=moment)
+        )
+
     def matching(self, code, phone_digits):
         """The dossier with this receipt code whose applicant's phone ends with these digits, or None.
 
@@ -242,6 +250,11 @@ class Dossier(models.Model):
     @property
     def masked_applicant(self):
         return mask_name(self.applicant_name)
+
+    def erase_personal_data(self):
+        """Remove who filed it; the lookup then finds it no more (it needs the phone)."""
+        self.applicant_name = self.applicant_phone = ""
+        self.save(update_fields=["applicant_name", "applicant_phone", "updated_at"])
 
     def record(self, status, note="", at=None):
         """Add a step to the history; the dossier's status is its latest step."""

@@ -77,7 +77,7 @@ def test_submit_gives_a_tracking_code_and_mails_it(client):
     response = client.post("/gop-y/", form_data(), follow=True)
     item = Feedback.objects.get()
     assert re.fullmatch(r"GY-\d{4}-00001", item.code)
-    assert item.phone == "0912345678" and item.consent
+    assert item.phone == "0912345678" and item.consent_at
     assert item.code in response.content.decode()
     recipients = [m.to[0] for m in mail.outbox]
     assert "an.nguyen@example.com" in recipients
