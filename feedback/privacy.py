@@ -9,8 +9,8 @@ from .models import Feedback
 # each feedback keeps the version and the exact text its sender agreed to.
 POLICY_VERSION = "2026-12"
 CONSENT_TEXT = (
-    "Tôi đã đọc Thông báo xử lý dữ liệu cá nhân và đồng ý để cơ quan tiếp nhận xử lý dữ liệu cá nhân "
-    "của tôi nhằm giải quyết góp ý này."
+    "Tôi đồng ý để cơ quan tiếp nhận xử lý dữ liệu cá nhân của tôi nhằm giải quyết góp ý này, "
+    f"theo Thông báo xử lý dữ liệu cá nhân (phiên bản {POLICY_VERSION}) tôi đã đọc."
 )
 
 EXPORT_FIELDS = (

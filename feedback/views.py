@@ -32,8 +32,7 @@ FILE_NOT_KEPT = "Vì lý do an toàn, trình duyệt không giữ lại tệp đ
 def _page(request, template, context, section, label=None, status=200):
     home = "Góp ý của nhân dân"
     crumbs = [(home, None)] if label is None else [(home, reverse("feedback:submit")), (label, None)]
-    context = {**context, "section": section, "crumbs": crumbs, "policy_version": privacy.POLICY_VERSION}
-    return render(request, template, context, status=status)
+    return render(request, template, {**context, "section": section, "crumbs": crumbs}, status=status)
 
 
 LOOKUP_NOT_FOUND = "Không tìm thấy góp ý khớp với mã theo dõi và thông tin liên hệ đã nhập. Vui lòng kiểm tra lại."

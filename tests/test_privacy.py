@@ -50,6 +50,7 @@ def test_no_personal_contact_data_in_public_html(client):
             "/",
             "/gop-y/",
             "/gop-y/hoi-dap/",
+            "/gop-y/du-lieu-ca-nhan/",
             "/van-ban/",
             "/mot-cua/",
             "/gioi-thieu/lanh-dao/",
@@ -62,7 +63,10 @@ def test_no_personal_contact_data_in_public_html(client):
     ]
     pages.append(client.post("/mot-cua/tra-cuu/", {"ma": dossier.receipt_code, "so_cuoi": "4321"}))
     pages.append(client.post("/gop-y/tra-cuu/", {"code": item.code, "contact": "0987654321"}))
-    assert pages[2].status_code == 200 and "Tờ khai và giấy chứng sinh." in pages[2].content.decode()
+    assert (
+        pages[2].status_code == pages[3].status_code == 200
+        and "Tờ khai và giấy chứng sinh." in pages[2].content.decode()
+    )
     assert "Trần T*** B****" in pages[-2].content.decode()
     for response in pages:
         html = response.content.decode()
