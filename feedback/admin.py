@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from portal import personal_data
+from portal.models import SiteSettings
+from portal.phones import normalize_phone
 
 from . import notify, pii, privacy
 from .models import Feedback, FeedbackLog
@@ -38,8 +40,10 @@ class FeedbackAdminForm(forms.ModelForm):
             for name, label in (("public_title", "tiêu đề công khai"), ("public_content", "nội dung công khai")):
                 if not (cleaned.get(name) or "").strip():
                     self.add_error(name, PUBLIC_REQUIRED.format(label))
+            site = SiteSettings.load()
+            unit_contacts = {normalize_phone(site.phone), site.email.lower()} - {""}
             for name in PUBLIC_FIELDS:
-                found = pii.find_personal_data(cleaned.get(name))
+                found = pii.find_personal_data(cleaned.get(name), unit_contacts)
                 if found:
                     self.add_error(name, PERSONAL_DATA_FOUND.format(pii.describe(found)))
         if new and new != old and new not in Feedback.TRANSITIONS[Feedback.Status(old)]:

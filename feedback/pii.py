@@ -31,12 +31,18 @@ def _numbers(run):
     return found
 
 
-def find_personal_data(text):
-    """[(kind, value as written), ...] for each e-mail address, phone number and ID number in `text`."""
-    found = [(EMAIL, match) for match in _EMAIL_RE.findall(text or "")]
+def find_personal_data(text, allowed=()):
+    """[(kind, value as written), ...] for each e-mail address, phone number and ID number in `text`.
+
+    `allowed` holds the unit's own phones (normalised) and e-mails (lower case): an answer may
+    tell citizens to call the office.
+    """
+    found = [(EMAIL, match) for match in _EMAIL_RE.findall(text or "") if match.lower() not in allowed]
     rest = _EMAIL_RE.sub(" ", text or "")
     for match in _DIGIT_RUN_RE.finditer(rest):
-        found.extend(_numbers(match.group().strip()))
+        found.extend(
+            (kind, value) for kind, value in _numbers(match.group().strip()) if normalize_phone(value) not in allowed
+        )
     return found
 
 

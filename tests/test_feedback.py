@@ -588,6 +588,14 @@ def test_personal_data_is_found_in_public_text(text, found):
     assert find_personal_data(text) == found
 
 
+def test_publishing_allows_the_units_own_contacts_in_the_answer(client):
+    """An answer may send citizens to the office's phone and e-mail from Cấu hình trang."""
+    client.force_login(make_staff("tiepnhan", group="Cán bộ tiếp nhận"))
+    item = make_feedback(status=Feedback.Status.ANSWERED, answer="Gọi 0229 3862 152 hoặc ubndkimson@ninhbinh.gov.vn.")
+    data = {"status": "published", "public_title": "Hỏi về khai sinh", "public_content": "Cần giấy tờ gì?"}
+    assert admin_change(client, item, **data).status_code == 302
+
+
 @pytest.mark.parametrize(
     "field, value, named",
     [
