@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def rename_by_content(apps, schema_editor):
-    from feedback.models import attachment_extension
+    from portal.files import KINDS, sniff
     from portal.storage import PrivateStorage
 
     Feedback = apps.get_model("feedback", "Feedback")
@@ -16,7 +16,8 @@ def rename_by_content(apps, schema_editor):
         try:
             with storage.open(old, "rb") as handle:
                 stem, extension = posixpath.splitext(old)
-                wanted = attachment_extension(handle)
+                kind = sniff(handle)
+                wanted = KINDS[kind][1] if kind else ".bin"
                 if extension == wanted:
                     continue
                 new = storage.save(stem + wanted, handle)
