@@ -5,12 +5,10 @@ current window still runs, which is what the form should say instead of "a few m
 """
 
 import math
-import re
 
 from django_ratelimit.core import get_usage
 
-_RATE_RE = re.compile(r"^(\d+)/(\d*)([smhd])$")
-_UNITS = {"s": (1, "giây"), "m": (60, "phút"), "h": (3600, "giờ"), "d": (86400, "ngày")}
+from portal.limits import window_text
 
 
 def wait_seconds(request, group, rate, key="ip"):
@@ -33,5 +31,4 @@ def describe_wait(seconds):
 
 def describe_rate(rate):
     """ "5/10m" -> (5, "10 phút"); "5/h" -> (5, "1 giờ")."""
-    count, multiple, unit = _RATE_RE.match(rate).groups()
-    return int(count), f"{int(multiple or 1)} {_UNITS[unit][1]}"
+    return int(rate.split("/", 1)[0]), window_text(rate)

@@ -187,7 +187,11 @@ def test_make_run_and_the_production_recipe_schedule_the_command():
     root = Path(__file__).resolve().parent.parent
     run_target = (root / "Makefile").read_text().split("\nrun:")[1].split("\n\n")[0]
     assert "manage.py erase_expired_personal_data" in run_target
-    assert re.search(r"^\S.* manage\.py erase_expired_personal_data", (root / "README.md").read_text(), re.M)
+    service = (root / "deploy/systemd/kimson-erase-personal-data.service").read_text()
+    assert re.search(r"^ExecStart=\S+ manage\.py erase_expired_personal_data$", service, re.M)
+    assert "OnCalendar=" in (root / "deploy/systemd/kimson-erase-personal-data.timer").read_text()
+    enable = re.search(r"^systemctl enable --now .*$", (root / "README.md").read_text(), re.M).group()
+    assert "kimson-erase-personal-data.timer" in enable
 
 
 def changelist_action(client, url, action, items, **extra):
