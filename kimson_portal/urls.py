@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("news.urls")),
     path("gop-y/", include("feedback.urls")),
     path("van-ban/", include("documents.urls")),
+    path("du-lieu-mo/", include("documents.open_data_urls")),
     path("mot-cua/", include("services.urls")),
     path("", include("pages.urls")),
     path("", include("polls.urls")),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from portal.files import KINDS, content_type_for, sniff, validate_upload
+from portal.filetext import FileText
 from portal.models import SingletonModel
 from portal.phones import normalize_phone
 from portal.text import mask_name, slugify_vi, unique_slug
@@ -110,7 +111,7 @@ class Procedure(models.Model):
         super().save(*args, **kwargs)
 
 
-class ProcedureForm(models.Model):
+class ProcedureForm(FileText):
     """A form (mẫu đơn, tờ khai) citizens download to fill in."""
 
     procedure = models.ForeignKey(Procedure, verbose_name="Thủ tục", on_delete=models.CASCADE, related_name="forms")
@@ -143,6 +144,7 @@ class ProcedureForm(models.Model):
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:
             self.kind = sniff(self.file) or ""
+            self.read_text()
             stem = slugify_vi(posixpath.splitext(posixpath.basename(self.file.name))[0]) or "bieu-mau"
             self.file.name = stem + (KINDS[self.kind][1] if self.kind in KINDS else "")
         super().save(*args, **kwargs)

@@ -386,3 +386,31 @@ def test_the_flusher_thread_starts_once_per_process(settings):
     settings.COUNTERS_REDIS_URL = ""
     flusher._started.clear()
     assert flusher.start() is None
+
+
+def test_the_page_cache_and_the_counters_can_live_in_two_redis(settings, redis_url, django_assert_num_queries):
+    """PAGE_CACHE_REDIS_URL and COUNTERS_REDIS_URL apart (each with its own eviction policy):
+    pages are kept in the one, counts in the other, and a hit still costs no SQL."""
+    import uuid
+
+    from tests.live import redis_server
+
+    with redis_server() as counters_url:
+        settings.LIVE_KEY_PREFIX = f"test-{uuid.uuid4().hex}"
+        settings.REDIS_URL, settings.PAGE_CACHE_REDIS_URL, settings.COUNTERS_REDIS_URL = "", redis_url, counters_url
+        shared_redis.reset()
+        article = make_article()
+        url = article.get_absolute_url()
+        browser().get(url)
+        browser().get(url)
+        reader = browser()
+        reader.get("/")
+        with django_assert_num_queries(0):
+            page = reader.get(url).content.decode()
+        assert "3 lượt xem" in page
+        pages, counts = redis.Redis.from_url(redis_url), redis.Redis.from_url(counters_url)
+        prefix = settings.LIVE_KEY_PREFIX
+        assert pages.keys(f"{prefix}:page:*") and not counts.keys(f"{prefix}:page:*")
+        assert counts.exists(f"{prefix}:pending") and not pages.exists(f"{prefix}:pending")
+        assert views(article) == 3
+        shared_redis.reset()
