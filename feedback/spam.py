@@ -12,6 +12,8 @@ import time
 from django.conf import settings
 from django.core import signing
 
+from .models import Feedback
+
 SALT = "feedback.form-started"
 MAX_AGE = 24 * 3600
 
@@ -55,7 +57,5 @@ def sent_early(token):
 
 def already_used(token):
     """True when a feedback was already accepted from the form that carried this token."""
-    from .models import Feedback
-
     value = nonce(token)
     return value is not None and Feedback.objects.filter(form_nonce=value).exists()
