@@ -414,3 +414,26 @@ def test_the_page_cache_and_the_counters_can_live_in_two_redis(settings, redis_u
         assert counts.exists(f"{prefix}:pending") and not pages.exists(f"{prefix}:pending")
         assert views(article) == 3
         shared_redis.reset()
+
+
+@pytest.mark.parametrize("counter_store", ["redis"], indirect=True)
+def test_a_flush_is_written_only_once_redis_kept_its_taking(counter_store, settings):
+    """With an append-only file, a flush waits for its taking to be on disk and checks that the same
+    Redis still has it: one that a crash undid is left for the next round, never written."""
+    settings.LIVE_FLUSH_DURABLE_MS = 0
+    client = shared_redis.client(shared_redis.COUNTERS)
+    run_id = client.info("server")["run_id"]
+    client.set(counters.key("flush-id"), "taken")
+    assert counters._taking_is_on_disk(client, run_id, "taken")
+    assert not counters._taking_is_on_disk(client, "another-redis-process", "taken")
+    client.set(counters.key("flush-id"), "after-a-crash")
+    assert not counters._taking_is_on_disk(client, run_id, "taken")
+    article = make_article()
+    browser().get(article.get_absolute_url())
+    real_info = client.info
+    with mock.patch.object(type(client), "info", lambda self, *a: {**real_info(*a), "aof_enabled": 1}):
+        with mock.patch.object(counters, "_taking_is_on_disk", return_value=False):
+            assert counters.flush_pending() == {}
+        assert Article.objects.get(pk=article.pk).view_count == 0
+        assert counters.flush_pending()  # the same taking, found again and written once
+    assert views(article) == 1
