@@ -117,7 +117,8 @@ COUNTERS_REDIS_URL = env("COUNTERS_REDIS_URL", default=REDIS_URL)
 if PAGE_CACHE_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis that answers at once while that Redis is known to be down (portal/cache.py).
+            "BACKEND": "portal.cache.PortalRedisCache",
             "LOCATION": PAGE_CACHE_REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="kimson"),
             "OPTIONS": {

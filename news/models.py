@@ -167,6 +167,13 @@ class Article(models.Model):
             self.slug = unique_slug(self, self.title)
         self.body = sanitize_body(self.body)
         cover_changed = self._cover_changed()
+        if self.pk and not self._state.adding and kwargs.get("update_fields") is None and not args:
+            # Views are added by the counters meanwhile: an edit never writes back the count it loaded.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "view_count"
+            ]
         super().save(*args, **kwargs)
         if cover_changed and self.cover_image:
             make_renditions(self.cover_image.name)
