@@ -1,12 +1,16 @@
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
+from reversion.models import Version
 
 from .models import Article, Category
 
@@ -117,6 +121,8 @@ class ArticleAdmin(VersionAdmin):
         return RequestArticleForm
 
     def has_change_permission(self, request, obj=None):
+        if getattr(request, "revert_refused", False):
+            return False
         # A published article belongs to the approvers: editors see it read-only.
         if obj is not None and obj.status == Article.Status.PUBLISHED and not self.can_publish(request):
             return False
@@ -126,6 +132,54 @@ class ArticleAdmin(VersionAdmin):
         if obj is not None and obj.status == Article.Status.PUBLISHED and not self.can_publish(request):
             return False
         return super().has_delete_permission(request, obj)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
+        return super().revision_view(
+            request, object_id, version_id, self._revert_context(request, version, extra_context)
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id)
+        return super().recover_view(request, version_id, self._revert_context(request, version, extra_context))
+
+    def _revert_context(self, request, version, extra_context):
+        """Decide whether reverting to `version` is allowed before django-reversion rewrites the rows.
+
+        django-reversion reverts the whole revision inside a transaction and then runs the change
+        form on the reverted row, so the permission checks there would see the revision's status,
+        not the stored one. A refused revert shows the revision read-only and refuses the POST.
+        """
+        request.revert_refused = not self.may_revert(request, version.revision)
+        return {**(extra_context or {}), "revert_refused": request.revert_refused}
+
+    def may_revert(self, request, revision):
+        """Reverting rewrites every object of `revision`: each must be one the user may change.
+
+        Without the right to publish, no article the revision touches may be published now (its
+        text, time or status would change) nor published in the revision (it would go public).
+        """
+        user = request.user
+        for version in revision.version_set.select_related("content_type"):
+            model = version.content_type.model_class()
+            if model is None or not user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}"):
+                return False
+            if model is not Article or self.can_publish(request):
+                continue
+            stored_status = Article.objects.filter(pk=version.object_id).values_list("status", flat=True).first()
+            try:
+                target_status = version.field_dict.get("status")
+            except RevertError:
+                return False
+            if Article.Status.PUBLISHED in (stored_status, target_status):
+                return False
+        return True
+
+    def changelist_view(self, request, extra_context=None):
+        # VersionAdmin wraps the whole list view in one revision, for list_editable; articles have
+        # none, and the list actions keep one revision per article so each article reverts alone.
+        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
+        return super(VersionAdmin, self).changelist_view(request, context)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
