@@ -34,7 +34,7 @@ def page_text(response):
 def test_article_list_with_filters_is_vietnamese(admin_client):
     """The list's filters, counters toggle, action bar and screen-reader labels are Vietnamese."""
     make_article("Hội nghị quốc phòng", category=make_category())
-    page = page_text(admin_client.get(LIST_URL, {"status__exact": "published"}))
+    page = page_text(admin_client.get(LIST_URL, {"trang_thai": "published"}))
     for vietnamese in (
         "Chuyển đến nội dung chính",
         "Đổi giao diện (giao diện hiện tại: tự động)",

@@ -74,20 +74,17 @@ def recover_url(version):
     return reverse("admin:news_article_recover", args=[version.pk])
 
 
-def form_data(version):
+def form_data(version, transition=None):
     """What the change form posts back when the revision shown is saved unchanged."""
     fields = version.field_dict
-    publish_at = timezone.localtime(fields["publish_at"])
     return {
+        **({"_transition": transition} if transition else {}),
         "title": fields["title"],
         "slug": fields["slug"],
         "category": fields["category_id"],
         "sapo": fields["sapo"],
         "body": fields["body"],
         "cover_caption": fields["cover_caption"],
-        "status": fields["status"],
-        "publish_at_0": publish_at.strftime("%d/%m/%Y"),
-        "publish_at_1": publish_at.strftime("%H:%M:%S"),
         "author": fields["author"],
         "source": fields["source"],
         **({"featured": "on"} if fields["featured"] else {}),
@@ -121,8 +118,8 @@ def draft_with_published_past():
 
 
 def assert_no_editable_form(page):
-    assert 'name="_save"' not in page
-    assert 'name="title"' not in page and 'name="status"' not in page
+    assert 'name="_transition"' not in page and 'name="_save"' not in page
+    assert 'name="title"' not in page
 
 
 @with_actors
@@ -139,7 +136,7 @@ def test_history_revision_of_a_published_article_is_read_only_without_publish_ri
     page = response.content.decode()
     assert "Bản nháp của biên tập" in page
     if actor.may_publish:
-        assert 'name="_save"' in page and 'name="title"' in page
+        assert 'name="_transition" value="save"' in page and 'name="title"' in page
     else:
         assert_no_editable_form(page)
         assert "Bạn không có quyền khôi phục phiên bản này" in page
@@ -147,14 +144,16 @@ def test_history_revision_of_a_published_article_is_read_only_without_publish_ri
 
 @with_actors
 def test_reverting_a_published_article_to_a_draft_revision_needs_publish_right(actor, published_with_draft_past):
-    """POSTing a draft revision of a published article unpublishes it only for those who may publish."""
+    """POSTing a draft revision of a published article rewrites it only for those who may publish,
+    and even then only its content: it stays published at its time."""
     article, draft_version = published_with_draft_past
     before = stored(article)
     response = actor.post(revision_url(draft_version), form_data(draft_version))
     if actor.may_publish:
         assert response.status_code == 302
-        assert stored(article)["status"] == DRAFT
-        assert stored(article)["title"] == "Bản nháp của biên tập"
+        after = stored(article)
+        assert after["title"] == "Bản nháp của biên tập"
+        assert (after["status"], after["publish_at"]) == (PUBLISHED, before["publish_at"])
     else:
         assert response.status_code == 403
         assert stored(article) == before
@@ -188,10 +187,15 @@ def test_reverting_a_draft_to_a_published_revision_needs_publish_right(actor, dr
     response = actor.post(revision_url(published_version), form_data(published_version))
     if actor.may_publish:
         assert response.status_code == 302
+        assert (stored(article)["title"], stored(article)["status"]) == ("Bài từng xuất bản", DRAFT)
+        response = actor.post(revision_url(published_version), form_data(published_version, "publish"))
+        assert response.status_code == 302
         assert stored(article)["status"] == PUBLISHED
     else:
-        assert response.status_code == 403
-        assert stored(article) == before
+        for transition in (None, "publish"):
+            response = actor.post(revision_url(published_version), form_data(published_version, transition))
+            assert response.status_code == 403
+            assert stored(article) == before
         actor.logout()
         assert actor.get(article.get_absolute_url()).status_code == 404
 
@@ -199,8 +203,8 @@ def test_reverting_a_draft_to_a_published_revision_needs_publish_right(actor, dr
 @with_actors
 def test_reverting_a_draft_to_an_earlier_draft_revision_is_ordinary_editing(actor):
     """Between drafts, history is an editor's tool: whoever may edit articles may revert."""
-    article, first = new_article("Nháp lần một", DRAFT)
-    saved(article, title="Nháp lần hai", status=PENDING)
+    article, first = new_article("Nháp lần một", PENDING)
+    saved(article, title="Nháp lần hai", status=DRAFT)
     response = actor.get(revision_url(first))
     assert response.status_code == (200 if actor.may_edit else 403)
     response = actor.post(revision_url(first), form_data(first))
@@ -233,14 +237,14 @@ def test_a_revision_that_also_holds_a_published_article_is_not_reverted_by_non_p
 
 @with_actors
 def test_recovering_a_deleted_published_article_needs_publish_right(actor):
-    """A deleted published article comes back (public again) only for those who may publish."""
+    """A deleted published article comes back public only when someone who may publish presses "Xuất bản"."""
     article, version = new_article("Bài đã xóa", PUBLISHED)
     article.delete()
     response = actor.get(recover_url(version))
     if actor.may_edit and not actor.may_publish:
         assert response.status_code == 200
         assert_no_editable_form(response.content.decode())
-    response = actor.post(recover_url(version), form_data(version))
+    response = actor.post(recover_url(version), form_data(version, "publish"))
     if actor.may_publish:
         assert response.status_code == 302
         assert Article.objects.published().filter(title="Bài đã xóa").exists()
@@ -258,6 +262,7 @@ def test_recovering_a_deleted_draft_is_ordinary_editing(actor):
     if actor.may_edit:
         assert response.status_code == 302
         assert Article.objects.get().status == DRAFT
+        assert Article.objects.get().title == "Nháp đã xóa"
     else:
         assert response.status_code == 403
         assert not Article.objects.exists()
