@@ -1,3 +1,7 @@
+from html.parser import HTMLParser
+from pathlib import PurePosixPath
+from urllib.parse import urlparse
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
@@ -43,6 +47,27 @@ def categories_in_tree_order():
         )
         .order_by("top_order", "top_name", "top_id", "is_child", "order", "name")
     )
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def images_without_alt(html):
+    """(position, file name) of each image in `html` with no or blank alt text, counting from 1."""
+    parser = _Images()
+    parser.feed(html or "")
+    return [
+        (number, PurePosixPath(urlparse(image.get("src") or "").path).name or "không tên")
+        for number, image in enumerate(parser.images, start=1)
+        if not (image.get("alt") or "").strip()
+    ]
 
 
 class BodyField(forms.CharField):
@@ -93,6 +118,19 @@ class ArticleForm(forms.ModelForm):
             self.fields["body"].widget.use_required_attribute = lambda initial: False
         if self.instance.publish_at and self.state == workflow.SCHEDULED:
             self.fields["schedule_at"].initial = self.instance.publish_at
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        missing = images_without_alt(body)
+        if missing:
+            raise forms.ValidationError(
+                [
+                    f"Ảnh thứ {number} ({name}) chưa có chữ mô tả: chọn ảnh, bấm “Đổi chữ alt của ảnh” và tả"
+                    " ngắn gọn ảnh cho người không xem được ảnh."
+                    for number, name in missing
+                ]
+            )
+        return body
 
     def clean(self):
         cleaned = super().clean()
@@ -152,6 +190,11 @@ class MineFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleForm
+
+    class Media:
+        css = {"all": ("css/newsroom-admin.css",)}
+        js = ("js/newsroom-admin.js",)
+
     list_display = (
         "title",
         "category",

@@ -76,7 +76,9 @@ def written_by(username, title="Bài của biên tập", status=PENDING, **field
 
 
 def buttons(page):
-    return re.findall(r'<button type="submit" name="_transition" value="(\w+)"[^>]*>([^<]+)</button>', page)
+    return re.findall(
+        r'<button type="submit" class="[^"]*" name="_transition" value="(\w+)"[^>]*>([^<]+)</button>', page
+    )
 
 
 # The whole table: (role, state) -> the buttons offered, in order.
@@ -327,3 +329,17 @@ def test_list_actions_follow_the_same_table(approver):
     live.refresh_from_db()
     assert live.publish_at == before
     assert Article.objects.get(pk=pending.pk).publish_at > timezone.now() - timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    "img", ['<img src="/media/uploads/le-hoi.png">', '<img src="/media/uploads/le-hoi.png" alt=" ">']
+)
+def test_an_image_without_alt_text_is_refused_naming_the_image(editor, img):
+    """An image saved without alt text is refused; the message says which image and how to fix it."""
+    article = written_by("bientap", status=DRAFT)
+    body = f'<p>Mở đầu.</p><figure class="image"><img src="/media/uploads/a.png" alt="Ảnh một"></figure>{img}'
+    response = editor.post(change_url(article), content(article, "save_draft", body=body))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ảnh thứ 2 (le-hoi.png) chưa có chữ mô tả" in page
+    assert "Nội dung bài viết." in Article.objects.get().body
