@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 
 from .models import SiteSettings
 
@@ -10,6 +11,10 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         ("Chân trang", {"fields": ("agency", "address", "phone", "email", "responsible_person", "licence")}),
         ("Giám sát EMC", {"classes": ("collapse",), "fields": ("emc_enabled", "emc_snippet")}),
     )
+
+    def changelist_view(self, request, extra_context=None):
+        # One row: open its form instead of a list of one.
+        return redirect("admin:portal_sitesettings_change", SiteSettings.load().pk)
 
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists() and super().has_add_permission(request)
