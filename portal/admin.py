@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
 from .models import SiteSettings
@@ -14,6 +15,8 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # One row: open its form instead of a list of one.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         return redirect("admin:portal_sitesettings_change", SiteSettings.load().pk)
 
     def has_add_permission(self, request):

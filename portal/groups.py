@@ -6,6 +6,9 @@ from django.contrib.auth.management import create_permissions
 EDITORS = "Biên tập viên"
 APPROVERS = "Duyệt bài"
 RECEPTION = "Cán bộ tiếp nhận"
+CLERKS = "Văn thư"
+ONE_STOP = "Một cửa"
+SITE_PAGES = "Quản trị trang"
 
 
 def make_groups(apps, groups):
