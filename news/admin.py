@@ -10,9 +10,10 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
@@ -21,7 +22,7 @@ from reversion.models import Version
 
 from portal.html import sanitize_body
 
-from . import notify, workflow
+from . import history, notify, workflow
 from .models import Article, ArticleTransition, Category
 from .workflow import PUBLISH_PERMISSION
 
@@ -218,8 +219,61 @@ class ArticleAdmin(VersionAdmin):
         ("Thông tin", {"classes": ("collapse",), "fields": ("view_count", "created_by", "created_at", "updated_at")}),
     )
 
+    object_history_template = "admin/news/article/object_history.html"
+
     def can_publish(self, request):
         return request.user.has_perm(PUBLISH_PERMISSION)
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/history/compare/<int:old_id>/<int:new_id>/",
+            self.admin_site.admin_view(self.compare_view),
+            name="news_article_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """django-reversion's list of revisions, each with a link to what it changed."""
+        object_id = unquote(object_id)
+        versions = self._reversion_order_version_queryset(
+            request, Version.objects.get_for_object_reference(Article, object_id).select_related("revision__user")
+        )
+        actions, earlier = [], None
+        for version in versions:
+            actions.append(
+                {
+                    "revision": version.revision,
+                    "url": reverse("admin:news_article_revision", args=[object_id, version.pk]),
+                    "compare_url": earlier
+                    and reverse("admin:news_article_compare", args=[object_id, earlier.pk, version.pk]),
+                }
+            )
+            earlier = version
+        return super().history_view(request, object_id, {**(extra_context or {}), "action_list": actions})
+
+    def compare_view(self, request, object_id, old_id, new_id):
+        """What changed from one revision of the article to another: fields, and the body word by word."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("Không có bài viết này.")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(article).select_related("revision__user")
+        old, new = get_object_or_404(versions, pk=old_id), get_object_or_404(versions, pk=new_id)
+        try:
+            changes = history.compare(old, new)
+        except RevertError:
+            raise Http404("Phiên bản này không còn đọc được.") from None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "object": article,
+            "title": f"So sánh hai phiên bản: {article}",
+            "old": old,
+            "new": new,
+            "changes": changes,
+        }
+        return TemplateResponse(request, "admin/news/article/compare.html", context)
 
     # The workflow state is the stored row's. The history views revert the row before the change
     # form runs, so they note the stored state first (see _revert_context).

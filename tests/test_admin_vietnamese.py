@@ -88,7 +88,7 @@ def test_reversion_recover_list_and_history_are_vietnamese(admin_client):
     with reversion.create_revision():
         article = make_article("Bài sẽ bị xóa", category=make_category())
     history = page_text(admin_client.get(reverse("admin:news_article_history", args=[article.pk])))
-    assert "Lịch sử" in history and "quay lại phiên bản trước của đối tượng này" in history
+    assert "Lịch sử" in history and "Bấm vào thời điểm để xem (và khôi phục) phiên bản đó" in history
     assert "Choose a date" not in history and "History" not in history
 
     article.delete()

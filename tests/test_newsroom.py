@@ -343,3 +343,35 @@ def test_an_image_without_alt_text_is_refused_naming_the_image(editor, img):
     page = response.content.decode()
     assert "Ảnh thứ 2 (le-hoi.png) chưa có chữ mô tả" in page
     assert "Nội dung bài viết." in Article.objects.get().body
+
+
+def test_history_compares_two_revisions_field_by_field_and_the_body_word_by_word(approver):
+    """Each revision links to what it changed: changed fields only, the body as deleted and inserted words."""
+    article = make_article(status=PENDING, body="<p>Sáng nay xã Kim Định đón bằng.</p>")
+    approver.post(change_url(article), content(article, "save"))
+    article.refresh_from_db()
+    data = content(article, "save", title="Tiêu đề mới", body="<p>Sáng nay xã Kim Chính đón bằng công nhận.</p>")
+    approver.post(change_url(article), data)
+    history = approver.get(reverse("admin:news_article_history", args=[article.pk])).content.decode()
+    links = re.findall(r'href="([^"]+/history/compare/\d+/\d+/)"', history)
+    assert len(links) == 1 and "Bản đầu tiên" in history
+    page = approver.get(links[0]).content.decode()
+    page = page[page.index("revision-compare") :]
+    assert "<del>Định</del>" in page and "<ins>Chính</ins>" in page and "<ins>bằng công nhận.</ins>" in page
+    assert "Tiêu đề" in page and "Sapo" not in page and "Tác giả" not in page
+
+
+def test_compare_refuses_versions_of_another_article_and_staff_without_rights(approver, client):
+    """A version of another article is 404; a feedback officer is refused."""
+    import reversion
+
+    with reversion.create_revision():
+        first = make_article("Một")
+    with reversion.create_revision():
+        other = make_article("Hai")
+    mine = Version.objects.get_for_object(first).get()
+    theirs = Version.objects.get_for_object(other).get()
+    url = reverse("admin:news_article_compare", args=[first.pk, mine.pk, theirs.pk])
+    assert approver.get(url).status_code == 404
+    approver.force_login(make_staff("tiepnhan", group=RECEPTION))
+    assert approver.get(reverse("admin:news_article_compare", args=[first.pk, mine.pk, mine.pk])).status_code == 403
