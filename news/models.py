@@ -122,7 +122,7 @@ class Article(models.Model):
     publish_at = models.DateTimeField(
         "Thời gian xuất bản",
         default=timezone.now,
-        help_text="Thời điểm trong tương lai nghĩa là hẹn giờ: bài chỉ hiện khi đến giờ.",
+        help_text="Đặt bằng nút “Xuất bản” (lúc bấm) hoặc “Hẹn giờ”: bài hẹn giờ chỉ hiện khi đến giờ.",
     )
     view_count = models.PositiveIntegerField("Lượt xem", default=0, editable=False)
     created_by = models.ForeignKey(
