@@ -375,3 +375,38 @@ def test_compare_refuses_versions_of_another_article_and_staff_without_rights(ap
     assert approver.get(url).status_code == 404
     approver.force_login(make_staff("tiepnhan", group=RECEPTION))
     assert approver.get(reverse("admin:news_article_compare", args=[first.pk, mine.pk, mine.pk])).status_code == 403
+
+
+def test_word_paste_keeps_headings_lists_and_tables_and_drops_its_styles():
+    """What CKEditor 5's paste-from-Office leaves of a Word document keeps its structure, not Word's styling."""
+    from portal.html import sanitize_body
+
+    word = (
+        '<h2 style="mso-margin-top-alt:auto"><span style="font-family:Times New Roman">Kết quả</span></h2>'
+        '<p class="MsoNormal" style="text-align:justify"><span lang="VI" style="font-size:13pt">Đoạn một.</span></p>'
+        '<ul style="margin-left:0"><li class="MsoListParagraph" style="mso-list:l0 level1">Ý một</li></ul>'
+        '<table class="MsoTableGrid" style="border-collapse:collapse" border="1"><tbody><tr>'
+        '<td style="width:200pt;border:solid windowtext 1pt">Ô một</td></tr></tbody></table>'
+    )
+    clean = sanitize_body(word)
+    for kept in ("<h2>", "Kết quả", "Đoạn một.", "<ul>", "<li>Ý một</li>", "<table>", "<td>Ô một</td>"):
+        assert kept in clean.replace('<td colspan="1" rowspan="1">', "<td>"), kept
+    assert "style=" not in clean and "Mso" not in clean and "mso-" not in clean
+
+
+def test_a_failing_mail_server_never_undoes_a_step(editor, monkeypatch, django_capture_on_commit_callbacks, caplog):
+    """The mail to approvers fails: the article is still submitted and the failure is logged."""
+    approver = make_staff("duyetbai", group=APPROVERS)
+    approver.email = "duyetbai@kimson.local"
+    approver.save()
+
+    def broken(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("news.notify.send_mail", broken)
+    article = written_by("bientap", status=DRAFT)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(change_url(article), content(article, "submit"))
+    assert response.status_code == 302
+    assert Article.objects.get().status == PENDING
+    assert "Không gửi được thư về bài viết" in caplog.text
