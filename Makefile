@@ -39,4 +39,4 @@ node_modules/.package-lock.json: package.json package-lock.json
 	else echo "npm not found: the browser accessibility checks will skip (they fail under CI=true)"; fi
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 media private-media staticfiles screenshots .test-db.sqlite3* .pytest_cache .ruff_cache

@@ -1,7 +1,7 @@
 """The benchmark behind bench/run: dataset, production server, load from wrk, one table.
 
 Everything happens in a scratch PostgreSQL database (BENCH_DATABASE_URL) and Redis database
-(BENCH_REDIS_URL), never the portal's own. See README "Benchmark".
+(BENCH_REDIS_URL), never the portal's own. See docs/benchmark.md.
 """
 
 import argparse

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answers load balancers by IP, before the host check (portal/health.py).
+    "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.pagecache.PageCacheMiddleware",
@@ -56,7 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.visitors.VisitorMiddleware",
-    "stats.live.LiveNumbersMiddleware",
+    "portal.live.LiveNumbersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -97,12 +99,17 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# One Redis for everything (REDIS_URL), or one for the page cache and Django's cache (may evict:
+# maxmemory-policy allkeys-lru) and one for the counters (never evicts: noeviction, appendonly yes,
+# appendfsync everysec). See docs/engagement.md.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+PAGE_CACHE_REDIS_URL = env("PAGE_CACHE_REDIS_URL", default=REDIS_URL)
+COUNTERS_REDIS_URL = env("COUNTERS_REDIS_URL", default=REDIS_URL)
+if PAGE_CACHE_REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": PAGE_CACHE_REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="kimson"),
             "OPTIONS": {
                 # Redis down means slower, never broken: cache misses instead of errors.
@@ -233,11 +240,11 @@ ADMIN_URL = env("ADMIN_URL", default="admin/")
 # REDIS_URL is set. Behind a proxy, set RATELIMIT_IP_META_KEY=HTTP_X_FORWARDED_FOR.
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 RATELIMIT_USE_CACHE = "default"
-if not REDIS_URL:
+if not PAGE_CACHE_REDIS_URL:
     # One process on one machine: its local-memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
-# --- Security (see README "Deployment") ---
+# --- Security (see docs/architecture.md "Security in production") ---
 # Production refuses to start with a missing, development or weak key.
 if not DEBUG and (
     SECRET_KEY == _DEV_SECRET_KEY
@@ -254,8 +261,6 @@ if not DEBUG and (
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    # Load-balancer health checks may come over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -280,8 +285,8 @@ PERMISSIONS_POLICY = (
 # monitoring script's host, come from CSP_EXTRA_SCRIPT_SRC / CSP_EXTRA_IMG_SRC (comma-separated).
 # The admin additionally allows inline styles, which CKEditor 5 injects (portal.security).
 INSTALLED_APPS += ["csp"]
-MIDDLEWARE.insert(1, "portal.security.ContentSecurityPolicyMiddleware")
-MIDDLEWARE.insert(2, "portal.security.PermissionsPolicyMiddleware")
+MIDDLEWARE.insert(2, "portal.security.ContentSecurityPolicyMiddleware")
+MIDDLEWARE.insert(3, "portal.security.PermissionsPolicyMiddleware")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -352,19 +357,28 @@ DOSSIER_LOOKUP_RATE = env("DOSSIER_LOOKUP_RATE", default="20/10m")
 DOCUMENT_FILE_MAX_BYTES = env.int("DOCUMENT_FILE_MAX_BYTES", default=20 * 1024 * 1024)
 # Dates typed as dd/mm/yyyy, as Vietnamese write them (portal/formats/vi/formats.py).
 FORMAT_MODULE_PATH = ["portal.formats"]
-# Poll votes from one address: bursts beyond this rate get 429 and count nothing; the window
-# passes, so a shared address (school, office) is slowed, never banned.
-POLL_VOTE_RATE = env("POLL_VOTE_RATE", default="20/m")
-# Engagement counters (PORTAL.md section 4) and the page cache with live numbers (README).
+# Votes and ratings from one address (portal.limits): a flood guard on requests, high enough for a
+# school or carrier address, and caps on accepted votes per poll / ratings per article over a short
+# and a long window. Beyond them the answer is 429 and nothing is counted; reading is never limited.
+POLL_VOTE_RATE = env("POLL_VOTE_RATE", default="120/m")
+POLL_VOTE_CAPS = env("POLL_VOTE_CAPS", default="30/10m,300/d")
+RATING_RATE = env("RATING_RATE", default="120/m")
+RATING_CAPS = env("RATING_CAPS", default="30/10m,300/d")
+# Engagement counters and the page cache with live numbers (docs/engagement.md, docs/page-cache.md).
 LIVE_KEY_PREFIX = env("LIVE_KEY_PREFIX", default=env("CACHE_KEY_PREFIX", default="kimson") + ":live")
 ENGAGEMENT_COUNT_RATE = env("ENGAGEMENT_COUNT_RATE", default="120/m")
-RATING_RATE = env("RATING_RATE", default="20/m")
 # Content saves make every cached page stale at once; this only bounds what no signal reports (rows
 # changed outside the app). Each expiry re-renders the page, so with Redis pages live minutes.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 5)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if PAGE_CACHE_REDIS_URL else 5)
 PAGE_CACHE_IGNORED_MODELS = env.list("PAGE_CACHE_IGNORED_MODELS", default=[])
+# Third-party apps whose rows no public page shows (the project's own apps say so themselves).
+PAGE_CACHE_IGNORED_APPS = env.list(
+    "PAGE_CACHE_IGNORED_APPS",
+    default=["admin", "auth", "contenttypes", "sessions", "reversion", "axes", "otp_totp", "otp_static", "django_otp"],
+)
 LIVE_DIRTY_MS = env.int("LIVE_DIRTY_MS", default=2000)
-# With Redis, counted visits and views reach the database in one write per this many milliseconds.
+# With Redis, counted visits and views reach the database in one write per this many milliseconds,
+# from a background thread of each server process (stats.flusher).
 LIVE_FLUSH_MS = env.int("LIVE_FLUSH_MS", default=1000)
 
 # A Vietnamese page when a form arrives without a valid CSRF token (expired session, blocked cookies).

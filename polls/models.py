@@ -24,7 +24,7 @@ class PollQuerySet(models.QuerySet):
 
 
 class Poll(models.Model):
-    """A question with ordered choices; one vote per visitor (PORTAL.md section 4)."""
+    """A question with ordered choices; one vote per visitor (docs/product.md, engagement definitions)."""
 
     class Kind(models.TextChoices):
         SINGLE = "single", "Chọn một phương án"
@@ -168,6 +168,9 @@ class Vote(models.Model):
     visitor_id = models.CharField("Mã khách truy cập", max_length=32)
     choices = models.ManyToManyField(Choice, verbose_name="Phương án đã chọn", related_name="vote_records")
     created_at = models.DateTimeField("Thời điểm", auto_now_add=True)
+
+    # A vote adds a row here and counts by update(); the cached sidebar shows voters nothing of it.
+    page_cache_ignored = True
 
     class Meta:
         ordering = ("-created_at",)

@@ -5,6 +5,5 @@ from . import views
 app_name = "portal"
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
     path("editor/upload/", views.editor_upload, name="editor_upload"),
 ]

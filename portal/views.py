@@ -54,11 +54,6 @@ def server_error(request):
     return HttpResponseServerError(loader.get_template("500.html").render({"posted": request.method == "POST"}))
 
 
-def healthz(request):
-    """For load balancers and the benchmark's baseline: the app answers, without touching the database."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
 @require_GET
 def robots_txt(request):
     """Crawlers may read everything but search results, and learn where the sitemap is."""

@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from news.queries import next_scheduled_at
 from portal.pagecache import cached
 
 from . import registry
@@ -53,7 +52,7 @@ def search(request):
             # until any content changes: searching costs the database far more than showing.
             name = "|".join([" ".join(words), kind or "", str(date_from), str(date_to), requested])
             digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
-            number, hits, total, more_than_counted = cached(f"search:{digest}", results_page, until=next_scheduled_at)
+            number, hits, total, more_than_counted = cached(f"search:{digest}", results_page, repeated_only=True)
             params = {"q": query[:MAX_QUERY_CHARS], "loai": form.cleaned_data["loai"]}
             params.update({key: form.data[key] for key in ("tu_ngay", "den_ngay") if form.data.get(key)})
             params = {key: value for key, value in params.items() if value}

