@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
@@ -210,7 +211,15 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ("title", "sapo", "author")
     date_hierarchy = "publish_at"
     list_select_related = ("category__parent",)
-    readonly_fields = ("workflow_state", "publish_at", "view_count", "created_by", "created_at", "updated_at")
+    readonly_fields = (
+        "workflow_state",
+        "publish_at",
+        "view_count",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "body_as_read",
+    )
     actions = ("submit_for_review", "publish", "unpublish")
     fieldsets = (
         (None, {"fields": ("title", "slug", "category", "sapo", "body")}),
@@ -448,6 +457,21 @@ class ArticleAdmin(VersionAdmin):
 
     def response_change(self, request, obj):
         return self._after_save(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only, the body is shown as the reader will see it, not as HTML source.
+        return [
+            (name, {**options, "fields": tuple("body_as_read" if f == "body" else f for f in options["fields"])})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Nội dung")
+    def body_as_read(self, obj):
+        # Stored bodies were sanitised on save; sanitising again costs little and trusts nothing.
+        return format_html('<div class="ck-content article-body-preview">{}</div>', mark_safe(sanitize_body(obj.body)))
 
     @admin.display(description="Trạng thái")
     def workflow_state(self, obj):

@@ -410,3 +410,12 @@ def test_a_failing_mail_server_never_undoes_a_step(editor, monkeypatch, django_c
     assert response.status_code == 302
     assert Article.objects.get().status == PENDING
     assert "Không gửi được thư về bài viết" in caplog.text
+
+
+def test_a_read_only_article_shows_its_body_as_readers_see_it(editor):
+    """An editor looking at a submitted article sees the formatted body, not its HTML source; scripts never run."""
+    article = written_by("bientap", status=PENDING, body="<h2>Kết quả</h2><p>Đoạn <strong>đậm</strong>.</p>")
+    Article.objects.filter(pk=article.pk).update(body="<p>Đoạn <strong>đậm</strong>.</p><script>alert(1)</script>")
+    page = editor.get(change_url(article)).content.decode()
+    assert "<p>Đoạn <strong>đậm</strong>.</p>" in page
+    assert "&lt;p&gt;" not in page and "<script>alert(1)</script>" not in page
