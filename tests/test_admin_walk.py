@@ -3,14 +3,18 @@
 import re
 
 import pytest
+import reversion
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from feedback.models import Feedback
+from news.models import Article
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +67,19 @@ def admin_pages(user):
         if obj is not None:
             yield reverse(f"{name}_change", args=[obj.pk])
             yield reverse(f"{name}_history", args=[obj.pk])
+        if isinstance(model_admin, VersionAdmin):
+            yield reverse(f"{name}_recoverlist")
     yield reverse("admin:index")
     yield reverse("admin:password_change")
+    # An article's revision, its comparison with the one before, and the recover form.
+    article = Article.objects.published().first()
+    for title in ("Tiêu đề một", "Tiêu đề hai"):
+        with reversion.create_revision():
+            article.title = title
+            article.save()
+    older, newer = sorted(Version.objects.get_for_object(article), key=lambda version: version.pk)
+    yield reverse("admin:news_article_revision", args=[article.pk, older.pk])
+    yield reverse("admin:news_article_compare", args=[article.pk, older.pk, newer.pk])
 
 
 @pytest.fixture
