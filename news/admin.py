@@ -108,10 +108,12 @@ class ArticleForm(forms.ModelForm):
         )
         field_classes = {"body": BodyField}
 
-    def __init__(self, *args, transition=None, state=workflow.NEW, **kwargs):
+    def __init__(self, *args, transition=None, stored=(None, None), lock_row=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
-        self.state = state
+        self.stored = stored
+        self.state = workflow.state_of(*stored)
+        self.lock_row = lock_row
         if "category" in self.fields:
             self.fields["category"].queryset = categories_in_tree_order()
         if "body" in self.fields:
@@ -139,6 +141,12 @@ class ArticleForm(forms.ModelForm):
         transition = self.transition
         if transition is None:
             return cleaned
+        if self.lock_row and self.instance.pk:
+            # The admin saves inside a transaction: lock the row and judge the button on its state
+            # now, so two approvers pressing at once cannot both act on what they saw.
+            locked = Article.objects.select_for_update().filter(pk=self.instance.pk)
+            self.stored = locked.values_list("status", "publish_at").first() or self.stored
+            self.state = workflow.state_of(*self.stored)
         if self.state not in transition.sources:
             raise forms.ValidationError(
                 f"Bài đang ở trạng thái “{workflow.STATE_LABELS[self.state]}”: không thể “{transition.label}”."
@@ -288,14 +296,10 @@ class ArticleAdmin(VersionAdmin):
     # form runs, so they note the stored state first (see _revert_context).
 
     def stored_state(self, request, obj):
-        if obj is None:
-            return workflow.NEW
-        stored = getattr(request, "stored_articles", {})
-        if obj.pk in stored:
-            return workflow.state_of(*stored[obj.pk])
-        return workflow.state_of(obj.status, obj.publish_at)
+        return workflow.state_of(*self.stored_values(request, obj))
 
     def stored_values(self, request, obj):
+        """(status, publish_at) of the stored row, (None, None) for a new article."""
         if obj is None or obj.pk is None:
             return None, None
         return getattr(request, "stored_articles", {}).get(obj.pk, (obj.status, obj.publish_at))
@@ -313,12 +317,16 @@ class ArticleAdmin(VersionAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        state = self.stored_state(request, obj)
-        transition = self.requested_transition(request, state) if request.method == "POST" else None
+        stored = self.stored_values(request, obj)
+        transition = (
+            self.requested_transition(request, workflow.state_of(*stored)) if request.method == "POST" else None
+        )
+        # The history views noted the stored row before reverting it: that row is not re-read.
+        lock_row = obj is not None and obj.pk not in getattr(request, "stored_articles", {})
 
         class RequestArticleForm(form):
             def __init__(self, *args, **kw):
-                super().__init__(*args, transition=transition, state=state, **kw)
+                super().__init__(*args, transition=transition, stored=stored, lock_row=lock_row, **kw)
 
         return RequestArticleForm
 
@@ -414,7 +422,7 @@ class ArticleAdmin(VersionAdmin):
 
     def save_model(self, request, obj, form, change):
         transition = form.transition
-        stored_status, stored_publish_at = self.stored_values(request, obj if change else None)
+        stored_status, stored_publish_at = form.stored
         obj.status, obj.publish_at = workflow.outcome(
             transition, stored_status, stored_publish_at, when=form.cleaned_data.get("schedule_at")
         )

@@ -419,3 +419,22 @@ def test_a_read_only_article_shows_its_body_as_readers_see_it(editor):
     page = editor.get(change_url(article)).content.decode()
     assert "<p>Đoạn <strong>đậm</strong>.</p>" in page
     assert "&lt;p&gt;" not in page and "<script>alert(1)</script>" not in page
+
+
+def test_a_step_is_judged_on_the_row_as_it_is_when_saving(approver, monkeypatch):
+    """Another approver publishes while this one's request runs: "Trả lại" is refused, the article stays live."""
+    from news.admin import ArticleAdmin
+
+    article = make_article("Bài chờ", status=PENDING)
+    loaded = ArticleAdmin.get_object
+
+    def meanwhile_published(self, request, object_id, from_field=None):
+        obj = loaded(self, request, object_id, from_field)
+        Article.objects.filter(pk=obj.pk).update(status=PUBLISHED, publish_at=timezone.now())
+        return obj
+
+    monkeypatch.setattr(ArticleAdmin, "get_object", meanwhile_published)
+    response = approver.post(change_url(article), content(article, "return", review_comment="Sửa lại."))
+    assert response.status_code == 200
+    assert "Bài đang ở trạng thái “Đang đăng”: không thể “Trả lại”." in response.content.decode()
+    assert Article.objects.get().status == PUBLISHED and not ArticleTransition.objects.exists()
