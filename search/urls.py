@@ -15,4 +15,5 @@ urlpatterns = [
         cache_public_page(views.search, query=FILTERS),
         name="search",
     ),
+    path("tim-kiem/goi-y/", views.suggestions, name="suggestions"),
 ]

@@ -386,3 +386,54 @@ def test_the_flusher_thread_starts_once_per_process(settings):
     settings.COUNTERS_REDIS_URL = ""
     flusher._started.clear()
     assert flusher.start() is None
+
+
+def test_the_page_cache_and_the_counters_can_live_in_two_redis(settings, redis_url, django_assert_num_queries):
+    """PAGE_CACHE_REDIS_URL and COUNTERS_REDIS_URL apart (each with its own eviction policy):
+    pages are kept in the one, counts in the other, and a hit still costs no SQL."""
+    import uuid
+
+    from tests.live import redis_server
+
+    with redis_server() as counters_url:
+        settings.LIVE_KEY_PREFIX = f"test-{uuid.uuid4().hex}"
+        settings.REDIS_URL, settings.PAGE_CACHE_REDIS_URL, settings.COUNTERS_REDIS_URL = "", redis_url, counters_url
+        shared_redis.reset()
+        article = make_article()
+        url = article.get_absolute_url()
+        browser().get(url)
+        browser().get(url)
+        reader = browser()
+        reader.get("/")
+        with django_assert_num_queries(0):
+            page = reader.get(url).content.decode()
+        assert "3 lượt xem" in page
+        pages, counts = redis.Redis.from_url(redis_url), redis.Redis.from_url(counters_url)
+        prefix = settings.LIVE_KEY_PREFIX
+        assert pages.keys(f"{prefix}:page:*") and not counts.keys(f"{prefix}:page:*")
+        assert counts.exists(f"{prefix}:pending") and not pages.exists(f"{prefix}:pending")
+        assert views(article) == 3
+        shared_redis.reset()
+
+
+@pytest.mark.parametrize("counter_store", ["redis"], indirect=True)
+def test_a_flush_is_written_only_once_redis_kept_its_taking(counter_store, settings):
+    """With an append-only file, a flush waits for its taking to be on disk and checks that the same
+    Redis still has it: one that a crash undid is left for the next round, never written."""
+    settings.LIVE_FLUSH_DURABLE_MS = 0
+    client = shared_redis.client(shared_redis.COUNTERS)
+    run_id = client.info("server")["run_id"]
+    client.set(counters.key("flush-id"), "taken")
+    assert counters._taking_is_on_disk(client, run_id, "taken")
+    assert not counters._taking_is_on_disk(client, "another-redis-process", "taken")
+    client.set(counters.key("flush-id"), "after-a-crash")
+    assert not counters._taking_is_on_disk(client, run_id, "taken")
+    article = make_article()
+    browser().get(article.get_absolute_url())
+    real_info = client.info
+    with mock.patch.object(type(client), "info", lambda self, *a: {**real_info(*a), "aof_enabled": 1}):
+        with mock.patch.object(counters, "_taking_is_on_disk", return_value=False):
+            assert counters.flush_pending() == {}
+        assert Article.objects.get(pk=article.pk).view_count == 0
+        assert counters.flush_pending()  # the same taking, found again and written once
+    assert views(article) == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "portal"
-FEATURE_APPS = ("news", "ratings", "feedback", "stats", "documents", "services", "pages", "polls", "search")
+FEATURE_APPS = ("news", "ratings", "feedback", "stats", "documents", "services", "pages", "polls", "search", "accounts")
 PROJECT = "kimson_portal"
 PACKAGES = (BASE, *FEATURE_APPS)
 
