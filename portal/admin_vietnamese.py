@@ -2,9 +2,13 @@
 
 These strings are not translatable: django.contrib.admin writes a boolean icon's alt text as the
 raw value ("True"), and django-axes builds its records' names from English words and raw UTC
-datetimes and gives its app and one column no verbose name.
+datetimes and gives its app and one column no verbose name. Imported by PortalConfig.ready(), once
+the app registry is ready.
 """
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.templatetags import admin_list
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html
@@ -15,8 +19,6 @@ def _local(value):
 
 
 def boolean_icons_in_vietnamese():
-    from django.contrib.admin.templatetags import admin_list
-
     def boolean_icon(field_val):
         icon, alt = {True: ("yes", "Có"), False: ("no", "Không"), None: ("unknown", "Không rõ")}[field_val]
         return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), alt)
@@ -25,9 +27,6 @@ def boolean_icons_in_vietnamese():
 
 
 def axes_in_vietnamese(apps):
-    from axes.admin import AccessAttemptAdmin
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
     apps.get_app_config("axes").verbose_name = "Chống dò mật khẩu"
     AccessAttemptAdmin.status.short_description = "Tình trạng"
     AccessAttempt.__str__ = lambda self: f"Lần thử đăng nhập của {self.username} lúc {_local(self.attempt_time)}"

@@ -17,10 +17,7 @@ class PortalConfig(AppConfig):
         # Connected after django.contrib.auth's own receiver, so it renames what auth has just made.
         post_migrate.connect(name_default_permissions, dispatch_uid="vietnamese-permission-names")
 
-        from django.apps import apps
-
         from .admin_vietnamese import axes_in_vietnamese, boolean_icons_in_vietnamese
 
         boolean_icons_in_vietnamese()
-        if apps.is_installed("axes"):
-            axes_in_vietnamese(apps)
+        axes_in_vietnamese(self.apps)
