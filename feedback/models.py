@@ -190,4 +190,4 @@ class FeedbackLog(models.Model):
         verbose_name_plural = "Nhật ký xử lý"
 
     def __str__(self):
-        return f"{self.feedback.code} · {self.at:%d/%m/%Y %H:%M}"
+        return f"{self.feedback.code} · {timezone.localtime(self.at):%d/%m/%Y %H:%M}"

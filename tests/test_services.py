@@ -283,3 +283,14 @@ def test_demo_seed_is_idempotent():
     assert Procedure.objects.count() == 8
     assert Dossier.objects.filter(status="returned").count() == 1
     assert (date.today() - timedelta(days=30)) < Dossier.objects.earliest("received_on").received_on
+
+
+def test_procedure_list_names_the_units_level(client):
+    """The one-stop-shop intro says whose powers these are from the unit's level, not a fixed "huyện"."""
+    from portal.models import SiteSettings
+
+    settings_row = SiteSettings.load()
+    settings_row.unit_level = "Xã"
+    settings_row.save()
+    page = client.get("/mot-cua/").content.decode()
+    assert "thuộc thẩm quyền giải quyết của xã." in page and "của huyện" not in page
