@@ -18,8 +18,8 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safar
 
 
 def page(path, client=None):
-    """An uncached page (an unknown parameter keeps the page cache out of it)."""
-    response = (client or Client(HTTP_USER_AGENT=BROWSER)).get(path + "?ref=test")
+    """A page asked for the first time (each test asks for each page once, or as another visitor)."""
+    response = (client or Client(HTTP_USER_AGENT=BROWSER)).get(path)
     assert response.status_code == 200
     return response.content.decode()
 

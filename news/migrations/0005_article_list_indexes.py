@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0003_article_fillfactor'),
+        ('news', '0004_workflow'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
