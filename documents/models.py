@@ -6,6 +6,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import fragments
 from portal.files import KINDS, content_type_for, sniff, validate_upload
 from portal.filetext import FileText
 from portal.text import slugify_vi, strip_diacritics
@@ -221,7 +222,6 @@ class DocumentFile(FileText):
 def next_publish_at():
     """When the next scheduled document goes public, asked by every page rendered: kept per process
     and content version until that moment (portal.fragments)."""
-    from portal import fragments
 
     def find():
         moment = Document.objects.next_publish_at()

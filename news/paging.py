@@ -21,6 +21,8 @@ from django.utils.functional import cached_property
 from portal import fragments
 from portal.pagecache import cached
 
+from .queries import next_scheduled_at
+
 NEWEST_FIRST = (F("publish_at").desc(), F("id").desc())
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -65,8 +67,6 @@ def page_starts(name, articles, per_page):
     Kept in this process's memory (portal.fragments) in front of the shared cache. The threads of a
     process that miss at once (content just changed) wait for the first one's query.
     """
-    from .queries import next_scheduled_at
-
     key = f"news:pages:{name}:{per_page}"
 
     def compute():
