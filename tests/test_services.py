@@ -272,6 +272,7 @@ def test_procedure_list_query_count_is_constant(client):
     few = count()
     for n in range(3, 30):
         make_procedure(f"Thủ tục {n}", f"Lĩnh vực {n % 5}")
+    client.get("/mot-cua/")  # the frame again: saving content made its kept parts stale
     assert count() == few <= 10
 
 
