@@ -24,6 +24,10 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%({x-real-ip}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
-# Addresses whose X-Forwarded-* headers gunicorn trusts (the local nginx).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# The proxies (the local nginx) whose X-Forwarded-Proto gunicorn trusts; the app reads the same
+# variable to take the client's address from X-Forwarded-For (portal/clientaddr.py). gunicorn
+# takes single addresses only, so networks (10.0.0.0/8) are left to the app.
+forwarded_allow_ips = ",".join(
+    proxy.strip() for proxy in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if "/" not in proxy
+)

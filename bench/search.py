@@ -183,7 +183,7 @@ def main():
 
     from search import registry
     from search.models import SearchEntry
-    from search.text import query_words
+    from search.text import parse_query
 
     try:
         call_command("migrate", verbosity=0)
@@ -198,11 +198,11 @@ def main():
                 cursor.execute("VACUUM ANALYZE search_searchentry")
         print(f"index rows: {SearchEntry.objects.count()}; load average before timing: {os.getloadavg()[0]:.1f}")
 
-        cases = [(q, query_words(q), {}) for q in QUERIES]
+        cases = [(q, parse_query(q), {}) for q in QUERIES]
         cases += [
-            ("kim son (loai=article)", query_words("kim son"), {"kind": "article"}),
-            ("quoc phong (last 30 days)", query_words("quoc phong"), {"date_from": _days_ago(30)}),
-            ("kim son (page 50)", query_words("kim son"), {"page": 50}),
+            ("kim son (loai=article)", parse_query("kim son"), {"kind": "article"}),
+            ("quoc phong (last 30 days)", parse_query("quoc phong"), {"date_from": _days_ago(30)}),
+            ("kim son (page 50)", parse_query("kim son"), {"page": 50}),
         ]
         core = []
         for label, words, filters in cases:

@@ -13,8 +13,8 @@ class LookupAdmin(admin.ModelAdmin):
 
 class DocumentFileInline(admin.TabularInline):
     model = DocumentFile
-    fields = ("file", "title", "order", "download_count")
-    readonly_fields = ("download_count",)
+    fields = ("file", "title", "order", "download_count", "text_found")
+    readonly_fields = ("download_count", "text_found")
     extra = 1
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.files import KINDS, content_type_for, sniff, validate_upload
+from portal.filetext import FileText
 from portal.text import slugify_vi, strip_diacritics
 
 DOCUMENT_KINDS = ["pdf", "doc", "docx", "xls", "xlsx"]
@@ -57,6 +58,15 @@ class DocumentQuerySet(models.QuerySet):
     def published(self):
         """The one publish rule: marked public and its publish time already past."""
         return self.filter(is_published=True, publish_at__lte=timezone.now())
+
+    def next_publish_at(self):
+        """When the next scheduled document goes public (None if none is waiting): cached pages end there."""
+        return (
+            self.filter(is_published=True, publish_at__gt=timezone.now())
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
 
     def for_listing(self):
         return self.only(
@@ -152,7 +162,7 @@ class Document(models.Model):
         super().save(*args, **kwargs)
 
 
-class DocumentFile(models.Model):
+class DocumentFile(FileText):
     document = models.ForeignKey(Document, verbose_name="Văn bản", on_delete=models.CASCADE, related_name="files")
     file = models.FileField(
         "Tệp",
@@ -198,6 +208,7 @@ class DocumentFile(models.Model):
             # The stored name gets an ASCII stem and the extension of what the bytes really are.
             self.kind = sniff(self.file) or ""
             self.size = self.file.size
+            self.read_text()
             stem = slugify_vi(posixpath.splitext(posixpath.basename(self.file.name))[0]) or "van-ban"
             self.file.name = stem + (KINDS[self.kind][1] if self.kind in KINDS else "")
         super().save(*args, **kwargs)

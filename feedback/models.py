@@ -19,6 +19,8 @@ def attachment_path(instance, filename):
 class TrackingCounter(models.Model):
     """The last tracking number given out in a year; one row per year."""
 
+    page_cache_ignored = True
+
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
@@ -115,6 +117,17 @@ class Feedback(models.Model):
     def __str__(self):
         return f"{self.code} — {self.title}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    def shown_on_cached_pages(self):
+        """Only published Q&A appear on public pages: a new submission or staff work changes none."""
+        published = self.Status.PUBLISHED
+        return self.status == published or getattr(self, "_loaded_status", None) == published
+
     def save(self, *args, **kwargs):
         if not self.code:
             self.code = TrackingCounter.next_code(timezone.localdate().year)
@@ -125,6 +138,8 @@ class Feedback(models.Model):
 
 class FeedbackLog(models.Model):
     """Who changed what on a feedback item, and when; written by the admin, never edited."""
+
+    page_cache_ignored = True  # staff notes: no public page shows them
 
     feedback = models.ForeignKey(Feedback, verbose_name="Góp ý", on_delete=models.CASCADE, related_name="logs")
     user = models.ForeignKey(

@@ -5,6 +5,7 @@ SQLite, local-memory cache, e-mail printed to the console. Production sets
 DEBUG=0 and at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,9 +45,15 @@ INSTALLED_APPS = [
     "polls",
     "search",
     "django.contrib.sitemaps",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
 ]
 
 MIDDLEWARE = [
+    # First: everything after it reads the client's address from REMOTE_ADDR (README "Security").
+    "portal.clientaddr.ClientAddressMiddleware",
+    "portal.security.HeadWithoutBodyMiddleware",
     # /healthz answers load balancers by IP, before the host check (portal/health.py).
     "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -56,9 +63,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.visitors.VisitorMiddleware",
-    "stats.live.LiveNumbersMiddleware",
+    "portal.live.LiveNumbersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -99,12 +108,17 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# One Redis for everything (REDIS_URL), or one for the page cache and Django's cache (may evict:
+# maxmemory-policy allkeys-lru) and one for the counters (never evicts: noeviction, appendonly yes,
+# appendfsync everysec). See docs/engagement.md.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+PAGE_CACHE_REDIS_URL = env("PAGE_CACHE_REDIS_URL", default=REDIS_URL)
+COUNTERS_REDIS_URL = env("COUNTERS_REDIS_URL", default=REDIS_URL)
+if PAGE_CACHE_REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": PAGE_CACHE_REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="kimson"),
             "OPTIONS": {
                 # Redis down means slower, never broken: cache misses instead of errors.
@@ -232,10 +246,19 @@ LOGGING = {
 ADMIN_URL = env("ADMIN_URL", default="admin/")
 
 # Rate limits (django-ratelimit) count in the default cache, shared by all processes when
-# REDIS_URL is set. Behind a proxy, set RATELIMIT_IP_META_KEY=HTTP_X_FORWARDED_FOR.
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+# REDIS_URL is set. They, the login lock and the Redis limiter key on REMOTE_ADDR, which
+# portal.clientaddr sets from X-Forwarded-For when the request comes from one of these proxies
+# (addresses or networks; gunicorn.conf.py trusts the same ones for X-Forwarded-Proto).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network") from None
 RATELIMIT_USE_CACHE = "default"
-if not REDIS_URL:
+if not PAGE_CACHE_REDIS_URL:
     # One process on one machine: its local-memory cache is the shared cache.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
@@ -280,8 +303,11 @@ PERMISSIONS_POLICY = (
 # monitoring script's host, come from CSP_EXTRA_SCRIPT_SRC / CSP_EXTRA_IMG_SRC (comma-separated).
 # The admin additionally allows inline styles, which CKEditor 5 injects (portal.security).
 INSTALLED_APPS += ["csp"]
-MIDDLEWARE.insert(2, "portal.security.ContentSecurityPolicyMiddleware")
-MIDDLEWARE.insert(3, "portal.security.PermissionsPolicyMiddleware")
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_after_security:_after_security] = [
+    "portal.security.ContentSecurityPolicyMiddleware",
+    "portal.security.PermissionsPolicyMiddleware",
+]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -300,7 +326,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Admin login throttling (django-axes): 5 failures for one user name from one address lock that
-# pair out for 30 minutes. Attempts are kept in the database, so every app machine sees them.
+# pair out for 30 minutes, and 20 failures from one address within 30 minutes, whatever the user
+# names, lock the address (portal.security.LoginAttemptHandler). Attempts are kept in the
+# database, so every app machine sees them.
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = [
@@ -309,11 +337,21 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "portal.security.LoginAttemptHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+# Two-factor sign-in (django-otp, TOTP apps): required for superusers and these groups when on;
+# off by default with DEBUG=1 so the demo accounts log in with their passwords (README "Security").
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
+ADMIN_2FA_GROUPS = env.list("ADMIN_2FA_GROUPS", default=["Duyệt bài"])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Quản trị cổng thông tin")
+# A signed-in session ends after a working day without a request (each request starts the day again).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=9 * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
 AXES_COOLOFF_MESSAGE = "Tài khoản tạm bị khóa do đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 30 phút."
-# The client address is read like the rate limits read it (RATELIMIT_IP_META_KEY behind a proxy).
+# The client address is read like the rate limits read it: REMOTE_ADDR, set by portal.clientaddr.
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 
 # With Redis down the rate-limit counts are gone: let requests through rather than refuse citizens.
@@ -352,20 +390,32 @@ DOSSIER_LOOKUP_RATE = env("DOSSIER_LOOKUP_RATE", default="20/10m")
 DOCUMENT_FILE_MAX_BYTES = env.int("DOCUMENT_FILE_MAX_BYTES", default=20 * 1024 * 1024)
 # Dates typed as dd/mm/yyyy, as Vietnamese write them (portal/formats/vi/formats.py).
 FORMAT_MODULE_PATH = ["portal.formats"]
-# Poll votes from one address: bursts beyond this rate get 429 and count nothing; the window
-# passes, so a shared address (school, office) is slowed, never banned.
-POLL_VOTE_RATE = env("POLL_VOTE_RATE", default="20/m")
-# Engagement counters (docs/product.md, engagement definitions) and the page cache with live numbers (docs/engagement.md).
+# Votes and ratings from one address (portal.limits): a flood guard on requests, high enough for a
+# school or carrier address, and caps on accepted votes per poll / ratings per article over a short
+# and a long window. Beyond them the answer is 429 and nothing is counted; reading is never limited.
+POLL_VOTE_RATE = env("POLL_VOTE_RATE", default="120/m")
+POLL_VOTE_CAPS = env("POLL_VOTE_CAPS", default="30/10m,300/d")
+RATING_RATE = env("RATING_RATE", default="120/m")
+RATING_CAPS = env("RATING_CAPS", default="30/10m,300/d")
+# Engagement counters and the page cache with live numbers (docs/engagement.md, docs/page-cache.md).
 LIVE_KEY_PREFIX = env("LIVE_KEY_PREFIX", default=env("CACHE_KEY_PREFIX", default="kimson") + ":live")
 ENGAGEMENT_COUNT_RATE = env("ENGAGEMENT_COUNT_RATE", default="120/m")
-RATING_RATE = env("RATING_RATE", default="20/m")
 # Content saves make every cached page stale at once; this only bounds what no signal reports (rows
 # changed outside the app). Each expiry re-renders the page, so with Redis pages live minutes.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 5)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if PAGE_CACHE_REDIS_URL else 5)
 PAGE_CACHE_IGNORED_MODELS = env.list("PAGE_CACHE_IGNORED_MODELS", default=[])
+# Third-party apps whose rows no public page shows (the project's own apps say so themselves).
+PAGE_CACHE_IGNORED_APPS = env.list(
+    "PAGE_CACHE_IGNORED_APPS",
+    default=["admin", "auth", "contenttypes", "sessions", "reversion", "axes", "otp_totp", "otp_static", "django_otp"],
+)
 LIVE_DIRTY_MS = env.int("LIVE_DIRTY_MS", default=2000)
-# With Redis, counted visits and views reach the database in one write per this many milliseconds.
+# With Redis, counted visits and views reach the database in one write per this many milliseconds,
+# from a background thread of each server process (stats.flusher).
 LIVE_FLUSH_MS = env.int("LIVE_FLUSH_MS", default=1000)
+# With an append-only file, a flush waits this long for Redis to have its taking on disk before the
+# database gets it (a crash of Redis then can never make the same counts pending again).
+LIVE_FLUSH_DURABLE_MS = env.int("LIVE_FLUSH_DURABLE_MS", default=2000)
 
 # A Vietnamese page when a form arrives without a valid CSRF token (expired session, blocked cookies).
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"

@@ -21,6 +21,7 @@ class SectionSitemap(Sitemap):
             "news:home",
             "news:list",
             "documents:list",
+            "open_data:index",
             "services:procedures",
             "pages:leaders",
             "pages:schedule",

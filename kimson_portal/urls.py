@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 
+from accounts.forms import StaffLoginForm
 from portal.views import robots_txt
 
 from .sitemaps import SITEMAPS
@@ -11,13 +12,16 @@ from .sitemaps import SITEMAPS
 admin.site.site_header = "Quản trị Trang thông tin điện tử"
 admin.site.site_title = "Quản trị cổng thông tin"
 admin.site.index_title = "Quản lý nội dung"
+admin.site.login_form = StaffLoginForm
 
 urlpatterns = [
+    path(settings.ADMIN_URL, include("accounts.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("portal.urls")),
     path("", include("news.urls")),
     path("gop-y/", include("feedback.urls")),
     path("van-ban/", include("documents.urls")),
+    path("du-lieu-mo/", include("documents.open_data_urls")),
     path("mot-cua/", include("services.urls")),
     path("", include("pages.urls")),
     path("", include("polls.urls")),

@@ -1,8 +1,14 @@
-"""RSS 2.0 feeds: all news, and one per category (its sub-categories included)."""
+"""RSS 2.0 feeds: all news, and one per category (its sub-categories included).
+
+Feed readers decode a title or description and then show it as HTML, so every text the feeds
+carry is HTML-escaped once here (the XML writer escapes it again for the XML itself): a title
+typed as "<b>" reads "<b>" in the reader, never bold.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import escape
 
 from portal.models import SiteSettings
 
@@ -15,10 +21,10 @@ class LatestArticlesFeed(Feed):
     language = "vi"
 
     def title(self, obj=None):
-        return f"Tin tức - {SiteSettings.load()}"
+        return escape(f"Tin tức - {SiteSettings.load()}")
 
     def description(self, obj=None):
-        return f"Tin bài mới nhất của {SiteSettings.load()}."
+        return escape(f"Tin bài mới nhất của {SiteSettings.load()}.")
 
     def link(self, obj=None):
         return reverse("news:home")
@@ -27,10 +33,10 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published().for_listing()[:FEED_SIZE]
 
     def item_title(self, item):
-        return item.title
+        return escape(item.title)
 
     def item_description(self, item):
-        return item.sapo
+        return escape(item.sapo)
 
     def item_pubdate(self, item):
         return item.publish_at
@@ -50,10 +56,10 @@ class CategoryFeed(LatestArticlesFeed):
         return get_object_or_404(Category, slug=slug)
 
     def title(self, obj=None):
-        return f"{obj.name} - {SiteSettings.load()}"
+        return escape(f"{obj.name} - {SiteSettings.load()}")
 
     def description(self, obj=None):
-        return obj.description or f"Tin bài mới nhất chuyên mục {obj.name}."
+        return escape(obj.description or f"Tin bài mới nhất chuyên mục {obj.name}.")
 
     def link(self, obj=None):
         return obj.get_absolute_url()

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -40,8 +41,6 @@ class Category(models.Model):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.parent_id and (
             self.parent_id == self.pk or self.parent.parent_id or (self.pk and self.children.exists())
         ):

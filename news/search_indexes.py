@@ -20,8 +20,11 @@ class ArticleIndex(SearchIndex):
     def title(self, obj):
         return obj.title
 
+    def lead(self, obj):
+        return obj.sapo
+
     def body(self, obj):
-        return f"{obj.sapo} {html_to_text(obj.body)}"
+        return html_to_text(obj.body)
 
     def date(self, obj):
         return obj.publish_at

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
@@ -43,12 +42,6 @@ class CategoryView(ListView):
             **kwargs,
         )
 
-    def paginate_queryset(self, queryset, page_size):
-        # An out-of-range or junk page number shows the last or first page, never a 404.
-        paginator = Paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
-
 
 class ArticleListView(ListView):
     """Tin tức - Sự kiện: every published article, newest first."""
@@ -62,11 +55,6 @@ class ArticleListView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(crumbs=[("Tin tức - Sự kiện", None)], **kwargs)
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = Paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class ArticleView(DetailView):

@@ -169,6 +169,9 @@ class Vote(models.Model):
     choices = models.ManyToManyField(Choice, verbose_name="Phương án đã chọn", related_name="vote_records")
     created_at = models.DateTimeField("Thời điểm", auto_now_add=True)
 
+    # A vote adds a row here and counts by update(); the cached sidebar shows voters nothing of it.
+    page_cache_ignored = True
+
     class Meta:
         ordering = ("-created_at",)
         verbose_name = "Lượt bình chọn"

@@ -11,9 +11,9 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.core import is_ratelimited
 
-from portal.limits import too_many_requests, wants_json
+from portal.limits import Caps, over_limit, too_many_requests, wants_json
+from portal.visitors import is_returning
 
 from .forms import VoteForm
 from .models import AlreadyVoted, Poll
@@ -24,9 +24,15 @@ ALREADY_VOTED = "Bạn đã bình chọn cho câu hỏi này rồi. Mỗi ngư�
 NOT_FOUND = "Không tìm thấy cuộc bình chọn này. Có thể câu hỏi đã được gỡ bỏ."
 CRAWLER = "Trình thu thập dữ liệu tự động không thể bình chọn."
 NO_COOKIE = (
-    "Chưa ghi nhận được bình chọn vì trình duyệt của bạn không gửi cookie. "
+    "Chưa ghi nhận được bình chọn vì trình duyệt chưa gửi mã người xem mà trang cấp khi bạn mở trang. "
     "Vui lòng bật cookie cho trang này, tải lại trang rồi bình chọn lại."
 )
+CAPPED = (
+    "Chưa ghi nhận được bình chọn: đã có nhiều bình chọn cho câu hỏi này từ cùng địa chỉ mạng của bạn. "
+    "Vui lòng thử lại sau {wait}."
+)
+# Accepted votes per address and poll (a shared office or carrier address keeps voting, a script does not).
+VOTE_CAPS = Caps("polls:votes", settings.POLL_VOTE_CAPS)
 
 
 def _poll_or_404(pk):
@@ -89,8 +95,8 @@ def results(request, pk):
 
 @require_POST
 def vote(request, pk):
-    # Counted before anything else, so bursts of any kind of vote request are limited.
-    if is_ratelimited(request, group="polls:vote", key="ip", rate=settings.POLL_VOTE_RATE, increment=True):
+    # Counted before anything else, so floods of any kind of vote request are limited.
+    if over_limit(request, "polls:vote", settings.POLL_VOTE_RATE):
         return too_many_requests(request)
     try:
         poll = _poll_or_404(pk)
@@ -98,13 +104,17 @@ def vote(request, pk):
         return _refuse(request, None, 404, NOT_FOUND)
     if request.visitor_id is None:
         return _refuse(request, poll, 403, CRAWLER)
-    if request.is_new_visitor:
-        # A browser without our cookie could vote again on every request.
+    if not is_returning(request):
+        # A browser without a cookie the portal issued could vote again on every request.
         return _refuse(request, poll, 400, NO_COOKIE)
     if not poll.is_open():
         return _refuse(request, poll, 409, poll_notice(poll))
     if has_voted(request, poll):
         return _refuse(request, poll, 409, ALREADY_VOTED)
+
+    wait = VOTE_CAPS.full(request, poll.pk)
+    if wait:
+        return _refuse(request, poll, 429, CAPPED.format(wait=wait))
 
     form = VoteForm(poll, request.POST)
     if not form.is_valid():
@@ -120,6 +130,7 @@ def vote(request, pk):
         request.poll_voted = {poll.pk}
         response = _refuse(request, poll, 409, ALREADY_VOTED)
     else:
+        VOTE_CAPS.count(request, poll.pk)
         # Counts changed: read them again for the answer.
         poll = _poll_or_404(pk)
         request.poll_voted = {poll.pk}

@@ -23,12 +23,15 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import redis
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command, get_commands
 from django.db import connection, transaction
 from django.utils import timezone
+
+from . import redis as shared_redis
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -218,18 +221,18 @@ def _drop_tables():
 
 def _forget_redis():
     """Cached pages and counter mirrors describe the data that was replaced: delete them."""
-    if not settings.REDIS_URL:
+    urls = {shared_redis.url(shared_redis.CACHE), shared_redis.url(shared_redis.COUNTERS)} - {""}
+    if not urls:
         cache.clear()  # this process's own memory
         return 0
-    import redis
-
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=5)
     prefixes = {settings.LIVE_KEY_PREFIX, settings.CACHES["default"].get("KEY_PREFIX", "")}
     deleted = 0
     try:
-        for prefix in filter(None, prefixes):
-            for key in client.scan_iter(match=f"{prefix}:*", count=1000):
-                deleted += client.delete(key)
+        for url in sorted(urls):
+            client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+            for prefix in filter(None, prefixes):
+                for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+                    deleted += client.delete(key)
     except redis.RedisError as error:
         raise BackupError(
             f"Đã khôi phục, nhưng không xóa được bộ nhớ đệm cũ trong Redis ({error}): hãy xóa các khóa "

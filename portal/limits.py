@@ -1,12 +1,22 @@
-"""The one answer to a rate-limited request: 429 with a Vietnamese message.
+"""Limits on what clients write, and the one answer to a refused write: 4xx with a Vietnamese message.
 
-Limits themselves are django-ratelimit decorators with block=False on the
-views that write (votes, ratings, feedback); they check `request.limited`
-and return `too_many_requests(request)`, so nothing is counted.
+Reading is never limited: a page answers 200 whatever its address did (engagement counting stops
+instead, see stats). Writes (votes, ratings, feedback) have limits of two kinds, counted in the
+default cache by django-ratelimit (shared by every process when Redis is configured):
+
+- a flood guard on requests per address (`over_limit`), high enough for a shared address;
+- caps on what is accepted per address and per target (`Caps`: a poll, an article), over a short
+  and a long window, so the browsers of one office or carrier address are served and a script
+  that makes up visitors adds little.
+
+Every check fails open: when the cache does not answer, the request goes through.
 """
+
+import re
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django_ratelimit.core import get_usage
 
 TOO_MANY_MESSAGE = "Bạn thao tác quá nhanh. Vui lòng đợi một lát rồi thử lại."
 
@@ -24,36 +34,63 @@ def too_many_requests(request, message=TOO_MANY_MESSAGE):
     return render(request, "429.html", {"message": message}, status=429)
 
 
-def over_limit(request, group, rate, key="ip"):
-    """True when this address went over `rate` (counting this request) in `group`.
-
-    Fails open: when the cache that holds the counts does not answer (Redis down),
-    django-ratelimit reports a limit of 0, and the request goes through.
-    """
-    from django_ratelimit.core import get_usage
-
-    usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+def _usage(request, group, rate, key, increment):
+    usage = get_usage(request, group=group, key=key, rate=rate, increment=increment)
     if usage is None or usage["limit"] == 0:
-        return False
-    return usage["should_limit"]
+        return None
+    return usage
+
+
+def over_limit(request, group, rate, key="ip"):
+    """True when this address went over `rate` (counting this request) in `group`."""
+    usage = _usage(request, group, rate, key, increment=True)
+    return bool(usage and usage["should_limit"])
 
 
 def used_up(request, group, rate, key="ip"):
     """True when this address already used all of `rate` in `group`; counts nothing.
 
     For limits that count only accepted requests: check with this, then call
-    `count_one` once the request succeeded. Fails open like `over_limit`.
+    `count_one` once the request succeeded.
     """
-    from django_ratelimit.core import get_usage
-
-    usage = get_usage(request, group=group, key=key, rate=rate, increment=False)
-    if usage is None or usage["limit"] == 0:
-        return False
-    return usage["count"] >= usage["limit"]
+    usage = _usage(request, group, rate, key, increment=False)
+    return bool(usage and usage["count"] >= usage["limit"])
 
 
 def count_one(request, group, rate, key="ip"):
     """Count one accepted request towards `rate` in `group`."""
-    from django_ratelimit.core import get_usage
+    _usage(request, group, rate, key, increment=True)
 
-    get_usage(request, group=group, key=key, rate=rate, increment=True)
+
+class Caps:
+    """Accepted writes per address and target over several windows, e.g. "30/10m,300/d".
+
+    Each window is fixed, so over any stretch of one window's length an address adds at most
+    twice its number: with "30/10m", 30 browsers of one office all count, and 200 made-up
+    visitors within ten minutes add at most 60.
+    """
+
+    def __init__(self, group, rates):
+        self.group = group
+        self.rates = [rate.strip() for rate in rates.split(",") if rate.strip()]
+
+    def full(self, request, target):
+        """The window (as "10 phút") this address has used up for `target`, or ""; counts nothing."""
+        for rate in self.rates:
+            if used_up(request, f"{self.group}:{target}", rate):
+                return window_text(rate)
+        return ""
+
+    def count(self, request, target):
+        """Count one accepted write for `target` in every window."""
+        for rate in self.rates:
+            count_one(request, f"{self.group}:{target}", rate)
+
+
+_UNITS = {"s": "giây", "m": "phút", "h": "giờ", "d": "ngày"}
+
+
+def window_text(rate):
+    """The window of a rate in Vietnamese: "30/10m" -> "10 phút", "300/d" -> "1 ngày"."""
+    number, unit = re.fullmatch(r"\d+/(\d*)([smhd])", rate).groups()
+    return f"{int(number or 1)} {_UNITS[unit]}"

@@ -1,19 +1,24 @@
-"""Whole-page cache for anonymous visitors, safe with live numbers and forms.
+"""Whole-page cache for anonymous visitors, safe with live numbers and forms (docs/page-cache.md).
 
-A cached page is the HTML as rendered, with its live markers (see stats.live) left in
-and its CSRF tokens swapped for a marker, so every visitor gets their own token and
-this moment's figures. Entries are keyed by host + path (+ ?page=N) and carry the
-content version: saving or deleting any content model (post_save / post_delete, after
-commit) sets a new version, so every cached page is stale at once. A short timeout,
-never past the next scheduled article or local midnight, bounds anything signals miss.
+A cached page is the HTML as rendered, with its live markers (see portal.live) left in and its
+CSRF tokens swapped for a marker, so every visitor gets their own token and this moment's figures.
+Entries are keyed by what changes the page: host, path, the page number as an integer (pages that
+paginate), and the declared query parameters (a search); tracking parameters (utm_*, fbclid,
+gclid, zarsrc, ...) are dropped, so a link shared on Facebook or Zalo is served from cache; any
+other parameter, a Host port other than the server's, or a query never asked before is answered
+without being kept. Each entry carries the content version: saving or deleting content that
+pages show (post_save / post_delete, after commit) sets a new version, so every cached page is
+stale at once; apps mark what pages do not show (`page_cache_ignored` on an app config or a
+model, `shown_on_cached_pages()` on an instance). A short timeout, never past the next scheduled
+article or local midnight, bounds anything signals miss.
 
-With Redis, `PageCacheMiddleware` answers hits before the rest of the middleware and the URL
-dispatch run: a hit needs only the visitor and CSRF cookies and the frame header, which it gives
-as their own middleware would.
+With Redis (PAGE_CACHE_REDIS_URL), `PageCacheMiddleware` answers hits before the rest of the
+middleware and the URL dispatch run: a hit needs only the visitor and CSRF cookies and the frame
+header, which it gives as their own middleware would.
 
 Never cached: requests other than GET/HEAD, requests with a session (staff, previews), with
-pending messages or with a poll-voted cookie (their sidebar shows live results), other query
-strings, and responses that are not plain 200 pages.
+pending messages or with a poll-voted cookie (their sidebar shows live results), and responses
+that are not plain 200 pages.
 """
 
 import hashlib
@@ -25,6 +30,8 @@ from functools import lru_cache, wraps
 from typing import NamedTuple
 from urllib.parse import urlencode
 
+import redis
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -34,20 +41,19 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from .limits import too_many_requests
+from . import live
+from . import redis as shared_redis
 from .visitors import give_cookie, identify
 
 VERSION_KEY = "pagecache:version"
+PAGE_VERSION = "pagever"
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_MARKER = r"\1<!--live:csrf-->\2"
-PAGE_QUERY = re.compile(r"^(page=\d{1,5})?$")
 # Longer query strings (a pasted essay in the search box) are answered, never kept.
 MAX_QUERY_LENGTH = 300
-
-# Saving these does not change what a public page shows.
-IGNORED_APPS = frozenset({"admin", "auth", "contenttypes", "sessions", "reversion", "axes", "ratings", "stats"})
-# A vote adds a row here and counts by update(); the cached sidebar shows voters nothing of it.
-IGNORED_MODELS = frozenset({"polls.vote"})
+MAX_PAGE = 100_000
+# Added by sharing and advertising links; they never change the page.
+TRACKING = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|gbraid|wbraid|dclid|msclkid|zarsrc|zalo_ts|igshid|_ga|mc_[a-z]+)$")
 # A visitor who voted sees the poll's live results in the sidebar: their pages are not cached.
 PERSONAL_COOKIE_PREFIXES = ("kpoll",)
 
@@ -62,13 +68,36 @@ class PageOptions(NamedTuple):
 
     until: object = None
     query: object = None
+    paginated: bool = False
 
     def worth_keeping(self, key):
         """Plain pages always; a page with a query only when asked for before (see cache_public_page)."""
         return self.query is None or _asked_before(key)
 
 
-def _cache_key(request, query=None):
+def _page_number(value):
+    """The page number a `page` parameter names (1 for none), or None for junk (never kept)."""
+    if value == "":
+        return 1
+    if not value.isdigit() or len(value) > 6:
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_PAGE else None
+
+
+def _host(request):
+    """The host a key names, or None when the Host names a port other than the server's (never kept)."""
+    host = request.get_host()
+    name, _, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if name and port and port != request.META.get("SERVER_PORT", port):
+        return None
+    return host
+
+
+PLAIN = PageOptions()
+
+
+def _cache_key(request, options=PLAIN):
     if request.method not in ("GET", "HEAD"):
         return None
     cookies = request.COOKIES
@@ -77,16 +106,32 @@ def _cache_key(request, query=None):
     if any(name.startswith(PERSONAL_COOKIE_PREFIXES) for name in cookies):
         return None
     raw = request.META.get("QUERY_STRING", "")
-    if query is None:
-        if not PAGE_QUERY.match(raw):
+    if len(raw) > MAX_QUERY_LENGTH:
+        return None
+    params = request.GET
+    kept = {}
+    for name in params:
+        if TRACKING.match(name):
+            continue
+        if len(params.getlist(name)) > 1:
             return None
-        normalized = raw
-    else:
-        params = request.GET
-        if len(raw) > MAX_QUERY_LENGTH or any(n not in query or len(params.getlist(n)) > 1 for n in params):
+        if name == "page" and (options.paginated or (options.query and name in options.query)):
+            number = _page_number(params[name])
+            if number is None:
+                return None
+            if number > 1:
+                kept[name] = str(number)
+        elif name == "page" and not options.query:
+            continue  # a page that does not paginate shows the same whatever the number
+        elif options.query and name in options.query:
+            if params[name]:
+                kept[name] = params[name]
+        else:
             return None
-        normalized = urlencode(sorted((name, value) for name, value in params.items() if value))
-    digest = hashlib.md5(f"{request.get_host()}{request.path}?{normalized}".encode(), usedforsecurity=False)
+    host = _host(request)
+    if host is None:
+        return None
+    digest = hashlib.md5(f"{host}{request.path}?{urlencode(sorted(kept.items()))}".encode(), usedforsecurity=False)
     return digest.hexdigest()
 
 
@@ -95,37 +140,48 @@ def _asked_before(key):
     return not cache.add(f"pagecache:asked:{key}", True, settings.PAGE_CACHE_SECONDS)
 
 
-def _timeout(until):
-    """Seconds to keep a page: the setting, but never past local midnight or `until` (a scheduled article)."""
+_scheduled = []
+
+
+def register_scheduled(next_change):
+    """`next_change()` gives the next moment an app's content changes by itself (a scheduled article
+    appears), or None: no cached page or value is kept past it."""
+    if next_change not in _scheduled:
+        _scheduled.append(next_change)
+
+
+def _timeout(until=None):
+    """Seconds to keep a page: the setting, but never past local midnight, `until()` or the next
+    scheduled change any app registered."""
     now = timezone.now()
     local = timezone.localtime(now)
     midnight = timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time.min), local.tzinfo)
     limits = [settings.PAGE_CACHE_SECONDS, (midnight - now).total_seconds()]
-    moment = until() if until else None
-    if moment is not None:
-        limits.append((moment - now).total_seconds())
+    for next_change in (*_scheduled, *([until] if until else [])):
+        moment = next_change()
+        if moment is not None:
+            limits.append((moment - now).total_seconds())
     return max(0.001, min(limits))
 
 
-def cache_public_page(view, until=None, query=None):
+def cache_public_page(view, until=None, query=None, paginated=False):
     """Decorate a public view; `until()` may give the next moment its pages change by themselves.
 
-    `query` names the parameters its pages may have besides ?page=N (a search's words and filters).
+    `paginated` says its pages take ?page=N (kept per number; a number beyond the last page is the
+    view's 404). `query` names the parameters its pages may have (a search's words and filters).
     Such a page is kept only when the same one was asked for before within PAGE_CACHE_SECONDS, so
     that a stream of different queries leaves a small mark per query, never a page each.
     """
-    options = PageOptions(until, query)
+    options = PageOptions(until, query, paginated)
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        key = _cache_key(request, query)
+        key = _cache_key(request, options)
         if key is None:
             return view(request, *args, **kwargs)
-        from stats import counters
-
-        found = counters.redis_client()
-        if found is not None:
-            return _through_redis(found[0], request, key, view, options, args, kwargs)
+        client = shared_redis.client(shared_redis.CACHE)
+        if client is not None:
+            return _through_redis(client, request, key, view, options, args, kwargs)
         return _through_django_cache(request, key, view, options, args, kwargs)
 
     cached_view.page_options = options
@@ -164,21 +220,19 @@ class PageCacheMiddleware:
         return self.get_response(request)
 
     def _hit(self, request):
-        from stats import counters
-
-        if counters.redis_client() is None:
+        if not shared_redis.available(shared_redis.CACHE):
             return None
         options = _page_options(settings.ROOT_URLCONF, request.path_info)
         if options is None:
             return None
-        key = _cache_key(request, options.query)
+        key = _cache_key(request, options)
         if key is None:
             return None
         identify(request)
         self.csrf.process_request(request)  # the browser's CSRF secret, which the page's forms need
-        hit = request.page_cache_hit = counters.cached_page(request, key)
-        if hit is None or hit.limited:
-            return None  # rendered, or refused, by the view's decorator
+        hit = request.page_cache_hit = live.cached_page(request, key)
+        if hit is None:
+            return None  # rendered by the view's decorator
         response = _filled(request, hit)
         response.headers["Content-Length"] = str(len(response.content))
         give_cookie(request, response)
@@ -197,49 +251,40 @@ def _cacheable_html(response):
 
 def _filled(request, hit):
     """The page of a Redis hit, its markers filled for this request (LiveNumbersMiddleware leaves it)."""
-    from stats import live
-
     request.live_filled = True
     return HttpResponse(live.substitute(request, hit.html, hit.numbers))
 
 
 def _through_redis(client, request, key, view, options, args, kwargs):
-    """Hit: one Lua call gives the page, counts the request and reads its figures."""
-    import redis
-
-    from stats import counters, live
-
+    """Hit: one round trip gives the page, counts the request and reads its figures."""
     hit = getattr(request, "page_cache_hit", _NOT_ASKED)
     if hit is _NOT_ASKED:
-        hit = counters.cached_page(request, key)
+        hit = live.cached_page(request, key)
     if hit is not None:
-        if hit.limited:
-            return too_many_requests(request)
         return _filled(request, hit)
     try:
-        version = client.get(counters.key(counters.PAGE_VERSION))
+        version = client.get(shared_redis.key(PAGE_VERSION))
         if version is None:
             version = uuid.uuid4().hex
-            client.set(counters.key(counters.PAGE_VERSION), version, nx=True)
+            client.set(shared_redis.key(PAGE_VERSION), version, nx=True)
     except redis.RedisError as error:
-        counters.mark_redis_down(error)
+        shared_redis.mark_down(shared_redis.CACHE, error)
         return view(request, *args, **kwargs)
     response = view(request, *args, **kwargs)
     html = _cacheable_html(response)
     if html is not None and options.worth_keeping(key):
-        views = live.VIEWS_MARKER.search(html)
+        article_id, counts_view = live.page_article(html)
         try:
             with client.pipeline(transaction=False) as pipe:
-                page = counters.key("page", key)
+                page = shared_redis.key("page", key)
                 timeout = _timeout(options.until)
                 expires = timezone.now().timestamp() + timeout  # checked by the Lua call: clock, not TTL
-                pipe.hset(
-                    page, mapping={"v": version, "e": expires, "a": views.group(1) if views else "", "html": html}
-                )
+                viewed = str(article_id) if counts_view else ""
+                pipe.hset(page, mapping={"v": version, "e": expires, "a": viewed, "html": html})
                 pipe.expire(page, math.ceil(timeout))
                 pipe.execute()
         except redis.RedisError as error:
-            counters.mark_redis_down(error)
+            shared_redis.mark_down(shared_redis.CACHE, error)
         response.content = html
     return response
 
@@ -270,25 +315,39 @@ def _with_version(name):
     return version, found.get(name)
 
 
-def cached(name, compute, until=None):
+def cached(name, compute, until=None, repeated_only=False):
     """`compute()`, kept in Django's cache under `name` until any content changes, as pages are.
 
-    For what pages show but cannot be cached as whole pages, such as search results.
+    For what pages show but cannot be cached as whole pages, such as search results. With
+    `repeated_only`, a value is kept only when `name` was asked for before within PAGE_CACHE_SECONDS
+    (a stream of different searches leaves a small mark each, never their results).
     """
     version, entry = _with_version(name)
     if entry is not None and entry[0] == version:
         return entry[1]
     value = compute()
+    if repeated_only and not _asked_before(name):
+        return value
     cache.set(name, (version, value), math.ceil(_timeout(until)))
     return value
+
+
+def shows_on_pages(sender, instance=None):
+    """Whether saving or deleting `instance` of `sender` can change what a cached page shows."""
+    meta = sender._meta
+    if meta.app_label in settings.PAGE_CACHE_IGNORED_APPS or meta.label_lower in settings.PAGE_CACHE_IGNORED_MODELS:
+        return False
+    config = apps.app_configs.get(meta.app_label)  # None for Django's own migration records
+    if config is None or getattr(config, "page_cache_ignored", False) or getattr(sender, "page_cache_ignored", False):
+        return False
+    check = getattr(instance, "shown_on_cached_pages", None)
+    return check() if callable(check) else True
 
 
 def bump_version(**kwargs):
     """Make every cached page stale now, and again after commit (a refill in between saw old rows)."""
     sender = kwargs.get("sender")
-    if sender is not None and sender._meta.app_label in IGNORED_APPS:
-        return
-    if sender is not None and sender._meta.label_lower in (IGNORED_MODELS | set(settings.PAGE_CACHE_IGNORED_MODELS)):
+    if sender is not None and not shows_on_pages(sender, kwargs.get("instance")):
         return
     if kwargs.get("created") and sender._meta.label_lower == "portal.sitesettings":
         return  # the default row made on first use: pages were already rendered with these values
@@ -297,15 +356,11 @@ def bump_version(**kwargs):
 
 
 def _new_version():
-    import redis
-
-    from stats import counters
-
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, None)
-    found = counters.redis_client()
-    if found is not None:
+    client = shared_redis.client(shared_redis.CACHE)
+    if client is not None:
         try:
-            found[0].set(counters.key(counters.PAGE_VERSION), version)
+            client.set(shared_redis.key(PAGE_VERSION), version)
         except redis.RedisError as error:
-            counters.mark_redis_down(error)
+            shared_redis.mark_down(shared_redis.CACHE, error)

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from . import registry
@@ -40,6 +41,7 @@ class SearchForm(forms.Form):
         # A stray NUL byte is dropped with the other non-letters, not refused (search.text.fold_words).
         self.fields["q"].validators = []
         self.fields["q"].widget.attrs["maxlength"] = MAX_QUERY_CHARS
+        self.fields["q"].widget.attrs["data-suggest"] = reverse("search:suggestions")
 
     def full_clean(self):
         super().full_clean()

@@ -13,23 +13,30 @@ A model joins search with a few lines in `<app>/search_indexes.py` (found at sta
         def get_queryset(self):   # rows that belong in the index (scheduled ones included)
             return Article.objects.filter(status=Article.Status.PUBLISHED)
 
+        def lead(self, obj):      # ranks below the title, above the body
+            return obj.sapo
+
         def body(self, obj):
-            return obj.sapo + " " + html_to_text(obj.body)
+            return html_to_text(obj.body)
 
         def date(self, obj):
             return obj.publish_at
 
-Saving a row re-indexes it (or drops it once it no longer belongs); deleting it drops it;
-`manage.py rebuild_search_index` rewrites the whole index.
+Saving a row re-indexes it (or drops it once it no longer belongs); deleting it drops it.
+`related = {ChildModel: "parent_attribute"}` re-indexes the parent when a child row (an attached
+file) is saved or deleted. `manage.py rebuild_search_index` rewrites the whole index.
 """
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from .text import fold, nfc
+from .text import exact, fold, nfc
 
 MAX_TITLE_CHARS = 500
-MAX_BODY_CHARS = 100_000
+MAX_LEAD_CHARS = 5_000
+MAX_BODY_CHARS = 200_000
+MAX_CODE_CHARS = 200
+MAX_TERM_CHARS = 30
 
 _indexes = {}
 
@@ -40,6 +47,7 @@ class SearchIndex:
     model = None
     kind = ""
     label = ""
+    related = {}
 
     def get_queryset(self):
         """Every row that belongs in the index, scheduled rows included (see `visible_from`)."""
@@ -52,7 +60,14 @@ class SearchIndex:
     def title(self, obj):
         return str(obj)
 
+    def lead(self, obj):
+        return ""
+
     def body(self, obj):
+        return ""
+
+    def code(self, obj):
+        """A number the item is known by (a document's số/ký hiệu): typed alone, it finds the item first."""
         return ""
 
     def date(self, obj):
@@ -67,12 +82,18 @@ class SearchIndex:
 
     def entry_fields(self, obj):
         title = nfc(self.title(obj))[:MAX_TITLE_CHARS]
+        lead = nfc(self.lead(obj))[:MAX_LEAD_CHARS]
         body = nfc(self.body(obj))[:MAX_BODY_CHARS]
         return {
             "title": title,
+            "lead": lead,
             "body": body,
             "title_norm": fold(title),
+            "lead_norm": fold(lead),
             "body_norm": fold(body),
+            "title_exact": exact(title),
+            "lead_exact": exact(lead),
+            "code_norm": fold(self.code(obj))[:MAX_CODE_CHARS],
             "date": self.date(obj),
             "visible_from": self.visible_from(obj),
             "url": self.url(obj),
@@ -87,7 +108,23 @@ def register(index_class):
     _indexes[index.kind] = index
     post_save.connect(_saved, sender=index.model, dispatch_uid=f"search-save-{index.kind}")
     post_delete.connect(_deleted, sender=index.model, dispatch_uid=f"search-delete-{index.kind}")
+    for model, attribute in index.related.items():
+        handler = _parent_updater(index, attribute)
+        uid = f"search-{index.kind}-{model._meta.label_lower}"
+        post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+        post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
     return index_class
+
+
+def _parent_updater(index, attribute):
+    def update_parent(sender, instance, raw=False, **kwargs):
+        if raw:
+            return
+        parent = index.model._default_manager.filter(pk=getattr(instance, f"{attribute}_id")).first()
+        if parent is not None:
+            update_object(parent, index)
+
+    return update_parent
 
 
 def indexes():
@@ -118,9 +155,24 @@ def update_object(obj, index=None):
     if index is None:
         return
     if index.is_indexed(obj):
-        SearchEntry.objects.update_or_create(kind=index.kind, object_id=obj.pk, defaults=index.entry_fields(obj))
+        fields = index.entry_fields(obj)
+        SearchEntry.objects.update_or_create(kind=index.kind, object_id=obj.pk, defaults=fields)
+        remember_words([fields])
     else:
         SearchEntry.objects.filter(kind=index.kind, object_id=obj.pk).delete()
+
+
+def remember_words(entries):
+    """Add the words of these entries' fields to the known words (search.models.SearchTerm)."""
+    from .models import SearchTerm
+
+    words = set()
+    for fields in entries:
+        for part in ("title_norm", "lead_norm", "body_norm"):
+            words.update(fields[part].split())
+    # Numbers are not corrected (a typed number is meant as typed); long tokens are not words.
+    words = sorted(w for w in words if len(w) <= MAX_TERM_CHARS and not any(c.isdigit() for c in w))
+    SearchTerm.objects.bulk_create([SearchTerm(word=word) for word in words], ignore_conflicts=True, batch_size=500)
 
 
 def remove_object(obj, index=None):
@@ -133,9 +185,11 @@ def remove_object(obj, index=None):
 
 def rebuild(kinds=None, batch_size=500):
     """Rewrite the entries of `kinds` (all registered kinds by default); returns {kind: count}."""
-    from .models import SearchEntry
+    from .models import SearchEntry, SearchTerm
 
     counts = {}
+    if not kinds:
+        SearchTerm.objects.all().delete()
     for index in indexes():
         if kinds and index.kind not in kinds:
             continue
@@ -145,12 +199,19 @@ def rebuild(kinds=None, batch_size=500):
             for obj in index.get_queryset().order_by("pk").iterator(chunk_size=batch_size):
                 batch.append(SearchEntry(kind=index.kind, object_id=obj.pk, **index.entry_fields(obj)))
                 if len(batch) >= batch_size:
-                    SearchEntry.objects.bulk_create(batch)
+                    _write(batch)
                     count += len(batch)
                     batch = []
-            SearchEntry.objects.bulk_create(batch)
+            _write(batch)
             counts[index.kind] = count + len(batch)
     return counts
+
+
+def _write(batch):
+    from .models import SearchEntry
+
+    SearchEntry.objects.bulk_create(batch)
+    remember_words([vars(entry) for entry in batch])
 
 
 def _saved(sender, instance, raw=False, **kwargs):

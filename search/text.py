@@ -1,12 +1,16 @@
 """Vietnamese text folding for search: the same rules for the index, the query and the highlighter.
 
 "Kim Sơn", "KIM SON", "kim son" and the decomposed (NFD) "Kim Sơn" pasted from an office document
-all fold to the words ["kim", "son"]; "đ" folds to "d".
+all fold to the words ["kim", "son"]; "đ" folds to "d". The exact form ("kim sơn": lower case,
+diacritics kept) is kept beside the folded one, so a query typed with diacritics can rank the
+items that have exactly those words first.
 """
 
+import functools
 import html
 import re
 import unicodedata
+from typing import NamedTuple
 
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -15,11 +19,14 @@ from portal.text import strip_diacritics
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 10
+# The last word of a query counts as the start of a word ("quoc pho" finds "quốc phòng"); alone, from
+# this length on: a single letter would match half the dictionary.
+MIN_PREFIX_CHARS = 2
 # How far into a body the snippet looks for a hit; past it the snippet shows the beginning,
 # so a long body matched only by its title costs little.
-SNIPPET_SCAN_CHARS = 10_000
+SNIPPET_SCAN_CHARS = 60_000
 _WORD = re.compile(r"[a-z0-9]+")
-_ORIGINAL_WORD = re.compile(r"\w+")
+_ORIGINAL_WORD = re.compile(r"[^\W_]+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -41,13 +48,51 @@ def fold(text):
     return f" {' '.join(words)} " if words else ""
 
 
-def query_words(query):
-    """The distinct words of a reader's query, capped so a pasted essay stays cheap."""
-    words = []
-    for word in fold_words((query or "")[:MAX_QUERY_CHARS]):
-        if word not in words:
-            words.append(word)
-    return words[:MAX_QUERY_WORDS]
+def exact_words(text):
+    """Lower-case words of `text` with their diacritics: "Kim Đồng" -> ["kim", "đồng"]."""
+    return _ORIGINAL_WORD.findall(nfc(text).lower())
+
+
+def exact(text):
+    """The exact column: like `fold`, but the words keep their diacritics."""
+    words = exact_words(text)
+    return f" {' '.join(words)} " if words else ""
+
+
+class Query(NamedTuple):
+    """A reader's query as search uses it.
+
+    `words` are folded, in the order typed; `exact` the same words as typed (lower case, diacritics kept);
+    `prefix` says whether the last word also matches longer words (search while typing).
+    """
+
+    words: tuple = ()
+    exact: tuple = ()
+    prefix: bool = False
+
+    @property
+    def has_diacritics(self):
+        return self.words != self.exact
+
+    def phrase(self, folded=True):
+        """The words side by side as the columns store them: " quoc phong " (" quoc pho" for a prefix)."""
+        words = self.words if folded else self.exact
+        return f" {' '.join(words)}" + ("" if self.prefix else " ")
+
+
+def parse_query(text):
+    """The Query of what a reader typed, capped so a pasted essay stays cheap."""
+    pairs = []
+    for token in exact_words((text or "")[:MAX_QUERY_CHARS]):
+        folded = fold_words(token)
+        pairs += [(word, token if len(folded) == 1 else word) for word in folded]
+    # Repeated words stay: "hỗ trợ hộ nghèo" is a phrase with "ho" twice.
+    pairs = pairs[:MAX_QUERY_WORDS]
+    words = tuple(word for word, _ in pairs)
+    # After other words even one letter narrows enough: "kim s" while typing "kim sơn".
+    shortest = MIN_PREFIX_CHARS if len(words) == 1 else 1
+    prefix = bool(words) and len(words[-1]) >= shortest and not words[-1].isdigit()
+    return Query(words, tuple(token for _, token in pairs), prefix)
 
 
 def html_to_text(value):
@@ -56,15 +101,32 @@ def html_to_text(value):
     return _SPACES.sub(" ", html.unescape(text)).strip()
 
 
-def _is_hit(word, words):
-    return any(part in words for part in fold_words(word))
+@functools.lru_cache(maxsize=20_000)
+def _folded(word):
+    """The folded words of one word of text: a long body repeats few distinct syllables."""
+    return tuple(fold_words(word))
+
+
+def _as_query(words):
+    return words if isinstance(words, Query) else Query(tuple(words), tuple(words), False)
+
+
+def _hit_word(word, query):
+    """The query word that `word` of the text matches, or None."""
+    for part in _folded(word):
+        if part in query.words:
+            return part
+        if query.prefix and part.startswith(query.words[-1]):
+            return query.words[-1]
+    return None
 
 
 def highlight(text, words):
-    """`text` escaped, with each word that folds to one of `words` wrapped in <mark>."""
+    """`text` escaped, with each word that matches the query (a Query or folded words) in <mark>."""
+    query = _as_query(words)
     pieces, last = [], 0
     for match in _ORIGINAL_WORD.finditer(text):
-        if _is_hit(match.group(), words):
+        if _hit_word(match.group(), query):
             pieces.append(escape(text[last : match.start()]))
             pieces.append(f"<mark>{escape(match.group())}</mark>")
             last = match.end()
@@ -72,14 +134,41 @@ def highlight(text, words):
     return mark_safe("".join(pieces))
 
 
-def snippet(text, words, length=240):
-    """About `length` characters of `text` around its first hit, escaped and highlighted."""
-    text = nfc(text)
-    start = 0
-    for match in _ORIGINAL_WORD.finditer(text, 0, SNIPPET_SCAN_CHARS):
-        if _is_hit(match.group(), words):
-            start = match.start()
+def _best_start(text, query, length):
+    """Where the excerpt should start: the first place with the words side by side, else the
+    place where most different query words come within one excerpt, else the beginning."""
+    hits = []  # (position, query word, index of the text word)
+    for index, match in enumerate(_ORIGINAL_WORD.finditer(text, 0, SNIPPET_SCAN_CHARS)):
+        word = _hit_word(match.group(), query)
+        if word:
+            hits.append((match.start(), word, index))
+    if not hits:
+        return 0
+    size = len(query.words)
+    for n in range(len(hits) - size + 1):
+        run = hits[n : n + size]
+        if [hit[1] for hit in run] == list(query.words) and run[-1][2] - run[0][2] == size - 1:
+            return run[0][0]
+    best, best_count = hits[0][0], 0
+    reach = length * 2 // 3
+    for n, (position, _, _) in enumerate(hits):
+        found = set()
+        for start, word, _ in hits[n:]:
+            if start - position > reach:
+                break
+            found.add(word)
+        if len(found) > best_count:
+            best, best_count = position, len(found)
+        if best_count == len(set(query.words)):
             break
+    return best
+
+
+def snippet(text, words, length=240):
+    """About `length` characters of `text` around where the words were found, escaped and highlighted."""
+    text = nfc(text)
+    query = _as_query(words)
+    start = _best_start(text, query, length) if query.words else 0
     if len(text) <= length:
         return highlight(text, words)
     begin = max(0, start - length // 3)
@@ -91,5 +180,5 @@ def snippet(text, words, length=240):
     if end < len(text):
         space = text.rfind(" ", begin, end)
         end = space if space > begin else end
-    body = highlight(text[begin:end], words)
+    body = highlight(text[begin:end], query)
     return mark_safe(("… " if begin else "") + body + (" …" if end < len(text) else ""))

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from news.queries import next_scheduled_at
 from portal.pagecache import cache_public_page
 
 from . import views
@@ -13,7 +12,8 @@ app_name = "search"
 urlpatterns = [
     path(
         "tim-kiem/",
-        cache_public_page(views.search, until=next_scheduled_at, query=FILTERS),
+        cache_public_page(views.search, query=FILTERS),
         name="search",
     ),
+    path("tim-kiem/goi-y/", views.suggestions, name="suggestions"),
 ]

@@ -2,29 +2,30 @@ import hashlib
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
 
-from news.queries import next_scheduled_at
 from portal.pagecache import cached
 
 from . import registry
 from .forms import SearchForm
 from .queries import SearchResults
-from .text import MAX_QUERY_CHARS, highlight, query_words, snippet
+from .suggest import correction, title_suggestions
+from .text import MAX_QUERY_CHARS, highlight, parse_query, snippet
 
 PER_PAGE = 10
 
 
 class Hit:
-    """One result as the page shows it: highlighted title, snippet, type label."""
+    """One result as the page shows it: highlighted title, an excerpt from where the words are, type label."""
 
-    def __init__(self, entry, words, labels):
+    def __init__(self, entry, query, labels):
         self.url = entry.url
         self.date = entry.date
         self.kind = entry.kind
         self.label = labels.get(entry.kind, "")
-        self.title = highlight(entry.title, words)
-        self.snippet = snippet(entry.body, words)
+        self.title = highlight(entry.title, query)
+        self.snippet = snippet(f"{entry.lead} {entry.body}".strip(), query)
 
 
 def search(request):
@@ -36,27 +37,33 @@ def search(request):
         status = 400
     elif form.is_bound:
         query = form.cleaned_data["q"]
-        words = query_words(query)
-        context.update(query=query, query_truncated=len(query) > MAX_QUERY_CHARS, words=words)
-        if words:
+        parsed = parse_query(query)
+        context.update(query=query, query_truncated=len(query) > MAX_QUERY_CHARS, words=parsed.words)
+        if parsed.words:
             date_from, date_to = form.date_range()
             kind, requested = form.cleaned_data["loai"], request.GET.get("page", "")[:12]
 
             def results_page():
-                results = SearchResults(words, kind, date_from, date_to)
+                results = SearchResults(parsed, kind, date_from, date_to)
                 page = Paginator(results, PER_PAGE).get_page(requested)
                 labels = registry.labels()
-                hits = [Hit(entry, words, labels) for entry in page.object_list]
-                return page.number, hits, results.count(), results.more_than_counted
+                hits = [Hit(entry, parsed, labels) for entry in page.object_list]
+                # Nothing found: perhaps a typo one letter off ("kim sonn"); a few queries, on misses only.
+                corrected = None if hits else correction(query, parsed, kind=kind, date_from=date_from, date_to=date_to)
+                return page.number, hits, results.count(), results.more_than_counted, corrected
 
             # The same search again (a popular word, the next reader) is answered from the cache
             # until any content changes: searching costs the database far more than showing.
-            name = "|".join([" ".join(words), kind or "", str(date_from), str(date_to), requested])
+            name = "|".join([query[:MAX_QUERY_CHARS], kind or "", str(date_from), str(date_to), requested])
             digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
-            number, hits, total, more_than_counted = cached(f"search:{digest}", results_page, until=next_scheduled_at)
+            number, hits, total, more_than_counted, corrected = cached(
+                f"search:{digest}", results_page, repeated_only=True
+            )
             params = {"q": query[:MAX_QUERY_CHARS], "loai": form.cleaned_data["loai"]}
             params.update({key: form.data[key] for key in ("tu_ngay", "den_ngay") if form.data.get(key)})
             params = {key: value for key, value in params.items() if value}
+            if corrected:
+                context.update(corrected=corrected, corrected_query_string=urlencode({**params, "q": corrected}))
             context.update(
                 searched=True,
                 page_obj=Paginator(range(total), PER_PAGE).get_page(number),
@@ -66,3 +73,23 @@ def search(request):
                 query_string=urlencode(params),
             )
     return render(request, "search/results.html", context, status=status)
+
+
+def suggestions(request):
+    """GET /tim-kiem/goi-y/?q=...: titles that match what has been typed so far, as JSON for the search box."""
+    query = request.GET.get("q", "")[:MAX_QUERY_CHARS]
+    parsed = parse_query(query)
+
+    def found():
+        labels = registry.labels()
+        return [
+            {"title": entry.title, "url": entry.url, "type": labels.get(entry.kind, "")}
+            for entry in title_suggestions(parsed)
+        ]
+
+    digest = hashlib.md5(" ".join(parsed.words).encode(), usedforsecurity=False).hexdigest()
+    items = []
+    if parsed.words:
+        name = f"search:suggest:{digest}:{parsed.prefix}"
+        items = cached(name, found, repeated_only=True)
+    return JsonResponse({"query": query, "suggestions": items}, json_dumps_params={"ensure_ascii": False})

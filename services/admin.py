@@ -30,8 +30,8 @@ class SectorAdmin(admin.ModelAdmin):
 
 class ProcedureFormInline(admin.TabularInline):
     model = ProcedureForm
-    fields = ("title", "file", "download_count")
-    readonly_fields = ("download_count",)
+    fields = ("title", "file", "download_count", "text_found")
+    readonly_fields = ("download_count", "text_found")
     extra = 1
 
 

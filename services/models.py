@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.files import KINDS, content_type_for, sniff, validate_upload
+from portal.filetext import FileText
 from portal.models import SingletonModel
 from portal.text import mask_name, slugify_vi, unique_slug
 
@@ -101,7 +102,7 @@ class Procedure(models.Model):
         super().save(*args, **kwargs)
 
 
-class ProcedureForm(models.Model):
+class ProcedureForm(FileText):
     """A form (mẫu đơn, tờ khai) citizens download to fill in."""
 
     procedure = models.ForeignKey(Procedure, verbose_name="Thủ tục", on_delete=models.CASCADE, related_name="forms")
@@ -134,6 +135,7 @@ class ProcedureForm(models.Model):
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:
             self.kind = sniff(self.file) or ""
+            self.read_text()
             stem = slugify_vi(posixpath.splitext(posixpath.basename(self.file.name))[0]) or "bieu-mau"
             self.file.name = stem + (KINDS[self.kind][1] if self.kind in KINDS else "")
         super().save(*args, **kwargs)

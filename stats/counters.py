@@ -1,38 +1,39 @@
-"""Visits, online visitors, article views and the figures pages show (docs/product.md, engagement definitions).
+"""Visits, online visitors and article views: counted exactly once, shown live (docs/engagement.md).
 
-The counts live in the database (`DailyVisits`, `Article.view_count`, `RatingSummary`), always
-incremented by the database (`visits + n`, `view_count + n`), so concurrent requests on several
-processes or machines never lose or double an increment.
+The counts live in the database (`DailyVisits`, and the views of whatever app registered a view
+store, see `stats.figures`), always incremented by the database (`visits + n`), so requests on
+several processes or machines never lose or double an increment.
 
-With REDIS_URL, one Lua call per request does everything else: it finds the cached page (if
-asked), decides whether this request starts a visit or a view (the visitor's previous request,
-or previous view of the article, 30 minutes ago or more), applies the burst limit, keeps the
-"online" set and returns every figure from Redis mirrors of the database counts. A counted visit
-or view is added to its mirror and to a `pending` hash in that same call; once per LIVE_FLUSH_MS
-the call tells one request (on any machine) to write the pending sums to the database in one
-transaction (`flush_pending`). A missing mirror is seeded by the next reader from the database
-plus what is pending, unless a flush moved counts between that reader's query and its seed (a
-generation number says so), or a `dirty` mark (set for LIVE_DIRTY_MS by `forget` after a rating
-or an admin change) says the database may have moved. Mirrors expire after a few minutes, so even
-a seed racing a stall longer than that mark heals.
+With Redis (COUNTERS_REDIS_URL), one Lua call per request does everything else: it finds the
+cached page (when the page cache shares that server), decides whether this request starts a visit
+or a view (the visitor's previous request, or previous view of the article, 30 minutes ago or more),
+keeps the "online" set and returns every figure from Redis mirrors of the database counts. A
+counted visit or view goes to its mirror and to a `pending` hash in that same call; a background
+thread (`stats.flusher`, started with the WSGI application) moves the pending sums to the database
+about once a second, whatever the traffic, without delaying any reader.
 
-So a cached page costs one Redis round trip (the call, then the page's HTML, sent together on a
-connection each thread keeps) and no SQL, new views included; the database gets one write per
-second at most, whatever the traffic. Redis keeps at most that second of counts the database has
-not got yet (`manage.py flush_counters` writes them at once, e.g. before stopping Redis).
+Exactly once, whatever Redis does:
+- every call carries a request id; a call that counted leaves a `done` mark, so a call sent again
+  (its answer was lost: a timeout, a restart) counts nothing the second time;
+- a call whose answer is lost twice is kept in the database (`DeferredCount`) and sent again by the
+  flusher once Redis answers; the request itself counts nothing in the database meanwhile;
+- a call that never reached Redis (refused, down) counts in the database instead;
+- a flush renames `pending` to `flushing` under a lock only its owner releases, writes the sums with
+  its flush id in one transaction (`FlushRecord`), then drops `flushing`: a flush interrupted at any
+  step is finished by the next one, and never applied twice.
 
-Without Redis, or while Redis does not answer, one upsert on `Presence` decides the same, one
-write adds the counts and one SQL query reads the figures.
+Over ENGAGEMENT_COUNT_RATE new visits or views per address, counting stops; the page is served all
+the same (reading is never refused).
 """
 
+import json
 import logging
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+import uuid
 from datetime import date, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import redis
 from django.conf import settings
@@ -40,25 +41,29 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from news.models import Article
+from portal import redis as shared_redis
 from portal.limits import over_limit
+from portal.live import Live
+from portal.pagecache import PAGE_VERSION
 from portal.visitors import has_rated
-from ratings.models import Rating, RatingSummary
 
-from .models import DailyVisits, Presence, VisitCounter
+from . import figures
+from .figures import local_day
+from .models import DailyVisits, DeferredCount, FlushRecord, Presence
 
 logger = logging.getLogger(__name__)
 
-# One 30-minute window ends both a visit and a repeat view (docs/product.md), so one upsert or one
-# Lua call decides both.
+# One 30-minute window ends both a visit and a repeat view, so one upsert or one Lua call decides both.
 VISIT_WINDOW = timedelta(minutes=30)
 ONLINE_WINDOW = timedelta(minutes=5)
-LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-REDIS_RETRY_SECONDS = 5
 PRUNE_EVERY_SECONDS = 60
 MIRROR_SECONDS = 600
-PAGE_VERSION = "pagever"
+DONE_SECONDS = 86400
+COUNTERS = shared_redis.COUNTERS
+key = shared_redis.key
 
+# KEYS: the page version, the page's entry (or ''). ARGV: see `_live_args`; from ARGV[13] on, the
+# mirrors to read, "{a}" standing for the article (known only here when the page comes from cache).
 _LIVE = """
 local p = ARGV[1]
 local article, count_view = ARGV[7], ARGV[8] == '1'
@@ -69,49 +74,52 @@ if KEYS[2] ~= '' then
   article = entry[3]
   count_view = article ~= ''
 end
-local now, visitor = tonumber(ARGV[3]), ARGV[2]
-local function starts(key)
-  local last = redis.call('SET', key, ARGV[3], 'EX', ARGV[6], 'GET')
+local now, visitor, rid = tonumber(ARGV[3]), ARGV[2], ARGV[12]
+local epoch = redis.call('GET', p .. ':epoch') or '0'
+local mirror = p .. ':n:' .. epoch .. ':'
+local function starts(k)
+  local last = redis.call('GET', k)
+  if last and tonumber(last) >= now then return 0 end
+  redis.call('SET', k, ARGV[3], 'EX', ARGV[6])
   if (not last) or (now - tonumber(last) >= tonumber(ARGV[4])) then return 1 end
   return 0
 end
 local function bump(name)
   redis.call('HINCRBY', p .. ':pending', name, 1)
-  if redis.call('EXISTS', p .. ':n:' .. name) == 1 then redis.call('INCR', p .. ':n:' .. name) end
+  if redis.call('EXISTS', mirror .. name) == 1 then redis.call('INCR', mirror .. name) end
 end
 local visit, view, limited = 0, 0, 0
-if visitor ~= '' then
+local done = rid ~= '' and redis.call('EXISTS', p .. ':done:' .. rid) == 1
+if visitor ~= '' and not done then
   visit = starts(p .. ':seen:' .. visitor)
   if article ~= '' and count_view then view = starts(p .. ':view:' .. article .. ':' .. visitor) end
-  redis.call('ZADD', p .. ':online', now, visitor)
+  redis.call('ZADD', p .. ':online', 'GT', now, visitor)
   if visit == 1 or view == 1 then
-    local period = tonumber(ARGV[12])
-    local rl = p .. ':rl:' .. ARGV[10] .. ':' .. math.floor(now / period)
+    local period = tonumber(ARGV[11])
+    local rl = p .. ':rl:' .. ARGV[9] .. ':' .. math.floor(now / period)
     local n = redis.call('INCR', rl)
     if n == 1 then redis.call('EXPIRE', rl, period * 2) end
-    if n > tonumber(ARGV[11]) then limited = 1
+    if n > tonumber(ARGV[10]) then
+      limited, visit, view = 1, 0, 0
     else
-      if visit == 1 then bump('visits'); bump('day:' .. ARGV[9]) end
+      if visit == 1 then bump('visits'); bump('day:' .. ARGV[13]) end
       if view == 1 then bump('views:' .. article) end
+      if rid ~= '' then redis.call('SET', p .. ':done:' .. rid, 1, 'EX', ARGV[14]) end
     end
   end
 end
 redis.call('ZREMRANGEBYSCORE', p .. ':online', '-inf', now - tonumber(ARGV[5]))
-local flush = 0
-if redis.call('EXISTS', p .. ':pending') == 1 and redis.call('SET', p .. ':flushed', 1, 'NX', 'PX', ARGV[14]) then
-  flush = 1
+local values = {}
+for i = 15, #ARGV do
+  if article == '' and string.find(ARGV[i], '{a}', 1, true) then
+    values[#values + 1] = '-'
+  else
+    local name = string.gsub(ARGV[i], '{a}', article)
+    values[#values + 1] = redis.call('GET', mirror .. name) or ''
+  end
 end
-local keys = {p .. ':n:visits', p .. ':n:offset', p .. ':n:day:' .. ARGV[9]}
-if article ~= '' then
-  table.insert(keys, p .. ':n:views:' .. article)
-  table.insert(keys, p .. ':n:rsum:' .. article)
-  table.insert(keys, p .. ':n:rcnt:' .. article)
-  if visitor ~= '' and ARGV[13] == '1' then table.insert(keys, p .. ':n:own:' .. article .. ':' .. visitor) end
-end
-local values = redis.call('MGET', unpack(keys))
-for i = 1, #keys do if not values[i] then values[i] = '' end end
 local online, generation = redis.call('ZCARD', p .. ':online'), redis.call('GET', p .. ':flushgen') or '0'
-return {1, article, visit, view, limited, online, values, flush, generation}
+return {1, article, visit, view, limited, online, values, generation, epoch}
 """
 
 # A mirror is seeded with the database's value plus what is pending, which is exact unless a flush
@@ -134,101 +142,42 @@ end
 return pending
 """
 
-# KEYS: the pending hash, the flush lock, the generation. Takes every pending count, unless another
-# flush is on its way (flushes never overlap; a crashed one frees the lock after a minute).
+# KEYS: pending, flushing, flush id, lock, generation. ARGV: the lock token, a new flush id, the
+# lock's life (ms). Returns false (another flush holds the lock), {} (nothing to write, lock freed)
+# or {flush id, the counts, 1 if they are those of an earlier flush that did not finish, else 0}.
 _TAKE = """
-if not redis.call('SET', KEYS[2], 1, 'NX', 'EX', 60) then return false end
-local generation = tonumber(redis.call('GET', KEYS[3]) or '0')
-if generation % 2 == 1 then redis.call('INCR', KEYS[3]) end
-redis.call('INCR', KEYS[3])
-local items = redis.call('HGETALL', KEYS[1])
-redis.call('DEL', KEYS[1])
-return items
+if not redis.call('SET', KEYS[4], ARGV[1], 'NX', 'PX', ARGV[3]) then return false end
+local id, leftover = redis.call('GET', KEYS[3]), 1
+if (not id) or redis.call('EXISTS', KEYS[2]) == 0 then
+  leftover = 0
+  if redis.call('EXISTS', KEYS[1]) == 0 then
+    redis.call('DEL', KEYS[4])
+    return {}
+  end
+  redis.call('RENAME', KEYS[1], KEYS[2])
+  redis.call('SET', KEYS[3], ARGV[2])
+  id = ARGV[2]
+  local generation = tonumber(redis.call('GET', KEYS[5]) or '0')
+  if generation % 2 == 1 then redis.call('INCR', KEYS[5]) end
+  redis.call('INCR', KEYS[5])
+end
+return {id, redis.call('HGETALL', KEYS[2]), leftover}
 """
-# KEYS: the flush lock, the generation, the pending hash; ARGV: (name, count) pairs the database
-# did not take, put back for the next flush.
+# KEYS: flushing, flush id, lock, generation. ARGV: the lock token, the flush id that the database
+# has ('' when it refused). Drops what was written and frees the lock, only if still its owner's.
 _SETTLE = """
-for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) end
-redis.call('INCR', KEYS[2])
-redis.call('DEL', KEYS[1])
+if ARGV[2] ~= '' and redis.call('GET', KEYS[2]) == ARGV[2] then
+  redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('INCR', KEYS[4])
+end
+if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
 """
+# A flush takes milliseconds; a lock whose owner lost its answer frees itself soon. Two flushes at once
+# would still be safe (the flush id is written once), the lock only saves the work.
+FLUSH_LOCK_MS = 5_000
 
-_TIMEOUTS = {"socket_connect_timeout": 0.3, "socket_timeout": 0.5}
-_clients = {}
-_flush_scripts = {}
-_local = threading.local()
-_redis_down_until = 0.0
-
-
-@dataclass
-class Live:
-    """What one request counted, and the figures its page shows."""
-
-    numbers: dict = field(default_factory=dict)
-    visit_started: bool = False
-    view_started: bool = False
-    limited: bool = False
-    html: str = ""
-
-
-def local_day(moment):
-    """The calendar day of `moment` in Asia/Ho_Chi_Minh: what "Hôm nay" counts."""
-    return timezone.localtime(moment, LOCAL_ZONE).date()
-
-
-def redis_client():
-    """(client, live script, seed script) for the shared Redis, or None when absent or recently down."""
-    url = getattr(settings, "REDIS_URL", "")
-    if not url or time.monotonic() < _redis_down_until:
-        return None
-    found = _clients.get(url)
-    if found is None:
-        client = redis.Redis.from_url(url, **_TIMEOUTS)
-        found = _clients[url] = (client, client.register_script(_LIVE), client.register_script(_SEED))
-        _flush_scripts[url] = (client.register_script(_TAKE), client.register_script(_SETTLE))
-    return found
-
-
-def _connection(url):
-    """This thread's own kept connection, for the call every page makes: no pool to lock and probe."""
-    connections = _local.__dict__.setdefault("connections", {})
-    found = connections.get(url)
-    if found is None:
-        found = connections[url] = redis.ConnectionPool.from_url(url, **_TIMEOUTS).make_connection()
-    return found
-
-
-def _round_trip(commands):
-    """Every reply to `commands`, sent together on this thread's connection; an error reply is returned.
-
-    A connection found broken (Redis restarted) is reopened once before the error is raised.
-    """
-    connection = _connection(settings.REDIS_URL)
-    packed = connection.pack_commands(commands)
-    for attempt in (1, 2):
-        try:
-            connection.send_packed_command(packed)
-            replies = []
-            for _ in commands:
-                try:
-                    replies.append(connection.read_response())
-                except redis.ResponseError as error:
-                    replies.append(error)
-            return replies
-        except redis.ConnectionError:
-            connection.disconnect()
-            if attempt == 2:
-                raise
-
-
-def mark_redis_down(error):
-    global _redis_down_until
-    _redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
-    logger.warning("Redis unavailable, counting in the database: %s", error)
-
-
-def key(*parts):
-    return ":".join([settings.LIVE_KEY_PREFIX, *map(str, parts)])
+# Whether this process counted in the database while Redis was down: the mirrors are stale then.
+_missed = threading.Event()
 
 
 @lru_cache(maxsize=8)
@@ -240,20 +189,12 @@ def _rate(rate):
 
 
 def _address(request):
-    return request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "") or "-"
+    return request.META.get("REMOTE_ADDR", "") or "-"
 
 
-def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
-    """The Lua call: a Live, False for a page-cache miss, None when Redis is unavailable."""
-    found = redis_client()
-    if found is None:
-        return None
-    client, live_script, seed_script = found
+def _live_args(request, visitor_id, article_id, count_view, now, rid, templates):
     limit, period = _rate(settings.ENGAGEMENT_COUNT_RATE)
-    rated = has_rated(request)
-    day = local_day(now).isoformat()
-    keys = [key(PAGE_VERSION), key("page", page_key) if page_key else ""]
-    args = [
+    return [
         settings.LIVE_KEY_PREFIX,
         visitor_id or "",
         now.timestamp(),
@@ -262,120 +203,155 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
         int(VISIT_WINDOW.total_seconds()) + 60,
         article_id or "",
         "1" if count_view else "0",
-        day,
         _address(request),
         limit,
         period,
-        "1" if rated else "0",
-        settings.LIVE_FLUSH_MS,
+        rid,
+        local_day(now).isoformat(),
+        DONE_SECONDS,
+        *templates,
     ]
-    # The page's HTML comes in the same round trip, read by Redis straight into the reply.
-    commands = [("EVALSHA", live_script.sha, len(keys), *keys, *args)]
-    if page_key:
+
+
+def _evalsha(source, keys, args):
+    return ("EVALSHA", shared_redis.script(COUNTERS, source).sha, len(keys), *keys, *args)
+
+
+def _call(commands):
+    """`commands` on the counters' Redis, loading the script again after a restart."""
+    replies = shared_redis.round_trip(COUNTERS, commands)
+    if isinstance(replies[0], redis.exceptions.NoScriptError):
+        shared_redis.client(COUNTERS).script_load(_LIVE)
+        replies = shared_redis.round_trip(COUNTERS, commands)
+    for reply in replies:
+        if isinstance(reply, redis.RedisError):
+            raise reply
+    return replies
+
+
+def _defer(keys, args):
+    """Keep a counting call whose answer was lost, for the flusher to send again (it counts once)."""
+    try:
+        DeferredCount.objects.create(rid=args[11], payload=json.dumps({"keys": keys, "args": args}))
+    except Exception:
+        logger.exception("A counting call in doubt could not be kept: at most one visit and one view lost")
+
+
+def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
+    """The Lua call: a Live, False for a page-cache miss, None when Redis cannot count this request."""
+    if not shared_redis.available(COUNTERS):
+        return None
+    rid = uuid.uuid4().hex if visitor_id else ""
+    rated = has_rated(request)
+    templates = figures.mirror_templates(visitor_id, rated, local_day(now))
+    html = None
+    keys = [key(PAGE_VERSION), ""]
+    if page_key and not shared_redis.same_server():
+        found = _cached_entry(page_key, now)
+        if found is None:
+            return False
+        html, article = found
+        article_id, count_view = (int(article), True) if article else (None, False)
+    elif page_key:
+        keys[1] = key("page", page_key)
+    args = _live_args(request, visitor_id, article_id, count_view, now, rid, templates)
+    commands = [_evalsha(_LIVE, keys, args)]
+    if keys[1]:  # the page's HTML in the same round trip, read by Redis straight into the reply
         commands.append(("HGET", keys[1], "html"))
     try:
-        replies = _round_trip(commands)
-        if isinstance(replies[0], redis.exceptions.NoScriptError):  # Redis restarted: load it again
-            client.script_load(_LIVE)
-            replies = _round_trip(commands)
-        for reply in replies:
-            if isinstance(reply, redis.RedisError):
-                raise reply
-    except redis.RedisError as error:
-        mark_redis_down(error)
+        replies = _call(commands)
+    except shared_redis.InDoubt as error:
+        shared_redis.mark_down(COUNTERS, error)
+        if visitor_id:
+            _defer(keys, args)
+        request.live_counted = True  # the flusher sends it again: never count it in the database too
         return None
+    except redis.RedisError as error:
+        shared_redis.mark_down(COUNTERS, error)
+        return None
+    if _missed.is_set():  # counted in the database while Redis was down: the mirrors missed those
+        _missed.clear()
+        forget_all()
     result = replies[0]
-    if result[0] == 0 or (page_key and not replies[1]):  # a miss, or the entry expired in between
+    if result[0] == 0 or (keys[1] and not replies[1]):  # a miss, or the entry expired in between
         return False
-    _, article, visit, view, limited, online, values, flush, generation = result
+    _, article, visit, view, limited, online, values, generation, epoch = result
+    request.live_counted = True
     live = Live(visit_started=bool(visit), view_started=bool(view), limited=bool(limited))
-    if live.limited:
-        return live
-    live.html = replies[1].decode() if page_key else ""
+    if keys[1]:
+        html = replies[1]
+    live.html = html.decode() if html else ""
     article_id = int(article) if article else None
-    names = ["visits", "offset", f"day:{day}"]
-    if article_id:
-        names += [f"views:{article_id}", f"rsum:{article_id}", f"rcnt:{article_id}"]
-        if visitor_id and rated:
-            names.append(f"own:{article_id}:{visitor_id}")
-    mirrors = dict(zip(names, values, strict=True))
-    if any(value == b"" for value in mirrors.values()):
-        fresh = read_numbers(visitor_id, article_id, now, online=int(online))
-        mirrors.update(_seed(seed_script, mirrors, fresh, day, article_id, visitor_id, generation))
-    own = int(mirrors.get(f"own:{article_id}:{visitor_id}", 0))
-    live.numbers = {
-        "visits-total": int(mirrors["visits"]) + int(mirrors["offset"]),
-        "visits-today": int(mirrors[f"day:{day}"]),
-        "visits-online": int(online),
-        "article": article_id,
+    mirrors = {
+        template: value for template, value in zip(templates, values, strict=True) if value != b"-" and value != "-"
     }
-    if article_id:
-        live.numbers.update(
-            views=int(mirrors[f"views:{article_id}"]),
-            score_sum=int(mirrors[f"rsum:{article_id}"]),
-            votes=int(mirrors[f"rcnt:{article_id}"]),
-            own=own,
-        )
-    if flush:  # after the figures: a seed compares the flush generation read above
-        flush_pending()
+    if any(value == b"" for value in mirrors.values()):
+        fresh = read_values(visitor_id, article_id, now)
+        mirrors.update(_seed(mirrors, fresh, article_id, generation, epoch))
+    values = {template: int(value) for template, value in mirrors.items()}
+    live.numbers = figures.numbers(values, article_id, now, online=int(online))
     return live
 
 
-def _seed(seed_script, mirrors, fresh, day, article_id, visitor_id, generation):
-    """Seed the missing mirrors from `fresh` (the database) plus what is pending; their values now."""
-    values = {
-        "visits": fresh["visits-sum"],
-        "offset": fresh["visits-offset"],
-        f"day:{day}": fresh["visits-today"],
-    }
-    if article_id:
-        values.update(
-            {
-                f"views:{article_id}": fresh["views"],
-                f"rsum:{article_id}": fresh["score_sum"],
-                f"rcnt:{article_id}": fresh["votes"],
-                f"own:{article_id}:{visitor_id}": fresh["own"],
-            }
-        )
-    missing = [name for name, value in mirrors.items() if value == b""]
-    keys = [key("pending"), key("flushgen"), *(k for name in missing for k in (key("n", name), key("dirty", name)))]
+def _cached_entry(page_key, now):
+    """(HTML, article id) of a valid page-cache entry on the page cache's own server, or None."""
+    commands = [("HMGET", key("page", page_key), "v", "e", "a", "html"), ("GET", key(PAGE_VERSION))]
     try:
-        pending = seed_script(
-            keys=keys, args=[*missing, *(values[name] for name in missing), MIRROR_SECONDS, generation]
+        (version, expires, article, html), current = shared_redis.round_trip(shared_redis.CACHE, commands)
+    except redis.RedisError as error:
+        shared_redis.mark_down(shared_redis.CACHE, error)
+        return None
+    if version is None or version != current or float(expires) <= now.timestamp() or html is None:
+        return None
+    return html, article.decode()
+
+
+def _seed(mirrors, fresh, article_id, generation, epoch):
+    """Seed the missing mirrors from `fresh` (the database) plus what is pending; their values now."""
+    missing = [template for template, value in mirrors.items() if value == b""]
+    names = [template.replace("{a}", str(article_id)) for template in missing]
+    prefix = f"n:{epoch.decode() if isinstance(epoch, bytes) else epoch}"
+    keys = [key("pending"), key("flushgen"), *(k for name in names for k in (key(prefix, name), key("dirty", name)))]
+    try:
+        pending = shared_redis.script(COUNTERS, _SEED)(
+            keys=keys,
+            args=[*names, *(fresh[template] for template in missing), MIRROR_SECONDS, generation],
         )
     except redis.RedisError as error:
-        mark_redis_down(error)
+        shared_redis.mark_down(COUNTERS, error)
         pending = [0] * len(missing)
-    return {name: values[name] + int(n) for name, n in zip(missing, pending, strict=True)}
+    return {template: fresh[template] + int(n) for template, n in zip(missing, pending, strict=True)}
+
+
+def _epoch(client):
+    return (client.get(key("epoch")) or b"0").decode()
 
 
 def forget(*names):
     """Drop mirrors after the database changed them outside a counted request (ratings, admin)."""
-    found = redis_client()
-    if found is None:
+    client = shared_redis.client(COUNTERS)
+    if client is None:
         return
-    client = found[0]
     try:
+        epoch = _epoch(client)
         with client.pipeline(transaction=False) as pipe:
             for name in names:
-                pipe.delete(key("n", name))
+                pipe.delete(key("n", epoch, name))
                 pipe.set(key("dirty", name), 1, px=settings.LIVE_DIRTY_MS)
             pipe.execute()
     except redis.RedisError as error:
-        mark_redis_down(error)
+        shared_redis.mark_down(COUNTERS, error)
 
 
 def forget_all():
-    """Drop every mirror (after bulk changes such as demo data)."""
-    found = redis_client()
-    if found is None:
+    """Make every mirror stale at once (after bulk changes, or counts made while Redis was down)."""
+    client = shared_redis.client(COUNTERS)
+    if client is None:
         return
-    client = found[0]
     try:
-        for name in client.scan_iter(match=key("n", "*"), count=1000):
-            client.delete(name)
+        client.incr(key("epoch"))
     except redis.RedisError as error:
-        mark_redis_down(error)
+        shared_redis.mark_down(COUNTERS, error)
 
 
 def _seen_in_database(visitor_id, article_id, count_view, now):
@@ -417,115 +393,147 @@ def _over_limit(request):
 
 
 def flush_pending():
-    """Write the visits and views counted in Redis since the last flush to the database.
+    """Write the visits and views counted in Redis since the last flush to the database, once.
 
-    Requests call it at most once per LIVE_FLUSH_MS (a lock in Redis, shared by every machine);
-    `manage.py flush_counters` calls it by hand. If the database refuses, the counts go back to
-    Redis for the next flush: none is lost or written twice.
+    The flusher thread calls it about once per LIVE_FLUSH_MS (a lock in Redis, shared by every
+    machine, lets one flush run at a time); `manage.py flush_counters` calls it by hand. Returns the
+    counts written ({} when none, or when the database refused: they stay in Redis for the next try).
+    An earlier flush that did not finish is finished first, then what is pending is flushed too.
     """
-    found = redis_client()
-    if found is None:
-        return {}
-    take, settle = _flush_scripts[settings.REDIS_URL]
-    settle_keys = [key("flush-lock"), key("flushgen"), key("pending")]
-    try:
-        items = take(keys=[key("pending"), key("flush-lock"), key("flushgen")])
-    except redis.RedisError as error:
-        mark_redis_down(error)
-        return {}
-    if items is None:  # another flush is on its way
-        return {}
-    counts = {name.decode(): int(value) for name, value in zip(items[::2], items[1::2], strict=True)}
-    visits = {date.fromisoformat(name[4:]): n for name, n in counts.items() if name.startswith("day:")}
-    views = {int(name[6:]): n for name, n in counts.items() if name.startswith("views:")}
-    written = counts
-    try:
-        _add_counts(visits, views)
-    except Exception:
-        logger.exception("Counts not written, kept in Redis for the next flush")
-        written = {}
-    try:
-        settle(keys=settle_keys, args=[] if written else [item for pair in counts.items() for item in pair])
-    except redis.RedisError as error:
-        mark_redis_down(error)
-        if not written:
-            logger.error("Counts lost: neither the database nor Redis took them back: %s", counts)
+    written = {}
+    for _ in range(3):
+        batch, leftover = _flush_one()
+        for name, n in batch.items():
+            written[name] = written.get(name, 0) + n
+        if not leftover:
+            break
     return written
 
 
-def _add_counts(visits, views):
-    """The database adds `visits` ({day: n}) and `views` ({article id: n}): one statement per table."""
-    statements = []
-    if connection.vendor == "postgresql":
-        # A counter increment need not wait for the disk: a crash may lose the last fraction of a
-        # second of views, never corrupt them. This transaction only: feedback keeps full durability.
-        statements.append(("SET LOCAL synchronous_commit TO OFF", []))
-    if visits:
-        table = _q(DailyVisits)
-        rows = sorted(visits.items())
-        statements.append(
-            (
-                f"INSERT INTO {table} (day, visits) VALUES {', '.join(['(%s, %s)'] * len(rows))} "
-                f"ON CONFLICT (day) DO UPDATE SET visits = {table}.visits + excluded.visits",
-                [value for row in rows for value in row],
-            )
-        )
-    if views:
-        table = _q(Article)
-        rows = sorted(views.items())  # rows locked in id order: concurrent writers wait, never deadlock
-        statements.append(
-            (
-                f"WITH counted (id, n) AS (VALUES {', '.join(['(%s, %s)'] * len(rows))}) "
-                f"UPDATE {table} SET view_count = view_count + counted.n FROM counted WHERE {table}.id = counted.id",
-                [value for row in rows for value in row],
-            )
-        )
-    with transaction.atomic(), connection.cursor() as cursor:
+def _flush_one():
+    """(counts written, whether they were an unfinished earlier flush's)."""
+    if not shared_redis.available(COUNTERS):
+        return {}, False
+    token = uuid.uuid4().hex
+    take_keys = [key("pending"), key("flushing"), key("flush-id"), key("flush-lock"), key("flushgen")]
+    settle_keys = [key("flushing"), key("flush-id"), key("flush-lock"), key("flushgen")]
+    client = shared_redis.client(COUNTERS)
+    try:
+        before = client.info()
+        taken = shared_redis.script(COUNTERS, _TAKE)(keys=take_keys, args=[token, uuid.uuid4().hex, FLUSH_LOCK_MS])
+    except redis.RedisError as error:
+        shared_redis.mark_down(COUNTERS, error)
+        return {}, False
+    if not taken:  # another flush holds the lock, or nothing is pending
+        return {}, False
+    flush_id, items, leftover = taken[0].decode(), taken[1], bool(taken[2])
+    counts = {name.decode(): int(value) for name, value in zip(items[::2], items[1::2], strict=True)}
+    if not leftover and before.get("aof_enabled") and not _taking_is_on_disk(client, before["run_id"], flush_id):
+        flush_id, written = "", {}  # Redis restarted meanwhile: what it kept is flushed by the next round
+    else:
+        try:
+            written = counts if _apply_once(flush_id, counts) else {}
+        except Exception:
+            logger.exception("Counts not written, kept in Redis for the next flush")
+            flush_id, written, leftover = "", {}, False
+    try:
+        shared_redis.script(COUNTERS, _SETTLE)(keys=settle_keys, args=[token, flush_id])
+    except redis.RedisError as error:  # the next flush finds them applied and drops them
+        shared_redis.mark_down(COUNTERS, error)
+        leftover = False
+    return written, leftover
+
+
+def _taking_is_on_disk(client, run_id, flush_id):
+    """Wait until the append-only file holds the taking of `flush_id`, and check Redis kept it.
+
+    Were the database to get a flush whose taking a crash of Redis then undid (the last second of
+    the append-only file lost), the same counts would come back as pending and be written twice.
+    With `appendfsync everysec` a write is on disk within about two seconds, so the flusher thread
+    (never a reader) waits that long, then checks that the same Redis process still has the flush.
+    """
+    time.sleep(settings.LIVE_FLUSH_DURABLE_MS / 1000)
+    try:
+        same = client.info("server")["run_id"] == run_id
+        return same and client.get(key("flush-id")) == flush_id.encode()
+    except redis.RedisError as error:
+        shared_redis.mark_down(COUNTERS, error)
+        return False
+
+
+def _apply_once(flush_id, counts):
+    """Add `counts` to the database with their flush id; False when that flush was written before."""
+    visits = {date.fromisoformat(name[4:]): n for name, n in counts.items() if name.startswith("day:")}
+    views = {int(name[6:]): n for name, n in counts.items() if name.startswith("views:")}
+    with transaction.atomic():
         if connection.vendor == "postgresql":
-            cursor.execute("; ".join(sql for sql, _ in statements), [p for _, ps in statements for p in ps])
-        else:  # SQLite runs one statement per call
-            for sql, statement_params in statements:
-                cursor.execute(sql, statement_params)
+            # A counter increment need not wait for the disk: a crash may lose the last fraction of a
+            # second of views, never corrupt them. This transaction only: feedback keeps full durability.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        _, created = FlushRecord.objects.get_or_create(id=flush_id)
+        if not created:
+            return False
+        _add_counts(visits, views)
+    return True
 
 
-def _q(model):
-    return connection.ops.quote_name(model._meta.db_table)
+def _add_counts(visits, views):
+    """The database adds `visits` ({day: n}) and `views` ({article id: n})."""
+    with transaction.atomic():
+        if visits:
+            table = connection.ops.quote_name(DailyVisits._meta.db_table)
+            rows = sorted(visits.items())  # rows locked in order: concurrent writers wait, never deadlock
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (day, visits) VALUES {', '.join(['(%s, %s)'] * len(rows))} "
+                    f"ON CONFLICT (day) DO UPDATE SET visits = {table}.visits + excluded.visits",
+                    [value for row in rows for value in row],
+                )
+        if views:
+            figures.add_views(views)
 
 
-def read_numbers(visitor_id, article_id, now, online=None):
-    """Every figure a page can show, from the database, in one query."""
-    parts = [
-        f"(SELECT COALESCE(SUM(visits), 0) FROM {_q(DailyVisits)})",
-        f"(SELECT COALESCE(MAX(starting_total), 0) FROM {_q(VisitCounter)})",
-        f"(SELECT COALESCE(MAX(visits), 0) FROM {_q(DailyVisits)} WHERE day = %s)",
-    ]
-    params = [local_day(now)]
-    if online is None:
-        parts.append(f"(SELECT COUNT(*) FROM {_q(Presence)} WHERE ident LIKE %s AND last_seen > %s)")
-        params += ["v:%", now - ONLINE_WINDOW]
-    if article_id:
-        parts += [
-            f"(SELECT view_count FROM {_q(Article)} WHERE id = %s)",
-            f"(SELECT score_sum FROM {_q(RatingSummary)} WHERE article_id = %s)",
-            f"(SELECT votes FROM {_q(RatingSummary)} WHERE article_id = %s)",
-            f"(SELECT score FROM {_q(Rating)} WHERE article_id = %s AND visitor_id = %s)",
-        ]
-        params += [article_id, article_id, article_id, article_id, visitor_id or ""]
+def replay_deferred(limit=500):
+    """Send again the counting calls whose answer was lost; each counts at most once. Returns how many."""
+    if not shared_redis.available(COUNTERS):
+        return 0
+    oldest = timezone.now() - timedelta(seconds=DONE_SECONDS - 3600)
+    stale = DeferredCount.objects.filter(created_at__lt=oldest).delete()[0]
+    if stale:
+        logger.error("%d counting calls waited longer than a day for Redis and were dropped", stale)
+    sent = 0
+    for deferred in DeferredCount.objects.order_by("created_at")[:limit]:
+        call = json.loads(deferred.payload)
+        keys, args = call["keys"], call["args"]
+        try:
+            result = _call([_evalsha(_LIVE, keys, args)])[0]
+            if result[0] == 0 and keys[1]:  # the cached page has gone: count the visit at least
+                _call([_evalsha(_LIVE, [keys[0], ""], args)])
+        except redis.RedisError as error:
+            shared_redis.mark_down(COUNTERS, error)
+            break
+        deferred.delete()
+        sent += 1
+    return sent
+
+
+def read_values(visitor_id, article_id, now, online=False):
+    """Every mirrored value a page can show, from the database, in one query ({template: value})."""
+    parts = figures.value_queries(visitor_id, article_id, local_day(now))
+    if online:
+        table = connection.ops.quote_name(Presence._meta.db_table)
+        parts.append(
+            (
+                "online",
+                f"(SELECT COUNT(*) FROM {table} WHERE ident LIKE %s AND last_seen > %s)",
+                ["v:%", now - ONLINE_WINDOW],
+            )
+        )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = list(cursor.fetchone())
-    visits_sum, offset, today = row.pop(0), row.pop(0), row.pop(0)
-    numbers = {
-        "visits-sum": visits_sum,
-        "visits-offset": offset,
-        "visits-total": visits_sum + offset,
-        "visits-today": today,
-        "visits-online": online if online is not None else row.pop(0),
-        "article": article_id,
-    }
-    if article_id:
-        numbers.update(views=row[0] or 0, score_sum=row[1] or 0, votes=row[2] or 0, own=row[3] or 0)
-    return numbers
+        cursor.execute("SELECT " + ", ".join(sql for _, sql, _ in parts), [p for _, _, ps in parts for p in ps])
+        row = cursor.fetchone()
+    return {template: value or 0 for (template, _, _), value in zip(parts, row, strict=True)}
 
 
 def cached_page(request, page_key):
@@ -538,21 +546,27 @@ def cached_page(request, page_key):
 def record(request, article_id=None, count=True, count_view=True):
     """Count this request's visit and article view if they start now, and read the page's figures.
 
-    Crawlers (request.visitor_id None) and `count=False` are never counted. `limited` means the
-    address is starting too many visits or views: nothing was counted, the caller answers 429.
+    Crawlers (request.visitor_id None) and `count=False` are never counted, and a request is counted
+    once whatever asks. Over the engagement limit nothing is counted (`limited`), the page is served.
     """
     now = timezone.now()
-    visitor_id = getattr(request, "visitor_id", None) if count else None
-    live = _run_in_redis(request, visitor_id, article_id, count_view, None, now)
-    if live is not None:
+    visitor_id = getattr(request, "visitor_id", None)
+    counting = visitor_id if count and not getattr(request, "live_counted", False) else None
+    live = _run_in_redis(request, counting, article_id, count_view, None, now)
+    if live:
         return live
-    live = _seen_in_database(visitor_id, article_id, count_view, now)
+    live = _seen_in_database(counting, article_id, count_view, now)
     if live.visit_started or live.view_started:
         if _over_limit(request):
-            return Live(limited=True)
-        _add_counts(
-            {local_day(now): 1} if live.visit_started else {},
-            {article_id: 1} if live.view_started else {},
-        )
-    live.numbers = read_numbers(getattr(request, "visitor_id", None), article_id, now)
+            live = Live(limited=True)
+        else:
+            _add_counts(
+                {local_day(now): 1} if live.visit_started else {},
+                {article_id: 1} if live.view_started else {},
+            )
+            if shared_redis.url(COUNTERS):
+                _missed.set()
+    request.live_counted = True
+    values = read_values(visitor_id, article_id, now, online=True)
+    live.numbers = figures.numbers(values, article_id, now, online=values.pop("online"))
     return live

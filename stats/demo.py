@@ -3,12 +3,10 @@
 import random
 from datetime import timedelta
 
-from django.db.models import F
 from django.utils import timezone
 
-from news.models import Article
-
-from .counters import forget_all, local_day
+from .counters import forget_all
+from .figures import local_day
 from .models import DailyVisits, VisitCounter
 
 STARTING_TOTAL = 2126124
@@ -27,12 +25,4 @@ def seed(log):
             DailyVisits(day=today - timedelta(days=n), visits=rng.randint(900, 1600)) for n in range(1, 31)
         )
         log("Tạo lượt truy cập 30 ngày gần nhất")
-    # Only articles readers can open have been read: drafts and scheduled ones stay at 0.
-    unpublished = Article.objects.exclude(pk__in=Article.objects.published().values("pk"))
-    unpublished.filter(view_count__gt=0).update(view_count=0)
-    if not Article.objects.filter(view_count__gt=0).exists():
-        rng = random.Random(148)
-        for article in Article.objects.published().only("id"):
-            Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + rng.randint(40, 400))
-        log("Đặt lượt xem mẫu cho bài viết")
     forget_all()

@@ -1,4 +1,8 @@
 from django.db import models
+from django.dispatch import Signal
+
+# The carried-over total changed: the counters drop their copy of it (stats.apps connects them).
+counter_changed = Signal()
 
 
 class VisitCounter(models.Model):
@@ -18,14 +22,9 @@ class VisitCounter(models.Model):
         return "Bộ đếm truy cập"
 
     def save(self, *args, **kwargs):
-        from django.db import transaction
-
-        from .counters import forget
-
         self.pk = 1
         super().save(*args, **kwargs)
-        forget("offset")
-        transaction.on_commit(lambda: forget("offset"))
+        counter_changed.send(sender=type(self))
 
     @classmethod
     def load(cls):
@@ -66,3 +65,32 @@ class Presence(models.Model):
 
     def __str__(self):
         return self.ident
+
+
+class FlushRecord(models.Model):
+    """A flush of counts from Redis that the database has: a flush sent again is not applied twice."""
+
+    id = models.CharField(max_length=32, primary_key=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "Lần ghi lượt đếm"
+        verbose_name_plural = "Lần ghi lượt đếm"
+
+    def __str__(self):
+        return self.id
+
+
+class DeferredCount(models.Model):
+    """A counting call whose answer from Redis was lost: sent again once Redis answers (counted once)."""
+
+    rid = models.CharField(max_length=32, primary_key=True)
+    payload = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "Lượt đếm chờ gửi lại"
+        verbose_name_plural = "Lượt đếm chờ gửi lại"
+
+    def __str__(self):
+        return self.rid

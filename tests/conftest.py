@@ -40,13 +40,14 @@ def counter_store(request, settings):
     """Run a counting test with presence kept in the database, then in a throwaway Redis."""
     import uuid
 
-    from stats import counters
+    from portal import redis as shared_redis
 
     settings.LIVE_KEY_PREFIX = f"test-{uuid.uuid4().hex}"
-    settings.REDIS_URL = request.getfixturevalue("redis_url") if request.param == "redis" else ""
-    counters._redis_down_until = 0.0
+    url = request.getfixturevalue("redis_url") if request.param == "redis" else ""
+    settings.REDIS_URL = settings.PAGE_CACHE_REDIS_URL = settings.COUNTERS_REDIS_URL = url
+    shared_redis.reset()
     yield request.param
-    counters._redis_down_until = 0.0
+    shared_redis.reset()
 
 
 @pytest.fixture(autouse=True)

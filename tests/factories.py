@@ -1,6 +1,7 @@
 """Tiny helpers that make test objects; every test module shares them."""
 
 import io
+import uuid
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from news.models import Article, Category
+from portal.visitors import signed
 
 
 def make_category(name="Quốc phòng - An ninh", parent=None, order=0):
@@ -94,3 +96,8 @@ def make_procedure(name="Đăng ký khai sinh", sector="Hộ tịch", **fields):
     fields.setdefault("fee", "Miễn lệ phí")
     fields.setdefault("requirements", "Tờ khai đăng ký khai sinh\nGiấy chứng sinh")
     return Procedure.objects.create(name=name, sector=Sector.objects.get_or_create(name=sector)[0], **fields)
+
+
+def visitor_cookie(visitor_id=None, key=None):
+    """The `kv` cookie of a visitor the portal issued (signed with SECRET_KEY, or a server's `key`)."""
+    return signed(visitor_id or uuid.uuid4().hex, key=key)

@@ -177,6 +177,6 @@ def flush_counts(settings, env):
     from django.core.management import call_command
 
     if env.get("REDIS_URL"):
-        settings.REDIS_URL = env["REDIS_URL"]
+        settings.REDIS_URL = settings.PAGE_CACHE_REDIS_URL = settings.COUNTERS_REDIS_URL = env["REDIS_URL"]
         settings.LIVE_KEY_PREFIX = env["LIVE_KEY_PREFIX"]
         call_command("flush_counters", stdout=io.StringIO())

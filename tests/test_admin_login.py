@@ -96,3 +96,28 @@ def test_admin_path_comes_from_admin_url():
         timeout=60,
     )
     assert result.stdout.split() == ["/quan-tri-7f3a/", "missing"], result.stderr
+
+
+def test_spraying_many_user_names_from_one_address_locks_the_address(client):
+    """20 wrong passwords from one address, whatever the names, lock that address for every name."""
+    make_staff("bientap")
+    statuses = [log_in(client, f"canbo{n % 30}", "sai-mat-khau").status_code for n in range(120)]
+    assert statuses[:19] == [200] * 19
+    assert set(statuses[19:]) == {429}
+    page = log_in(client, "bientap", "pw-bientap")
+    assert page.status_code == 429
+    text = page.content.decode()
+    assert "từ địa chỉ của bạn" in text and "20 lần" in text and "30 phút" in text
+    assert "_auth_user_id" not in client.session
+    assert log_in(client, "bientap", "pw-bientap", address="198.51.100.20").status_code == 302
+
+
+def test_a_correct_password_does_not_clear_the_address_count(client):
+    """One known password between guesses does not reset what the address has sprayed on other names."""
+    make_staff("bientap")
+    for n in range(15):
+        log_in(client, f"canbo{n}", "sai-mat-khau")
+    assert log_in(client, "bientap", "pw-bientap").status_code == 302
+    client.logout()
+    statuses = [log_in(client, f"khac{n}", "sai-mat-khau").status_code for n in range(6)]
+    assert statuses == [200, 200, 200, 200, 429, 429]

@@ -8,7 +8,7 @@ import pytest
 
 from news.models import Article
 from stats.models import DailyVisits, Presence
-from tests.factories import make_article
+from tests.factories import make_article, visitor_cookie
 from tests.live import flush_counts, gunicorn_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
@@ -20,7 +20,7 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"
 
 
 def _get(url, visitor_id):
-    request = urllib.request.Request(url, headers={"User-Agent": BROWSER, "Cookie": f"kv={visitor_id}"})
+    request = urllib.request.Request(url, headers={"User-Agent": BROWSER, "Cookie": f"kv={visitor_cookie(visitor_id)}"})
     with urllib.request.urlopen(request, timeout=60) as response:
         return response.status, "lượt xem" in response.read().decode()
 

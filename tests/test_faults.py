@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from feedback.models import Feedback
 from news.models import Article
-from tests.factories import make_article, make_category
+from tests.factories import make_article, make_category, visitor_cookie
 from tests.live import TEST_PRODUCTION_SECRET_KEY, free_port, gunicorn_server, production_env, redis_server, stop_redis
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
@@ -23,7 +23,7 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safar
 
 
 def status(url, visitor=None):
-    headers = {"User-Agent": BROWSER, **({"Cookie": f"kv={visitor}"} if visitor else {})}
+    headers = {"User-Agent": BROWSER, **({"Cookie": f"kv={visitor_cookie(visitor)}"} if visitor else {})}
     request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:

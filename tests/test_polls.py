@@ -1,6 +1,5 @@
 import re
 import time
-import uuid
 from datetime import timedelta
 from unittest import mock
 
@@ -13,7 +12,7 @@ from django.utils import timezone
 from polls import demo
 from polls.models import AlreadyVoted, Choice, Poll, Vote
 from portal.visitors import VISITOR_COOKIE
-from tests.factories import make_poll, make_staff
+from tests.factories import make_poll, make_staff, visitor_cookie
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ JSON = {"accept": "application/json"}
 def visitor(address="203.0.113.7", **headers):
     """A browser that already has its visitor cookie, as after its first page view."""
     browser = Client(headers={"user-agent": BROWSER, **headers}, REMOTE_ADDR=address)
-    browser.cookies[VISITOR_COOKIE] = uuid.uuid4().hex
+    browser.cookies[VISITOR_COOKIE] = visitor_cookie()
     return browser
 
 
@@ -209,7 +208,7 @@ def test_second_vote_with_the_poll_cookie_but_a_new_visitor_cookie_changes_nothi
     poll = make_poll()
     browser = visitor()
     vote(browser, poll, poll.choices.first())
-    browser.cookies[VISITOR_COOKIE] = uuid.uuid4().hex
+    browser.cookies[VISITOR_COOKIE] = visitor_cookie()
     response = vote(browser, poll, poll.choices.first())
     assert response.status_code == 409
     assert counts(poll) == [1, 0, 0] and Vote.objects.count() == 1
@@ -307,7 +306,7 @@ def test_vote_needs_post_and_csrf():
     poll = make_poll()
     assert visitor().get(reverse("polls:vote", args=[poll.pk])).status_code == 405
     browser = Client(enforce_csrf_checks=True, headers={"user-agent": BROWSER})
-    browser.cookies[VISITOR_COOKIE] = uuid.uuid4().hex
+    browser.cookies[VISITOR_COOKIE] = visitor_cookie()
     assert vote(browser, poll, poll.choices.first()).status_code == 403
     assert counts(poll) == [0, 0, 0]
 

@@ -8,7 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 
 from polls.models import Choice, Vote
-from tests.factories import make_poll
+from tests.factories import make_poll, visitor_cookie
 from tests.live import gunicorn_server
 from tests.poll_voters import cast_votes
 
@@ -31,13 +31,13 @@ def test_parallel_votes_are_each_counted_exactly_once():
     """100 visitors and a 20-request burst by one more, in parallel: 101 votes counted, none lost."""
     poll = make_poll(choices=("A", "B", "C"))
     choice_ids = list(poll.choices.values_list("pk", flat=True))
-    distinct = [(uuid.uuid4().hex, choice_ids[n % 3], n % 2 == 0) for n in range(100)]
-    repeater = uuid.uuid4().hex
+    distinct = [(visitor_cookie(), choice_ids[n % 3], n % 2 == 0) for n in range(100)]
+    repeater = visitor_cookie()
     burst = [(repeater, choice_ids[1], n % 2 == 0) for n in range(20)]
     ballots = distinct + burst
     random.Random(7).shuffle(ballots)
 
-    with gunicorn_server(workers=3, env={"POLL_VOTE_RATE": "100000/m"}) as base_url:
+    with gunicorn_server(workers=3, env={"POLL_VOTE_RATE": "100000/m", "POLL_VOTE_CAPS": "100000/m"}) as base_url:
         answers = send_from_processes(base_url, poll.pk, ballots)
 
     repeater_statuses = sorted(status for visitor, status in answers if visitor == repeater)
@@ -54,7 +54,7 @@ def test_a_burst_from_one_address_is_limited_across_workers(redis_url):
     """With Redis as the shared cache, the per-address limit holds across gunicorn workers."""
     poll = make_poll(choices=("A", "B"))
     choice_id = poll.choices.first().pk
-    ballots = [(uuid.uuid4().hex, choice_id, n % 2 == 0) for n in range(30)]
+    ballots = [(visitor_cookie(), choice_id, n % 2 == 0) for n in range(30)]
     env = {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}", "POLL_VOTE_RATE": "10/d"}
 
     with gunicorn_server(workers=3, env=env) as base_url:

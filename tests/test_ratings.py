@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 
 from news.models import Article
+from portal.visitors import VISITOR_COOKIE
 from ratings.models import Rating, RatingSummary
-from tests.factories import make_article
+from tests.factories import make_article, visitor_cookie
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counter_store")]
 
@@ -14,8 +15,10 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 
 
 def visitor(**extra):
-    """A browser with its own visitor cookie (it gets one on its first page)."""
-    return Client(HTTP_USER_AGENT=BROWSER, **extra)
+    """A browser with the visitor cookie the portal gave it on an earlier page."""
+    client = Client(HTTP_USER_AGENT=BROWSER, **extra)
+    client.cookies[VISITOR_COOKIE] = visitor_cookie()
+    return client
 
 
 def rate(client, article, score, **extra):

@@ -8,7 +8,7 @@ import pytest
 from news.models import Article
 from ratings.models import RatingSummary
 from stats.models import DailyVisits
-from tests.factories import make_article
+from tests.factories import make_article, visitor_cookie
 from tests.live import free_port, gunicorn_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
@@ -23,7 +23,7 @@ def _open(url, visitor_id, data=None):
         data=urllib.parse.urlencode(data).encode() if data else None,
         headers={
             "User-Agent": BROWSER,
-            "Cookie": f"kv={visitor_id}; csrftoken={CSRF_SECRET}",
+            "Cookie": f"kv={visitor_cookie(visitor_id)}; csrftoken={CSRF_SECRET}",
             "X-CSRFToken": CSRF_SECRET,
             "Accept": "application/json",
         },

@@ -14,7 +14,7 @@ from news.models import Article
 from polls.models import Choice, Vote
 from ratings.models import RatingSummary
 from stats.models import DailyVisits
-from tests.factories import make_article, make_poll
+from tests.factories import make_article, make_poll, visitor_cookie
 from tests.live import flush_counts, gunicorn_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
@@ -26,7 +26,11 @@ VISITORS = 40
 def call(url, visitor, data=None):
     """One browser request (GET, or a JSON POST with its CSRF cookie and token); returns the status."""
     token = secrets.token_hex(16)
-    headers = {"User-Agent": BROWSER, "Cookie": f"kv={visitor}; csrftoken={token}", "Accept": "application/json"}
+    headers = {
+        "User-Agent": BROWSER,
+        "Cookie": f"kv={visitor_cookie(visitor)}; csrftoken={token}",
+        "Accept": "application/json",
+    }
     body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode() if data else None
     request = urllib.request.Request(url, data=body, headers=headers)
     try:
@@ -55,6 +59,8 @@ def test_two_servers_keep_exact_totals_of_views_ratings_and_votes(redis_url, set
         "ENGAGEMENT_COUNT_RATE": "100000/m",
         "RATING_RATE": "100000/m",
         "POLL_VOTE_RATE": "100000/m",
+        "POLL_VOTE_CAPS": "100000/m",
+        "RATING_CAPS": "100000/m",
     }
     visitors = [uuid.uuid4().hex for _ in range(VISITORS)]
     scores = {visitor: n % 5 + 1 for n, visitor in enumerate(visitors)}

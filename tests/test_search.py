@@ -16,7 +16,6 @@ from django.utils import timezone
 from news.models import Article
 from search.models import SearchEntry
 from search.queries import MAX_COUNTED, SearchResults
-from search.text import query_words
 from tests.factories import make_article, make_category, make_procedure
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def titles(query, **filters):
     """Titles found for `query`, best first, as the search page orders them."""
-    return [entry.title for entry in SearchResults(query_words(query), **filters)[0:100]]
+    return [entry.title for entry in SearchResults(query, **filters)[0:100]]
 
 
 def page(client, **params):
@@ -73,20 +72,23 @@ def test_decomposed_text_in_the_content_is_found_by_composed_and_plain_queries(d
     assert titles("Ủy ban") == ["Họp báo Ủy ban huyện"]
 
 
-def test_whole_words_only(district):
-    """ "son" does not find "Sông" and "an" does not find "An ninh"'s neighbour "Anh"."""
+def test_whole_words_first_and_the_last_word_as_a_prefix(district):
+    """ "son" finds "Sơn" first and "sông" (typed so far) after it; "song" does not find "Sơn";
+    earlier words are whole words: "so kim" does not find "Sông"."""
     make_article("Cầu sông Đáy", body="<p>Không có từ khác.</p>")
-    assert titles("son") == ["Huyện Kim Sơn tổng kết năm"]
+    assert titles("son") == ["Huyện Kim Sơn tổng kết năm", "Cầu sông Đáy"]
     assert titles("song") == ["Cầu sông Đáy"]
+    assert titles("quoc pho") == ["Diễn tập khu vực phòng thủ"]
+    assert titles("so cau") == []
 
 
-def test_title_hits_rank_above_body_hits_and_newer_above_older():
-    """A title match beats a newer body match; among title matches the newer comes first."""
+def test_title_hits_rank_above_sapo_above_body_hits_and_newer_above_older():
+    """A title match beats a newer sapo match, which beats a newer body match; among equals the newer first."""
     make_article("Tin khác", days=0, body="<p>Nhắc tới Kim Sơn trong bài.</p>")
     make_article("Kim Sơn năm 2023", days=30)
     make_article("Kim Sơn năm 2024", days=5)
     make_article("Bài cũ", days=40, sapo="Sapo nói về Kim Sơn.")
-    assert titles("kim son") == ["Kim Sơn năm 2024", "Kim Sơn năm 2023", "Tin khác", "Bài cũ"]
+    assert titles("kim son") == ["Kim Sơn năm 2024", "Kim Sơn năm 2023", "Bài cũ", "Tin khác"]
 
 
 @pytest.mark.parametrize("cap", [1000, 5])
@@ -99,9 +101,9 @@ def test_ranking_is_the_same_when_hits_outnumber_the_count_cap(monkeypatch, cap)
     make_article("Kim Sơn hai", days=2)
     make_article("Kim Sơn ba", days=3)
     make_article("Sơn nhà Kim bốn", days=4)
-    results = SearchResults(query_words("kim son"))
+    results = SearchResults("kim son")
     assert results.more_than_counted == (cap == 5)
-    expected = ["Sơn Kim một", "Kim Sơn hai", "Kim Sơn ba", "Sơn nhà Kim bốn", "Tin khác mới nhất", "Tin khác cũ"]
+    expected = ["Kim Sơn hai", "Kim Sơn ba", "Sơn Kim một", "Sơn nhà Kim bốn", "Tin khác mới nhất", "Tin khác cũ"]
     expected = expected[: results.count()]
     assert [e.title for e in results[0:6]] == expected
     for start in range(len(expected)):
@@ -346,12 +348,12 @@ def _require_postgres():
 def test_postgres_uses_full_text_search_with_its_gin_index(district):
     """On PostgreSQL the match goes through search_vector (unaccent) and its GIN index."""
     _require_postgres()
-    results = SearchResults(query_words("kim son"))
+    results = SearchResults("kim son")
     plans = []
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-        for hits in (results.all_hits, results.tiers[0], results.tiers[1]):  # all, title, body-only
+        for hits in (results.all_hits, results.title_hits):
             sql, params = hits.query.sql_with_params()
             cursor.execute("EXPLAIN " + sql, params)
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
@@ -397,9 +399,10 @@ def test_documents_and_procedures_are_found_with_articles(services, query, expec
 
 def test_one_search_ranks_across_types_and_filters_by_type(client, services):
     """Title hits of any type come first; "loai" narrows to one type; each hit shows its type."""
+    # Both have "Kim Sơn" in the title; the document's body (its agency) names it again.
     assert titles("kim son") == [
-        "Kim Sơn triển khai đăng ký khai sinh trực tuyến",
         "Quyết định 125/QĐ-UBND: Về việc phê duyệt kế hoạch sử dụng đất huyện Kim Sơn",
+        "Kim Sơn triển khai đăng ký khai sinh trực tuyến",
     ]
     assert titles("dang ky khai sinh", kind="procedure") == ["Đăng ký khai sinh"]
     _, html = page(client, q="dang ky khai sinh")
@@ -450,12 +453,13 @@ def test_snippet_of_a_long_body_matched_only_by_the_title_is_its_beginning():
 
 
 def test_the_same_search_again_is_answered_from_the_cache_until_content_changes(client):
-    """A popular search costs the database once; a new article is in the very next results."""
+    """A popular search costs the database twice at most; a new article is in the very next results."""
     from django.test.utils import CaptureQueriesContext
 
     make_article("Kim Sơn mùa lúa chín")
     first = client.get("/tim-kiem/", {"q": "lua chin"}).content.decode()
     assert "1 kết quả" in first
+    client.get("/tim-kiem/", {"q": "lua chin"})  # asked again: now kept (a query asked once never is)
     with CaptureQueriesContext(connection) as queries:
         again = client.get("/tim-kiem/", {"q": "lua chin"}).content.decode()
     assert "1 kết quả" in again and "Kim Sơn mùa" in again
@@ -482,5 +486,73 @@ def test_a_search_asked_for_again_is_kept_as_a_page(counter_store, client):
     assert any("polls_poll" in sql for sql in queries_for(url))  # rendered: the sidebar was read
     assert any("polls_poll" in sql for sql in queries_for("/tim-kiem/?q=lua%20chin&loai="))  # same search
     assert not any("polls_poll" in sql for sql in queries_for(url))  # kept: only counting, if anything
-    odd = "/tim-kiem/?q=lua+chin&utm_source=zalo"
+    # A shared link's tracking parameters change nothing: the kept page is served.
+    assert not any("polls_poll" in sql for sql in queries_for("/tim-kiem/?q=lua+chin&utm_source=zalo"))
+    odd = "/tim-kiem/?q=lua+chin&x=1"
     assert all(any("polls_poll" in sql for sql in queries_for(odd)) for _ in range(3))
+
+
+def test_a_query_one_letter_off_is_offered_its_correction(client, district):
+    """Nothing found for "kim sonn" or "quoc phnog": "Có phải bạn muốn tìm" links the variant that finds."""
+    _, html = page(client, q="kim sonn")
+    assert "Không tìm thấy kết quả nào" in html
+    assert 'Có phải bạn muốn tìm: <a href="/tim-kiem/?q=kim+son">kim son</a>' in html
+    _, html = page(client, q="Diễn tập quốc phnog")
+    assert '<a href="/tim-kiem/?q=Di%E1%BB%85n+t%E1%BA%ADp+qu%E1%BB%91c+phong">Diễn tập quốc phong</a>' in html
+    _, html = page(client, q="xyzzy plugh")
+    assert "Có phải bạn muốn tìm" not in html
+    _, html = page(client, q="kim son")  # found: no suggestion
+    assert "Có phải bạn muốn tìm" not in html
+
+
+def test_a_correction_keeps_the_filters_and_costs_a_bounded_number_of_queries(client, district):
+    """The corrected link keeps the type filter; a miss costs only a few more queries than a hit."""
+    from django.test.utils import CaptureQueriesContext
+
+    _, html = page(client, q="kim sonn", loai="article")
+    assert 'href="/tim-kiem/?q=kim+son&amp;loai=article"' in html
+    with CaptureQueriesContext(connection) as hit:
+        page(client, q="huyen kim son")
+    with CaptureQueriesContext(connection) as miss:
+        page(client, q="huyen kimm sonn")
+    assert len(miss) <= len(hit) + 3
+
+
+def test_suggestions_as_one_types_are_titles_in_json(client, district):
+    """/tim-kiem/goi-y/?q= gives up to 8 matching titles, best first, the last word as a prefix."""
+    response = client.get("/tim-kiem/goi-y/", {"q": "dong huo"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "query": "dong huo",
+        "suggestions": [
+            {
+                "title": "Đồng Hướng đón bằng nông thôn mới",
+                "url": Article.objects.get(title__startswith="Đồng").get_absolute_url(),
+                "type": "Tin bài",
+            }
+        ],
+    }
+    for n in range(12):
+        make_article(f"Kim Sơn tin số {n}")
+    assert len(client.get("/tim-kiem/goi-y/", {"q": "kim s"}).json()["suggestions"]) == 8
+    for odd in ["", "k", "%", "\x00", "a" * 5000]:
+        response = client.get("/tim-kiem/goi-y/", {"q": odd})
+        assert response.status_code == 200 and response.json()["suggestions"] == [], odd
+
+
+def test_past_the_count_cap_the_typed_number_and_title_phrases_still_come_first(monkeypatch):
+    """With more hits than are scored, the document whose number was typed and the newest title hits
+    are scored and lead; the rest follow newest first, with no hit lost or repeated across pages."""
+    from tests.factories import make_document
+
+    monkeypatch.setattr("search.queries.MAX_COUNTED", 3)
+    monkeypatch.setattr("search.queries.MAX_RANKED", 1)
+    make_document("125/QĐ-UBND", summary="Về việc phê duyệt kế hoạch sử dụng đất", days=300)
+    for n in range(4):
+        make_document(f"{300 + n}/QĐ-UBND", summary=f"Thực hiện theo văn bản 125 số {n}", days=n)
+    results = SearchResults("125/QĐ-UBND")
+    assert results.more_than_counted
+    first = [entry.title for entry in results[0:3]]
+    assert first[0] == "Quyết định 125/QĐ-UBND: Về việc phê duyệt kế hoạch sử dụng đất"
+    assert len(set(first)) == 3
+    assert [e.title for e in results[0:1]] + [e.title for e in results[1:3]] == first

@@ -35,8 +35,14 @@
       })
       .then(function (result) {
         delete form.dataset.sending;
+        var error = form.querySelector("[data-rating-error]");
+        if (error) error.hidden = result.ok;
         if (result.ok) update(form, result.data);
-        else status.textContent = result.data.error;
+        else if (error) {
+          // The score line keeps the article's figures; the reason stands on a line of its own.
+          error.textContent = result.data.error;
+          if (result.data.summary) status.textContent = result.data.summary;
+        } else status.textContent = result.data.error;
       })
       .catch(function () { form.submit(); });
   }

@@ -1,6 +1,6 @@
 from django import template
 
-from stats.live import marker
+from portal.live import marker
 
 register = template.Library()
 

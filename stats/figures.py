@@ -1,0 +1,99 @@
+"""The figures a page shows live, from the apps that own them.
+
+Stats owns visits, online visitors and article views; it stores views through the view store that
+the articles' app registers (`register_view_store`), and other apps add figures of their own
+(`register`, e.g. ratings). Each figure is mirrored in Redis under a name; "{a}" in a name stands
+for the article of the page. A provider gives, for its figures:
+
+- `templates(visitor_id, rated)`: the mirror names a page needs;
+- `queries(visitor_id, article_id)`: (name, SQL subquery, params) reading each from the database,
+  joined by stats into one query;
+- `numbers(values)`: what the page's markers show, from {name: value}.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.utils import timezone
+
+from .models import DailyVisits, VisitCounter
+
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+_providers = []
+_view_store = None
+
+
+class ViewStore:
+    """Where article views are kept: `add({article id: n})` in the caller's transaction; `query(id)`."""
+
+    def __init__(self, add, query):
+        self.add = add
+        self.query = query
+
+
+def register(provider):
+    if all(type(found) is not type(provider) for found in _providers):
+        _providers.append(provider)
+
+
+def register_view_store(add, query):
+    """Called by the app whose articles are viewed: `add(views)` writes, `query(id)` gives (sql, params)."""
+    global _view_store
+    _view_store = ViewStore(add, query)
+
+
+def add_views(views):
+    if _view_store is not None:
+        _view_store.add(views)
+
+
+def _q(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _day(day):
+    return f"day:{day.isoformat()}"
+
+
+def local_day(moment):
+    """The calendar day of `moment` in Asia/Ho_Chi_Minh: what "Hôm nay" counts."""
+    return timezone.localtime(moment, LOCAL_ZONE).date()
+
+
+def mirror_templates(visitor_id, rated, day=None):
+    day = day or local_day(timezone.now())
+    names = ["visits", "offset", _day(day), "views:{a}"]
+    for provider in _providers:
+        names += provider.templates(visitor_id, rated)
+    return names
+
+
+def value_queries(visitor_id, article_id, day):
+    """(name, subquery, params) for every mirrored value, as `read_values` joins them."""
+    parts = [
+        ("visits", f"(SELECT COALESCE(SUM(visits), 0) FROM {_q(DailyVisits)})", []),
+        ("offset", f"(SELECT COALESCE(MAX(starting_total), 0) FROM {_q(VisitCounter)})", []),
+        (_day(day), f"(SELECT COALESCE(MAX(visits), 0) FROM {_q(DailyVisits)} WHERE day = %s)", [day]),
+    ]
+    if article_id:
+        if _view_store is not None:
+            parts.append(("views:{a}", *_view_store.query(article_id)))
+        for provider in _providers:
+            parts += provider.queries(visitor_id, article_id)
+    return parts
+
+
+def numbers(values, article_id, now, online):
+    """What the markers show: {marker name: value}, and the article they are about."""
+    found = {
+        "visits-total": values.get("visits", 0) + values.get("offset", 0),
+        "visits-today": values.get(_day(local_day(now)), 0),
+        "visits-online": online,
+        "article": article_id,
+    }
+    if article_id:
+        found["views"] = values.get("views:{a}", 0)
+        for provider in _providers:
+            found.update(provider.numbers(values))
+    return found
