@@ -70,7 +70,9 @@ class Deployment:
             "ALLOWED_HOSTS": HOST,
             "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
             "DATABASE_URL": database_url(),
-            "REDIS_URL": redis_url,
+            # The example's two Redis (page cache, counters) are this test's own one.
+            "PAGE_CACHE_REDIS_URL": redis_url,
+            "COUNTERS_REDIS_URL": redis_url,
             "LIVE_KEY_PREFIX": f"deploy-test-{self.gunicorn_port}",
             "WEB_CONCURRENCY": "2",
             # The unit relies on gunicorn.conf.py's default, 127.0.0.1:8000, where the site file points.
