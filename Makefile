@@ -9,6 +9,7 @@ HOST ?= 127.0.0.1:8000
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py erase_expired_personal_data
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: $(VENV)/.installed-test node_modules/.package-lock.json

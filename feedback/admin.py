@@ -3,11 +3,17 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import notify
+from portal import personal_data
+from portal.models import SiteSettings
+from portal.phones import normalize_phone
+
+from . import notify, pii, privacy
 from .models import Feedback, FeedbackLog
 
 LOGGED_FIELDS = ("status", "assignee", "internal_note", "answer", "public_title", "public_content")
 PUBLIC_REQUIRED = "Cần có {} trước khi công khai trong Hỏi đáp."
+PUBLIC_FIELDS = ("public_title", "public_content", "answer")
+PERSONAL_DATA_FOUND = "Chưa thể công khai: còn thông tin cá nhân ({}). Vui lòng xoá trước khi công khai trong Hỏi đáp."
 
 
 class FeedbackAdminForm(forms.ModelForm):
@@ -19,11 +25,7 @@ class FeedbackAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         item = self.instance
-        # The public text starts as the citizen's own words, for staff to edit before publishing.
-        if not item.public_title:
-            self.initial["public_title"] = item.title
-        if not item.public_content:
-            self.initial["public_content"] = item.content
+        # The public text starts empty: staff write it, they do not copy the citizen's words (and contacts).
         # Only the statuses the workflow allows from here (the check in clean() stays the guard).
         if "status" in self.fields and item.pk:
             current = Feedback.Status(item.status)
@@ -38,6 +40,12 @@ class FeedbackAdminForm(forms.ModelForm):
             for name, label in (("public_title", "tiêu đề công khai"), ("public_content", "nội dung công khai")):
                 if not (cleaned.get(name) or "").strip():
                     self.add_error(name, PUBLIC_REQUIRED.format(label))
+            site = SiteSettings.load()
+            unit_contacts = {normalize_phone(site.phone), site.email.lower()} - {""}
+            for name in PUBLIC_FIELDS:
+                found = pii.find_personal_data(cleaned.get(name), unit_contacts)
+                if found:
+                    self.add_error(name, PERSONAL_DATA_FOUND.format(pii.describe(found)))
         if new and new != old and new not in Feedback.TRANSITIONS[Feedback.Status(old)]:
             self.add_error(
                 "status",
@@ -81,6 +89,11 @@ class FeedbackAdmin(admin.ModelAdmin):
         "content",
         "attachment_link",
         "answered_at",
+        "closed_at",
+        "consent_at",
+        "consent_version",
+        "consent_text",
+        "personal_data_erased_at",
     )
     fieldsets = (
         ("Người gửi", {"fields": ("code", "created_at", "name", "address", "phone", "email")}),
@@ -90,15 +103,52 @@ class FeedbackAdmin(admin.ModelAdmin):
             "Nội dung công khai trong Hỏi đáp",
             {
                 "fields": ("public_title", "public_content"),
-                "description": "Bản gốc của người dân ở trên được giữ nguyên. Hỏi đáp chỉ hiển thị bản dưới đây: "
-                "hãy bỏ thông tin cá nhân trước khi chọn trạng thái Công khai.",
+                "description": "Bản gốc của người dân ở trên được giữ nguyên. Hỏi đáp chỉ hiển thị câu hỏi do cán bộ "
+                "viết lại dưới đây cùng nội dung trả lời, không kèm thông tin cá nhân: số điện thoại, thư điện tử, "
+                "số CMND/CCCD sẽ bị từ chối khi chọn trạng thái Công khai.",
             },
         ),
     )
     inlines = (FeedbackLogInline,)
+    actions = ("export_json", "export_csv", "erase_on_request")
+
+    def get_fieldsets(self, request, obj=None):
+        consent = (
+            "Đồng ý xử lý dữ liệu cá nhân",
+            {
+                "classes": ("collapse",),
+                "fields": ("consent_at", "consent_version", "consent_text", "closed_at", "personal_data_erased_at"),
+            },
+        )
+        return (*super().get_fieldsets(request, obj), consent)
 
     def has_add_permission(self, request):
         return False  # feedback comes from citizens through the public form
+
+    def _log(self, request, queryset, text):
+        FeedbackLog.objects.bulk_create(
+            FeedbackLog(feedback=item, user=request.user, changes=text) for item in queryset
+        )
+
+    @admin.action(description="Tải dữ liệu cá nhân đã chọn (JSON)", permissions=["change"])
+    def export_json(self, request, queryset):
+        self._log(request, queryset, "Xuất dữ liệu cá nhân (JSON) theo yêu cầu")
+        return personal_data.export(queryset, privacy.EXPORT_FIELDS, "json", "du-lieu-gop-y")
+
+    @admin.action(description="Tải dữ liệu cá nhân đã chọn (CSV)", permissions=["change"])
+    def export_csv(self, request, queryset):
+        self._log(request, queryset, "Xuất dữ liệu cá nhân (CSV) theo yêu cầu")
+        return personal_data.export(queryset, privacy.EXPORT_FIELDS, "csv", "du-lieu-gop-y")
+
+    @admin.action(description="Xoá dữ liệu cá nhân theo yêu cầu của người dân", permissions=["change"])
+    def erase_on_request(self, request, queryset):
+        def erase(item):
+            item.erase_personal_data()
+            FeedbackLog.objects.create(
+                feedback=item, user=request.user, changes="Xoá dữ liệu cá nhân theo yêu cầu của người dân"
+            )
+
+        return personal_data.confirm_erase(self, request, queryset, erase)
 
     @admin.display(description="Tệp đính kèm")
     def attachment_link(self, obj):

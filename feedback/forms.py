@@ -1,10 +1,11 @@
 from django import forms
+from django.utils import timezone
 
 from portal.forms import DescribedFieldsMixin
+from portal.phones import normalize_phone, validate_phone
 
-from . import spam
+from . import privacy, spam
 from .models import Feedback
-from .validators import normalize_phone, validate_phone
 
 
 def _required(label):
@@ -20,7 +21,7 @@ class FeedbackForm(DescribedFieldsMixin, forms.ModelForm):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     consent = forms.BooleanField(
-        label="Tôi đồng ý để cơ quan tiếp nhận xử lý dữ liệu cá nhân của tôi nhằm giải quyết góp ý này.",
+        label=privacy.CONSENT_TEXT,
         error_messages={"required": "Vui lòng đánh dấu đồng ý xử lý dữ liệu cá nhân để gửi góp ý."},
     )
     # Hidden from people by CSS; only bots fill it.
@@ -69,7 +70,10 @@ class FeedbackForm(DescribedFieldsMixin, forms.ModelForm):
         return bool(self.data.get("website")) or spam.too_fast(self.data.get("started"))
 
     def save(self, commit=True):
-        self.instance.consent = True
+        self.instance.consent_at = timezone.now()
+        self.instance.consent_version = privacy.POLICY_VERSION
+        self.instance.consent_text = self.fields["consent"].label
+        self.instance.form_nonce = spam.nonce(self.data.get("started"))
         return super().save(commit)
 
 

@@ -5,15 +5,22 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from portal.files import KINDS, sniff
 from portal.storage import PrivateStorage
 
 from .validators import validate_attachment
 
 
+def attachment_extension(upload):
+    """The extension of the type read from the bytes (".pdf", ".png"...), never the one the citizen's file had."""
+    kind = sniff(upload)
+    return KINDS[kind][1] if kind else ".bin"
+
+
 def attachment_path(instance, filename):
-    # A random name: citizens' files must not be guessable from their number or title.
-    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
-    return timezone.now().strftime("feedback/%Y/%m/") + f"{uuid.uuid4().hex}.{suffix}"
+    # A random name: citizens' files must not be guessable from their number or title,
+    # nor stored as "….html" because the browser said so.
+    return timezone.now().strftime("feedback/%Y/%m/") + uuid.uuid4().hex + attachment_extension(instance.attachment)
 
 
 class TrackingCounter(models.Model):
@@ -46,6 +53,10 @@ class FeedbackQuerySet(models.QuerySet):
         """The public Hỏi đáp: answered items staff chose to publish."""
         return self.filter(status=Feedback.Status.PUBLISHED)
 
+    def closed_before(self, moment):
+        """Items whose matter closed (answered, published or rejected) before `moment`."""
+        return self.filter(status__in=Feedback.CLOSED, closed_at__lt=moment)
+
 
 class Feedback(models.Model):
     class Status(models.TextChoices):
@@ -63,6 +74,9 @@ class Feedback(models.Model):
         Status.PUBLISHED: {Status.ANSWERED},
         Status.REJECTED: {Status.PROCESSING},
     }
+    # The matter is over: the retention period of the sender's contact data runs from here.
+    CLOSED = (Status.ANSWERED, Status.PUBLISHED, Status.REJECTED)
+    ERASED = "[Đã xoá dữ liệu cá nhân]"
 
     code = models.CharField("Mã theo dõi", max_length=20, unique=True, editable=False)
     name = models.CharField("Họ và tên", max_length=120)
@@ -78,7 +92,12 @@ class Feedback(models.Model):
         blank=True,
         validators=[validate_attachment],
     )
-    consent = models.BooleanField("Đồng ý xử lý dữ liệu cá nhân", default=False, editable=False)
+    # What the sender agreed to, as shown to them: the notice's version and the checkbox text.
+    consent_at = models.DateTimeField("Thời điểm đồng ý xử lý dữ liệu cá nhân", null=True, editable=False)
+    consent_version = models.CharField("Phiên bản thông báo đã đồng ý", max_length=20, blank=True, editable=False)
+    consent_text = models.TextField("Nội dung đã đồng ý", blank=True, editable=False)
+    # The nonce of the shown form this came from: unique, so one form sends one feedback.
+    form_nonce = models.CharField(max_length=32, unique=True, null=True, editable=False)
     status = models.CharField("Trạng thái", max_length=12, choices=Status.choices, default=Status.NEW)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -91,17 +110,19 @@ class Feedback(models.Model):
     )
     internal_note = models.TextField("Ghi chú nội bộ", blank=True, help_text="Chỉ cán bộ xem được.")
     answer = models.TextField("Nội dung trả lời", blank=True)
-    # What Hỏi đáp shows: staff edit out personal details; title/content stay as the citizen sent them.
+    # What Hỏi đáp shows, written by staff; title/content stay as the citizen sent them.
     public_title = models.CharField(
-        "Tiêu đề công khai", max_length=200, blank=True, help_text="Hiển thị trong Hỏi đáp thay cho tiêu đề gốc."
+        "Tiêu đề công khai", max_length=200, blank=True, help_text="Cán bộ viết; hiển thị trong Hỏi đáp."
     )
     public_content = models.TextField(
         "Nội dung công khai",
         max_length=5000,
         blank=True,
-        help_text="Hiển thị trong Hỏi đáp thay cho nội dung gốc; bỏ thông tin cá nhân (họ tên, số điện thoại, địa chỉ...).",
+        help_text="Cán bộ viết lại câu hỏi, không kèm thông tin cá nhân (họ tên, số điện thoại, địa chỉ...).",
     )
     answered_at = models.DateTimeField("Ngày trả lời", null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField("Ngày kết thúc xử lý", null=True, blank=True, editable=False)
+    personal_data_erased_at = models.DateTimeField("Đã xoá dữ liệu cá nhân lúc", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("Ngày gửi", auto_now_add=True)
     updated_at = models.DateTimeField("Cập nhật", auto_now=True)
 
@@ -133,7 +154,22 @@ class Feedback(models.Model):
             self.code = TrackingCounter.next_code(timezone.localdate().year)
         if self.answer and self.status in (self.Status.ANSWERED, self.Status.PUBLISHED) and not self.answered_at:
             self.answered_at = timezone.now()
+        if self.status in self.CLOSED:
+            self.closed_at = self.closed_at or timezone.now()
+        else:
+            self.closed_at = None  # reopened: the retention period starts again when it closes
         super().save(*args, **kwargs)
+
+    def erase_personal_data(self):
+        """Remove who sent it, their own words and the staff note; keep the code, the public question and the answer."""
+        if self.attachment:
+            self.attachment.delete(save=False)
+        self.attachment = ""
+        self.name = self.address = self.phone = self.email = self.internal_note = ""
+        self.title = self.public_title or self.ERASED
+        self.content = self.public_content or self.ERASED
+        self.personal_data_erased_at = timezone.now()
+        self.save()
 
 
 class FeedbackLog(models.Model):
@@ -154,4 +190,4 @@ class FeedbackLog(models.Model):
         verbose_name_plural = "Nhật ký xử lý"
 
     def __str__(self):
-        return f"{self.feedback.code} · {self.at:%d/%m/%Y %H:%M}"
+        return f"{self.feedback.code} · {timezone.localtime(self.at):%d/%m/%Y %H:%M}"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,17 +9,21 @@ from django.utils.cache import add_never_cache_headers
 from django_ratelimit.decorators import ratelimit
 
 from portal.files import KINDS, content_type_for, file_download, sniff
-from portal.limits import count_one, too_many_requests, used_up
+from portal.limits import count_one, too_many_requests
 
-from . import notify, spam
+from . import notify, privacy, spam, throttle
 from .forms import FeedbackForm, LookupForm
 from .models import Feedback
 
 SPAM_MESSAGE = "Không gửi được góp ý. Vui lòng điền lại biểu mẫu và gửi sau vài giây."
 TOO_FAST_MESSAGE = "Bạn gửi quá nhanh sau khi mở trang; vui lòng kiểm tra lại nội dung rồi bấm Gửi lần nữa."
 LIMIT_MESSAGE = (
-    "Từ địa chỉ mạng này đã có nhiều góp ý được gửi trong một giờ qua nên góp ý chưa được nhận. "
-    "Nội dung bạn nhập vẫn còn bên dưới; vui lòng bấm Gửi lại sau ít phút."
+    "Từ địa chỉ mạng này đã có {count} góp ý được gửi trong {period} nên góp ý chưa được nhận. "
+    "Nội dung bạn nhập vẫn còn bên dưới; vui lòng bấm Gửi lại sau {wait}."
+)
+REUSED_MESSAGE = (
+    "Biểu mẫu này đã được dùng để gửi một góp ý. Nếu bạn muốn gửi thêm góp ý khác, "
+    "vui lòng kiểm tra nội dung bên dưới rồi bấm Gửi lần nữa."
 )
 SUBMIT_GROUP = "feedback.submit"
 FILE_NOT_KEPT = "Vì lý do an toàn, trình duyệt không giữ lại tệp đính kèm: nếu có, vui lòng chọn lại tệp."
@@ -42,17 +47,32 @@ def _typed_again(request, message, status):
     return _page(request, "feedback/form.html", {"form": form, "error": message}, "submit", status=status)
 
 
+def _over_limit(request, wait):
+    count, period = throttle.describe_rate(settings.FEEDBACK_RATE)
+    message = LIMIT_MESSAGE.format(count=count, period=period, wait=throttle.describe_wait(wait))
+    response = _typed_again(request, message, 429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def submit(request):
-    """Only accepted submissions count towards the hourly limit per address."""
+    """Only accepted submissions count towards the limit per address; each shown form sends at most once."""
     if request.method == "POST":
-        if used_up(request, SUBMIT_GROUP, settings.FEEDBACK_RATE):
-            return _typed_again(request, LIMIT_MESSAGE, 429)
+        wait = throttle.wait_seconds(request, SUBMIT_GROUP, settings.FEEDBACK_RATE)
+        if wait:
+            return _over_limit(request, wait)
         form = FeedbackForm(request.POST, request.FILES)
         if form.is_spam():
             early = spam.sent_early(request.POST.get("started")) and not request.POST.get("website")
             return _typed_again(request, TOO_FAST_MESSAGE if early else SPAM_MESSAGE, 400)
+        if spam.already_used(request.POST.get("started")):
+            return _typed_again(request, REUSED_MESSAGE, 400)
         if form.is_valid():
-            feedback = form.save()
+            try:
+                with transaction.atomic():
+                    feedback = form.save()
+            except IntegrityError:  # the same form sent twice at once: the nonce is unique
+                return _typed_again(request, REUSED_MESSAGE, 400)
             count_one(request, SUBMIT_GROUP, settings.FEEDBACK_RATE)
             mailed = notify.new_feedback(request, feedback)
             request.session["feedback_sent"] = {"code": feedback.code, "email": bool(feedback.email), "mailed": mailed}
@@ -121,3 +141,14 @@ def attachment(request, pk):
         kind = sniff(handle)
     extension = KINDS[kind][1] if kind else ""
     return file_download(feedback.attachment, content_type_for(kind), f"{feedback.code}{extension}")
+
+
+def privacy_notice(request):
+    """The notice the consent checkbox refers to, at the version each feedback records."""
+    return _page(
+        request,
+        "feedback/privacy.html",
+        {"version": privacy.POLICY_VERSION},
+        "privacy",
+        "Thông báo xử lý dữ liệu cá nhân",
+    )

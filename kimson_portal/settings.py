@@ -117,7 +117,8 @@ COUNTERS_REDIS_URL = env("COUNTERS_REDIS_URL", default=REDIS_URL)
 if PAGE_CACHE_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis that answers at once while that Redis is known to be down (portal/cache.py).
+            "BACKEND": "portal.cache.PortalRedisCache",
             "LOCATION": PAGE_CACHE_REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="kimson"),
             "OPTIONS": {
@@ -384,7 +385,8 @@ FEEDBACK_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # Citizens' attachments: outside MEDIA_ROOT, never served by the web server.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 FEEDBACK_MIN_FILL_SECONDS = env.int("FEEDBACK_MIN_FILL_SECONDS", default=3)
-FEEDBACK_RATE = env("FEEDBACK_RATE", default="5/h")
+# Bursts, not hours: one commune office or mobile carrier address is shared by many citizens.
+FEEDBACK_RATE = env("FEEDBACK_RATE", default="5/10m")
 FEEDBACK_LOOKUP_RATE = env("FEEDBACK_LOOKUP_RATE", default="10/10m")
 DOSSIER_LOOKUP_RATE = env("DOSSIER_LOOKUP_RATE", default="20/10m")
 DOCUMENT_FILE_MAX_BYTES = env.int("DOCUMENT_FILE_MAX_BYTES", default=20 * 1024 * 1024)

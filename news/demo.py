@@ -432,6 +432,17 @@ def seed(log):
         author="Thu Trang",
         caption="",
     )
+    created += _article(
+        103,
+        "Kim Sơn ra quân làm thủy lợi nội đồng vụ đông xuân",
+        "Bài đã gửi duyệt: người duyệt bài thấy trong “Bài chờ duyệt”.",
+        PARAGRAPHS["Kinh tế"],
+        categories["Kinh tế"],
+        publish_at=now,
+        status=Article.Status.PENDING,
+        author="Văn Long",
+        caption="",
+    )
     if created:
         log(f"Tạo {created} bài viết mẫu")
     _seed_views(log)

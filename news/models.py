@@ -83,6 +83,7 @@ def article_cover_path(instance, filename):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Bản nháp"
+        RETURNED = "returned", "Bị trả lại"
         PENDING = "pending", "Chờ duyệt"
         PUBLISHED = "published", "Đã xuất bản"
 
@@ -120,7 +121,7 @@ class Article(models.Model):
     publish_at = models.DateTimeField(
         "Thời gian xuất bản",
         default=timezone.now,
-        help_text="Thời điểm trong tương lai nghĩa là hẹn giờ: bài chỉ hiện khi đến giờ.",
+        help_text="Đặt bằng nút “Xuất bản” (lúc bấm) hoặc “Hẹn giờ”: bài hẹn giờ chỉ hiện khi đến giờ.",
     )
     view_count = models.PositiveIntegerField("Lượt xem", default=0, editable=False)
     created_by = models.ForeignKey(
@@ -167,6 +168,13 @@ class Article(models.Model):
             self.slug = unique_slug(self, self.title)
         self.body = sanitize_body(self.body)
         cover_changed = self._cover_changed()
+        if self.pk and not self._state.adding and kwargs.get("update_fields") is None and not args:
+            # Views are added by the counters meanwhile: an edit never writes back the count it loaded.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "view_count"
+            ]
         super().save(*args, **kwargs)
         if cover_changed and self.cover_image:
             make_renditions(self.cover_image.name)
@@ -178,3 +186,34 @@ class Article(models.Model):
             return True
         old = type(self).objects.filter(pk=self.pk).values_list("cover_image", flat=True).first()
         return old != self.cover_image.name or not self.cover_image._committed
+
+
+class ArticleTransition(models.Model):
+    """One step of the newsroom workflow (news.workflow): who moved an article where, when and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Gửi duyệt"
+        PUBLISH = "publish", "Xuất bản"
+        SCHEDULE = "schedule", "Hẹn giờ"
+        RETURN = "return", "Trả lại"
+        UNPUBLISH = "unpublish", "Gỡ bài"
+
+    article = models.ForeignKey(Article, verbose_name="Bài viết", on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField("Thao tác", max_length=12, choices=Action.choices)
+    from_status = models.CharField("Từ trạng thái", max_length=12, choices=Article.Status.choices, blank=True)
+    to_status = models.CharField("Sang trạng thái", max_length=12, choices=Article.Status.choices)
+    publish_at = models.DateTimeField("Giờ đăng", null=True, blank=True)
+    comment = models.TextField("Góp ý", blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="Người thực hiện", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("Thời điểm", default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        get_latest_by = "created_at"
+        verbose_name = "Bước duyệt bài"
+        verbose_name_plural = "Các bước duyệt bài"
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article}"

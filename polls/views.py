@@ -112,10 +112,6 @@ def vote(request, pk):
     if has_voted(request, poll):
         return _refuse(request, poll, 409, ALREADY_VOTED)
 
-    wait = VOTE_CAPS.full(request, poll.pk)
-    if wait:
-        return _refuse(request, poll, 429, CAPPED.format(wait=wait))
-
     form = VoteForm(poll, request.POST)
     if not form.is_valid():
         error = form.errors["choice"][0]
@@ -124,13 +120,15 @@ def vote(request, pk):
         context = {"poll": poll, "error": error, "selected": request.POST.getlist("choice")}
         return render(request, "polls/detail.html", context, status=400)
 
+    wait = VOTE_CAPS.take(request, poll.pk)
+    if wait:
+        return _refuse(request, poll, 429, CAPPED.format(wait=wait))
     try:
         poll.record_vote(request.visitor_id, form.cleaned_data["choice"])
     except AlreadyVoted:
         request.poll_voted = {poll.pk}
         response = _refuse(request, poll, 409, ALREADY_VOTED)
     else:
-        VOTE_CAPS.count(request, poll.pk)
         # Counts changed: read them again for the answer.
         poll = _poll_or_404(pk)
         request.poll_voted = {poll.pk}

@@ -16,3 +16,8 @@ class PortalConfig(AppConfig):
 
         # Connected after django.contrib.auth's own receiver, so it renames what auth has just made.
         post_migrate.connect(name_default_permissions, dispatch_uid="vietnamese-permission-names")
+
+        from .admin_vietnamese import axes_in_vietnamese, boolean_icons_in_vietnamese
+
+        boolean_icons_in_vietnamese()
+        axes_in_vietnamese(self.apps)

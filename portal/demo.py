@@ -11,6 +11,9 @@ DEMO_USERS = [
     ("bientap", "BienTap@2026", ["Biên tập viên"], False),
     ("duyetbai", "DuyetBai@2026", ["Duyệt bài"], False),
     ("tiepnhan", "TiepNhan@2026", ["Cán bộ tiếp nhận"], False),
+    ("vanthu", "VanThu@2026", ["Văn thư"], False),
+    ("motcua", "MotCua@2026", ["Một cửa"], False),
+    ("quantritrang", "QuanTriTrang@2026", ["Quản trị trang"], False),
 ]
 
 

@@ -2,6 +2,14 @@
 
 from django.contrib.auth.management import create_permissions
 
+# The staff groups' names, as the data migrations create them.
+EDITORS = "Biên tập viên"
+APPROVERS = "Duyệt bài"
+RECEPTION = "Cán bộ tiếp nhận"
+CLERKS = "Văn thư"
+ONE_STOP = "Một cửa"
+SITE_PAGES = "Quản trị trang"
+
 
 def make_groups(apps, groups):
     """Create or update `groups` ({name: [(app_label, codename), ...]}) inside a migration.

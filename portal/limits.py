@@ -74,17 +74,15 @@ class Caps:
         self.group = group
         self.rates = [rate.strip() for rate in rates.split(",") if rate.strip()]
 
-    def full(self, request, target):
-        """The window (as "10 phút") this address has used up for `target`, or ""; counts nothing."""
+    def take(self, request, target):
+        """Take one place for a write to `target` in every window, at once (an atomic increment:
+        parallel requests cannot all pass a check before any is counted). Returns "" when the write
+        may go ahead, or the window it would exceed, as "10 phút"."""
         for rate in self.rates:
-            if used_up(request, f"{self.group}:{target}", rate):
+            usage = _usage(request, f"{self.group}:{target}", rate, "ip", increment=True)
+            if usage and usage["should_limit"]:
                 return window_text(rate)
         return ""
-
-    def count(self, request, target):
-        """Count one accepted write for `target` in every window."""
-        for rate in self.rates:
-            count_one(request, f"{self.group}:{target}", rate)
 
 
 _UNITS = {"s": "giây", "m": "phút", "h": "giờ", "d": "ngày"}

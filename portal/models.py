@@ -1,4 +1,5 @@
 from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -60,6 +61,13 @@ class SiteSettings(SingletonModel):
         "Giấy phép",
         max_length=250,
         default="Giấy phép số 01/GP-TTĐT do Sở Thông tin và Truyền thông tỉnh Ninh Bình cấp",
+    )
+    personal_data_retention_months = models.PositiveSmallIntegerField(
+        "Thời hạn lưu dữ liệu cá nhân (tháng)",
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text="Sau thời hạn này kể từ khi góp ý hoặc hồ sơ được giải quyết xong, họ tên, điện thoại, "
+        "thư điện tử, địa chỉ và tệp đính kèm của người dân được xoá tự động; câu hỏi và trả lời đã ẩn danh được giữ lại.",
     )
     emc_enabled = models.BooleanField("Bật mã theo dõi EMC", default=False)
     emc_snippet = models.TextField(

@@ -2,11 +2,11 @@
 
 A cached page is the HTML as rendered, with its live markers (see portal.live) left in and its
 CSRF tokens swapped for a marker, so every visitor gets their own token and this moment's figures.
-Entries are keyed by what changes the page: host, path, the page number as an integer (pages that
-paginate), and the declared query parameters (a search); tracking parameters (utm_*, fbclid,
-gclid, zarsrc, ...) are dropped, so a link shared on Facebook or Zalo is served from cache; any
-other parameter, a Host port other than the server's, or a query never asked before is answered
-without being kept. Each entry carries the content version: saving or deleting content that
+Entries are keyed by what changes the page: host (any spelling), path, the page number as an
+integer (pages that paginate), and the declared query parameters (a search); any other parameter
+(tracking ones such as utm_*, fbclid, gclid, zarsrc, or made up) does not change the page and is
+left out of the key, so a link shared on Facebook or Zalo is served from cache. A Host port other
+than the server's, a search asked for once, or one without results is answered without being kept. Each entry carries the content version: saving or deleting content that
 pages show (post_save / post_delete, after commit) sets a new version, so every cached page is
 stale at once; apps mark what pages do not show (`page_cache_ignored` on an app config or a
 model, `shown_on_cached_pages()` on an instance). A short timeout, never past the next scheduled
@@ -79,19 +79,20 @@ def _page_number(value):
     """The page number a `page` parameter names (1 for none), or None for junk (never kept)."""
     if value == "":
         return 1
-    if not value.isdigit() or len(value) > 6:
+    if not (value.isascii() and value.isdigit()) or len(value) > 6:
         return None
     number = int(value)
     return number if 1 <= number <= MAX_PAGE else None
 
 
 def _host(request):
-    """The host a key names, or None when the Host names a port other than the server's (never kept)."""
-    host = request.get_host()
+    """The host a key names (any spelling Django accepts: case, a trailing dot), or None when the
+    Host names a port other than the server's (never kept)."""
+    host = request.get_host().lower()
     name, _, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
     if name and port and port != request.META.get("SERVER_PORT", port):
         return None
-    return host
+    return (name or host).rstrip(".") + (f":{port}" if name else "")
 
 
 PLAIN = PageOptions()
@@ -121,13 +122,11 @@ def _cache_key(request, options=PLAIN):
                 return None
             if number > 1:
                 kept[name] = str(number)
-        elif name == "page" and not options.query:
-            continue  # a page that does not paginate shows the same whatever the number
         elif options.query and name in options.query:
             if params[name]:
                 kept[name] = params[name]
-        else:
-            return None
+        # Anything else the view does not read (a `page` where nothing paginates, a made-up
+        # parameter) does not change the page: the same entry serves it.
     host = _host(request)
     if host is None:
         return None
@@ -245,6 +244,8 @@ def _cacheable_html(response):
     if hasattr(response, "render") and callable(response.render):
         response.render()
     if response.status_code != 200 or response.streaming or response.has_header("Cache-Control"):
+        return None
+    if not getattr(response, "page_cache_keep", True):  # the view says this page is not worth keeping
         return None
     return CSRF_INPUT.sub(CSRF_MARKER, response.content.decode(response.charset))
 

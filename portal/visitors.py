@@ -38,7 +38,7 @@ def is_automated(agent):
 
 
 def is_crawler(request):
-    return is_automated(request.META.get("HTTP_USER_AGENT", "")[:512])
+    return is_automated(request.META.get("HTTP_USER_AGENT", "")[:256])
 
 
 def signed(visitor_id, key=None):

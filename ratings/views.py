@@ -59,11 +59,10 @@ def rate(request, article_id):
         score = 0
     if not 1 <= score <= 5:
         return _refuse(request, article, BAD_SCORE, 400)
-    wait = RATING_CAPS.full(request, article.pk)
+    wait = RATING_CAPS.take(request, article.pk)
     if wait:
         return _refuse(request, article, CAPPED.format(wait=wait), 429)
     summary = services.rate(article, request.visitor_id, score)
-    RATING_CAPS.count(request, article.pk)
     if wants_json(request):
         return remember_rated(
             JsonResponse(

@@ -72,7 +72,10 @@ def search(request):
                 more_than_counted=more_than_counted,
                 query_string=urlencode(params),
             )
-    return render(request, "search/results.html", context, status=status)
+    response = render(request, "search/results.html", context, status=status)
+    if context["searched"] and not context["total"]:
+        response.page_cache_keep = False  # junk queries found nothing: never a page in the cache
+    return response
 
 
 def suggestions(request):

@@ -95,11 +95,11 @@ PROCEDURES = [
 ]
 
 DOSSIERS = [
-    # number of the day, procedure index, applicant, days ago received, steps
-    (1, 0, "Nguyễn Văn An", 20, ["received", "processing", "done", "returned"]),
-    (2, 3, "Trần Thị Bình", 12, ["received", "processing"]),
-    (3, 5, "Phạm Minh Cường", 8, ["received", "supplement"]),
-    (4, 6, "Lê Thị Hồng Nhung", 3, ["received"]),
+    # applicant's phone, procedure index, applicant, days ago received, steps
+    ("0912345678", 0, "Nguyễn Văn An", 20, ["received", "processing", "done", "returned"]),
+    ("0987654321", 3, "Trần Thị Bình", 12, ["received", "processing"]),
+    ("0356789012", 5, "Phạm Minh Cường", 8, ["received", "supplement"]),
+    ("0773456789", 6, "Lê Thị Hồng Nhung", 3, ["received"]),
 ]
 # Time allowed per procedure index, matching its "processing_time": (days, working days only?).
 DUE = {0: (0, False), 3: (10, True), 5: (15, False), 6: (3, True)}
@@ -113,11 +113,6 @@ def due_date(received, days, working):
         if not working or day.weekday() < 5:
             days -= 1
     return day
-
-
-def receipt_code(received, number):
-    """The one-stop shop's code carries the day of receipt: 000.00.25.H42-YYMMDD-NNNN."""
-    return f"000.00.25.H42-{received:%y%m%d}-{number:04d}"
 
 
 def seed(log):
@@ -145,17 +140,16 @@ def seed(log):
             log(f"Tạo thủ tục mẫu: {name}")
         procedures.append(procedure)
     now = timezone.localtime()
-    for number, index, applicant, ago, steps in DOSSIERS:
-        # Found by applicant and procedure: the code changes with the day the seed runs.
+    for phone, index, applicant, ago, steps in DOSSIERS:
+        # Found by applicant and procedure: the receipt code is random.
         if Dossier.objects.filter(procedure=procedures[index], applicant_name=applicant).exists():
             continue
         received = (now - timedelta(days=ago)).replace(hour=8, minute=0, second=0, microsecond=0)
         days, working = DUE[index]
-        code = receipt_code(received.date(), number)
         dossier = Dossier.objects.create(
-            receipt_code=code,
             procedure=procedures[index],
             applicant_name=applicant,
+            applicant_phone=phone,
             received_on=received.date(),
             due_on=due_date(received.date(), days, working),
         )
@@ -164,4 +158,4 @@ def seed(log):
         for n, status in enumerate(steps):
             note = "Đề nghị bổ sung bản vẽ mặt bằng." if status == "supplement" else ""
             dossier.record(status, note, at=received + n * step + timedelta(minutes=15))
-        log(f"Tạo hồ sơ mẫu {code}")
+        log(f"Tạo hồ sơ mẫu {dossier.receipt_code} (tra cứu với 4 số cuối điện thoại: {phone[-4:]})")

@@ -1,14 +1,17 @@
 import posixpath
+import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from portal.files import KINDS, content_type_for, sniff, validate_upload
 from portal.filetext import FileText
 from portal.models import SingletonModel
+from portal.phones import normalize_phone
 from portal.text import mask_name, slugify_vi, unique_slug
 
 FORM_KINDS = ["pdf", "doc", "docx", "xls", "xlsx"]
@@ -24,6 +27,12 @@ class ServiceSettings(SingletonModel):
     portal_name = models.CharField("Tên cổng dịch vụ công", max_length=200, default="Cổng Dịch vụ công tỉnh Ninh Bình")
     portal_url = models.URLField("Địa chỉ cổng dịch vụ công", default="https://dichvucong.ninhbinh.gov.vn")
     national_portal_url = models.URLField("Cổng Dịch vụ công quốc gia", default="https://dichvucong.gov.vn")
+    receipt_prefix = models.CharField(
+        "Mã đơn vị trên giấy biên nhận",
+        max_length=20,
+        default="000.00.25.H42",
+        help_text="Phần đầu của mã biên nhận hồ sơ, ví dụ 000.00.25.H42.",
+    )
 
     cache_key = "services:settings"
 
@@ -153,22 +162,76 @@ class DossierStatus(models.TextChoices):
     REFUSED = "refused", "Từ chối giải quyết"
 
 
+# No 0/O, 1/I/L: the code is read off paper and typed by hand.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RECEIPT_RANDOM_LENGTH = 6
+
+
+def new_receipt_code(received_on):
+    """ "000.00.25.H42-261120-K7QM4X": unit, day of receipt, and a random part nobody can count through."""
+    prefix = ServiceSettings.load().receipt_prefix
+    while True:
+        random_part = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_RANDOM_LENGTH))
+        code = f"{prefix}-{received_on:%y%m%d}-{random_part}"
+        if not Dossier.objects.filter(receipt_code=code).exists():
+            return code
+
+
+class DossierQuerySet(models.QuerySet):
+    def closed_before(self, moment):
+        """Dossiers returned or refused, whose last step is before `moment`."""
+        return (
+            self.filter(status__in=(DossierStatus.RETURNED, DossierStatus.REFUSED))
+            .annotate(last_step=models.Max("events__at"))
+            .filter(last_step__lt=moment)
+        )
+
+    def matching(self, code, phone_digits):
+        """The dossier with this receipt code whose applicant's phone ends with these digits, or None.
+
+        A wrong code, wrong digits and a dossier without a phone all give None the same way,
+        in the same single query, so the answer never tells whether a code exists.
+        """
+        code = (code or "").strip().upper()
+        if not code or len(phone_digits) != 4:
+            return None
+        return (
+            self.exclude(applicant_phone="")
+            .filter(receipt_code__iexact=code, applicant_phone__endswith=phone_digits)
+            .select_related("procedure")
+            .prefetch_related(models.Prefetch("events", queryset=DossierEvent.objects.order_by("at", "id")))
+            .first()
+        )
+
+
 class Dossier(models.Model):
     """A citizen's file (hồ sơ) received at the one-stop desk."""
 
     Status = DossierStatus
 
     receipt_code = models.CharField(
-        "Mã biên nhận", max_length=40, unique=True, help_text="Ví dụ: 000.00.25.H42-261120-0001"
+        "Mã biên nhận",
+        max_length=40,
+        unique=True,
+        editable=False,
+        help_text="Tự sinh khi lưu: mã đơn vị, ngày tiếp nhận và 6 ký tự ngẫu nhiên, ví dụ 000.00.25.H42-261120-K7QM4X.",
     )
     procedure = models.ForeignKey(Procedure, verbose_name="Thủ tục", on_delete=models.PROTECT, related_name="dossiers")
     applicant_name = models.CharField("Người nộp", max_length=120)
+    applicant_phone = models.CharField(
+        "Điện thoại người nộp",
+        max_length=20,
+        blank=True,
+        help_text="Lưu dạng chuẩn, ví dụ 0912345678. Người dân tra cứu hồ sơ bằng mã biên nhận và 4 số cuối của số này.",
+    )
     received_on = models.DateField("Ngày tiếp nhận", default=timezone.localdate)
     due_on = models.DateField("Ngày hẹn trả")
     status = models.CharField(
         "Trạng thái", max_length=12, choices=Status.choices, default=Status.RECEIVED, editable=False
     )
     updated_at = models.DateTimeField("Cập nhật", auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
 
     class Meta:
         ordering = ("-received_on", "-id")
@@ -178,9 +241,22 @@ class Dossier(models.Model):
     def __str__(self):
         return self.receipt_code
 
+    def save(self, *args, **kwargs):
+        if isinstance(self.received_on, str):
+            self.received_on = parse_date(self.received_on)
+        if not self.receipt_code:
+            self.receipt_code = new_receipt_code(self.received_on)
+        self.applicant_phone = normalize_phone(self.applicant_phone)
+        super().save(*args, **kwargs)
+
     @property
     def masked_applicant(self):
         return mask_name(self.applicant_name)
+
+    def erase_personal_data(self):
+        """Remove who filed it; the lookup then finds it no more (it needs the phone)."""
+        self.applicant_name = self.applicant_phone = ""
+        self.save(update_fields=["applicant_name", "applicant_phone", "updated_at"])
 
     def record(self, status, note="", at=None):
         """Add a step to the history; the dossier's status is its latest step."""

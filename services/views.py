@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,10 +12,13 @@ from portal.limits import too_many_requests
 from portal.text import strip_diacritics
 
 from .forms import DossierLookupForm
-from .models import Dossier, DossierEvent, Procedure, ProcedureForm, Sector, ServiceSettings
+from .models import Dossier, Procedure, ProcedureForm, Sector, ServiceSettings
 
 HOME = "Một cửa điện tử"
-NOT_FOUND = "Không tìm thấy hồ sơ có mã biên nhận này. Vui lòng kiểm tra lại mã trên giấy biên nhận."
+NOT_FOUND = (
+    "Không tìm thấy hồ sơ khớp với mã biên nhận và 4 số cuối điện thoại đã nhập. "
+    "Vui lòng kiểm tra lại mã trên giấy biên nhận và số điện thoại đã khai khi nộp hồ sơ."
+)
 
 
 def procedure_list(request):
@@ -73,27 +76,30 @@ def form_download(request, pk):
     return file_download(item.file, item.content_type, item.download_name, item.count_download, request)
 
 
-@ratelimit(key="ip", rate=lambda g, r: settings.DOSSIER_LOOKUP_RATE, method=["GET", "POST"], block=False)
+@ratelimit(key="ip", rate=lambda g, r: settings.DOSSIER_LOOKUP_RATE, method="POST", block=False)
 def dossier_lookup(request):
-    """A citizen types the receipt code and sees the steps; the applicant's name is masked."""
-    form = DossierLookupForm(request.GET if "ma" in request.GET else None)
+    """A citizen types the receipt code and the last 4 digits of the phone on file, and sees the steps.
+
+    `?ma=` only fills in the code (a link printed on a receipt); the search itself is a POST,
+    so the digits stay out of addresses and logs. The applicant's name is masked.
+    """
     dossier = None
     error = ""
     status = 200
-    if form.is_bound:
+    if request.method == "POST":
         if getattr(request, "limited", False):
             return too_many_requests(request)
+        form = DossierLookupForm(request.POST)
         if form.is_valid():
-            dossier = (
-                Dossier.objects.select_related("procedure")
-                .prefetch_related(Prefetch("events", queryset=DossierEvent.objects.order_by("at", "id")))
-                .filter(receipt_code__iexact=form.cleaned_data["ma"].strip())
-                .first()
-            )
+            dossier = Dossier.objects.matching(form.cleaned_data["ma"], form.cleaned_data["so_cuoi"])
             if dossier is None:
                 error, status = NOT_FOUND, 404
+            else:
+                form = DossierLookupForm(initial={"ma": dossier.receipt_code})  # the digits are not echoed
         else:
             status = 400
+    else:
+        form = DossierLookupForm(initial={"ma": request.GET.get("ma", "")[:40]})
     context = {
         "form": form,
         "dossier": dossier,

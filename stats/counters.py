@@ -26,6 +26,7 @@ Over ENGAGEMENT_COUNT_RATE new visits or views per address, counting stops; the 
 the same (reading is never refused).
 """
 
+import ipaddress
 import json
 import logging
 import re
@@ -77,10 +78,9 @@ end
 local now, visitor, rid = tonumber(ARGV[3]), ARGV[2], ARGV[12]
 local epoch = redis.call('GET', p .. ':epoch') or '0'
 local mirror = p .. ':n:' .. epoch .. ':'
-local function starts(k)
-  local last = redis.call('GET', k)
-  if last and tonumber(last) >= now then return 0 end
-  redis.call('SET', k, ARGV[3], 'EX', ARGV[6])
+-- 1: a window starts now; 0: it goes on; -1: this call is older than the last one seen (a replay).
+local function starts(last)
+  if last and tonumber(last) >= now then return -1 end
   if (not last) or (now - tonumber(last) >= tonumber(ARGV[4])) then return 1 end
   return 0
 end
@@ -91,22 +91,35 @@ end
 local visit, view, limited = 0, 0, 0
 local done = rid ~= '' and redis.call('EXISTS', p .. ':done:' .. rid) == 1
 if visitor ~= '' and not done then
-  visit = starts(p .. ':seen:' .. visitor)
-  if article ~= '' and count_view then view = starts(p .. ':view:' .. article .. ':' .. visitor) end
-  redis.call('ZADD', p .. ':online', 'GT', now, visitor)
+  local seen_key = p .. ':seen:' .. visitor
+  local view_key = (article ~= '' and count_view) and (p .. ':view:' .. article .. ':' .. visitor) or nil
+  visit = starts(redis.call('GET', seen_key))
+  if view_key then view = starts(redis.call('GET', view_key)) end
   if visit == 1 or view == 1 then
     local period = tonumber(ARGV[11])
     local rl = p .. ':rl:' .. ARGV[9] .. ':' .. math.floor(now / period)
     local n = redis.call('INCR', rl)
     if n == 1 then redis.call('EXPIRE', rl, period * 2) end
-    if n > tonumber(ARGV[10]) then
-      limited, visit, view = 1, 0, 0
-    else
-      if visit == 1 then bump('visits'); bump('day:' .. ARGV[13]) end
-      if view == 1 then bump('views:' .. article) end
-      if rid ~= '' then redis.call('SET', p .. ':done:' .. rid, 1, 'EX', ARGV[14]) end
-    end
+    if n > tonumber(ARGV[10]) then limited = 1 end
   end
+  -- Over the limit, what would have started is not recorded either: a flood of made-up visitors
+  -- from one address neither counts nor fills Redis nor the "online" figure.
+  if visit >= 0 and not (limited == 1 and visit == 1) then
+    redis.call('SET', seen_key, ARGV[3], 'EX', ARGV[6])
+    redis.call('ZADD', p .. ':online', 'GT', now, visitor)
+  end
+  if view_key and view >= 0 and not (limited == 1 and view == 1) then
+    redis.call('SET', view_key, ARGV[3], 'EX', ARGV[6])
+  end
+  if limited == 1 then
+    visit, view = 0, 0
+  else
+    if visit == 1 then bump('visits'); bump('day:' .. ARGV[13]) end
+    if view == 1 then bump('views:' .. article) end
+    if (visit == 1 or view == 1) and rid ~= '' then redis.call('SET', p .. ':done:' .. rid, 1, 'EX', ARGV[14]) end
+  end
+  if visit < 0 then visit = 0 end
+  if view < 0 then view = 0 end
 end
 redis.call('ZREMRANGEBYSCORE', p .. ':online', '-inf', now - tonumber(ARGV[5]))
 local values = {}
@@ -188,8 +201,20 @@ def _rate(rate):
     return int(count), int(number or 1) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
 
 
+@lru_cache(maxsize=4096)
+def _network(address):
+    """An IPv4 address, or the /64 an IPv6 address is in (one subscriber's line, as django-ratelimit counts)."""
+    try:
+        found = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "-"
+    if found.version == 6:
+        return str(ipaddress.ip_network(f"{found}/64", strict=False).network_address)
+    return address
+
+
 def _address(request):
-    return request.META.get("REMOTE_ADDR", "") or "-"
+    return _network(request.META.get("REMOTE_ADDR", ""))
 
 
 def _live_args(request, visitor_id, article_id, count_view, now, rid, templates):

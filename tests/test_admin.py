@@ -23,18 +23,16 @@ def change_url(article):
     return reverse("admin:news_article_change", args=[article.pk])
 
 
-def article_form(category, **overrides):
-    """The fields the admin's article form posts."""
+def article_form(category, transition="save_draft", **overrides):
+    """The fields the admin's article form posts, with the workflow button pressed."""
     data = {
+        "_transition": transition,
         "title": "Hội nghị sơ kết cụm quốc phòng",
         "slug": "",
         "category": category.pk,
         "sapo": "Tóm tắt bài viết.",
         "body": "<p>Nội dung bài viết.</p>",
         "cover_caption": "",
-        "status": Article.Status.DRAFT,
-        "publish_at_0": "2024-10-26",
-        "publish_at_1": "08:00:00",
         "author": "Mai Hoa",
         "source": "",
     }
@@ -82,25 +80,26 @@ def test_editor_creates_a_draft_and_submits_it_for_review(editor_client, categor
     assert article.status == Article.Status.PENDING
 
 
-def test_editor_can_save_straight_to_pending(editor_client, category):
-    """An editor may choose "Chờ duyệt" in the form itself."""
-    editor_client.post(ADD_URL, article_form(category, status=Article.Status.PENDING))
+def test_editor_submits_straight_from_the_new_article_form(editor_client, category):
+    """An editor may press "Gửi duyệt" on a new article: it is saved as "Chờ duyệt"."""
+    editor_client.post(ADD_URL, article_form(category, "submit"))
     assert Article.objects.get().status == Article.Status.PENDING
 
 
-def test_editor_post_that_publishes_is_refused(editor_client, category):
-    """An editor's forged POST with status=published is refused by the server; nothing is saved."""
-    response = editor_client.post(ADD_URL, article_form(category, status=Article.Status.PUBLISHED))
-    assert response.status_code == 200
-    assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+@pytest.mark.parametrize("transition", ["publish", "schedule", "unpublish", "return", "save", "no-such-button"])
+def test_editor_post_with_an_approvers_button_is_forbidden(editor_client, category, transition):
+    """An editor's forged POST of an approver's button (or an unknown one) is 403; nothing is saved."""
+    response = editor_client.post(ADD_URL, article_form(category, transition))
+    assert response.status_code == 403
     assert not Article.objects.exists()
 
 
 def test_editor_cannot_publish_own_draft_by_editing_it(editor_client, category):
-    """Changing a draft's status to published is refused too."""
+    """Pressing a forged "Xuất bản" on a draft is refused too, and a forged status field is ignored."""
     article = make_article(category=category, status=Article.Status.DRAFT)
-    response = editor_client.post(change_url(article), article_form(category, status=Article.Status.PUBLISHED))
-    assert response.status_code == 200
+    response = editor_client.post(change_url(article), article_form(category, "publish"))
+    assert response.status_code == 403
+    editor_client.post(change_url(article), article_form(category, status="published", publish_at_0="01/01/2020"))
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
 
@@ -110,7 +109,7 @@ def test_editor_cannot_change_a_published_article(editor_client, category):
     article = make_article("Bài đã xuất bản", category=category)
     page = editor_client.get(change_url(article)).content.decode()
     assert 'name="_save"' not in page
-    response = editor_client.post(change_url(article), article_form(category, title="Sửa trộm", status="pending"))
+    response = editor_client.post(change_url(article), article_form(category, title="Sửa trộm"))
     assert response.status_code == 403
     article.refresh_from_db()
     assert (article.title, article.status) == ("Bài đã xuất bản", Article.Status.PUBLISHED)
@@ -137,14 +136,14 @@ def test_approver_publishes_and_unpublishes(approver_client, category):
     assert approver_client.get(article.get_absolute_url()).status_code == 200
     approver_client.post(LIST_URL, {"action": "unpublish", "_selected_action": [article.pk]})
     article.refresh_from_db()
-    assert article.status == Article.Status.PENDING
+    assert article.status == Article.Status.DRAFT
     approver_client.logout()
     assert approver_client.get(article.get_absolute_url()).status_code == 404
 
 
 def test_approver_publishes_through_the_form(approver_client, category):
-    """An approver may save an article as published straight from the form."""
-    response = approver_client.post(ADD_URL, article_form(category, status=Article.Status.PUBLISHED))
+    """An approver may press "Xuất bản" straight on a new article."""
+    response = approver_client.post(ADD_URL, article_form(category, "publish"))
     assert response.status_code == 302
     assert Article.objects.published().count() == 1
 
@@ -166,14 +165,14 @@ def test_publish_action_is_recorded_in_history(approver_client, category):
     """Publishing from the list also leaves a revision with a comment."""
     article = make_article(category=category, status=Article.Status.PENDING)
     approver_client.post(LIST_URL, {"action": "publish", "_selected_action": [article.pk]})
-    assert Version.objects.get_for_object(article).first().revision.comment == "Chuyển trạng thái: Đã xuất bản"
+    assert Version.objects.get_for_object(article).first().revision.comment == "Xuất bản"
 
 
 def test_admin_speaks_vietnamese(approver_client):
     """The admin's own labels are Vietnamese."""
     page = approver_client.get(LIST_URL).content.decode()
     assert "Quản trị Trang thông tin điện tử" in page
-    assert "Bài viết" in page and "Trạng thái" in page
+    assert "Bài viết" in page and "Theo Trạng thái" in page
     assert "Chọn Bài viết để thay đổi" in page and "Thêm Bài viết" in page
     assert "Select article to change" not in page
 
@@ -227,19 +226,22 @@ def test_empty_body_is_refused_by_the_server_not_silently_by_the_browser(approve
 
 
 def test_admin_reads_dates_day_first(approver_client, category):
-    """A publish date typed 05/10/2024 is 5 October 2024, as Vietnamese write it, not 10 May."""
-    response = approver_client.post(ADD_URL, article_form(category, publish_at_0="05/10/2024", publish_at_1="08:00"))
+    """A publish date typed 05/10/2099 is 5 October 2099, as Vietnamese write it, not 10 May."""
+    data = article_form(category, "schedule", schedule_at_0="05/10/2099", schedule_at_1="08:00")
+    response = approver_client.post(ADD_URL, data)
     assert response.status_code == 302
     publish_at = timezone.localtime(Article.objects.get().publish_at)
-    assert (publish_at.day, publish_at.month, publish_at.year, publish_at.hour) == (5, 10, 2024, 8)
+    assert (publish_at.day, publish_at.month, publish_at.year, publish_at.hour) == (5, 10, 2099, 8)
 
 
 def test_admin_shows_dates_day_first(approver_client, category):
-    """The admin form shows a saved date as dd/mm/yyyy."""
+    """The admin shows a saved publish time as dd/mm/yyyy HH:MM, in Vietnam time."""
     article = make_article(category=category)
     Article.objects.filter(pk=article.pk).update(publish_at=datetime(2024, 10, 26, 1, 0, tzinfo=UTC))
     page = approver_client.get(change_url(article)).content.decode()
-    assert 'value="26/10/2024"' in page
+    assert "26/10/2024 08:00" in page
+    Article.objects.filter(pk=article.pk).update(publish_at=datetime(2099, 10, 26, 1, 0, tzinfo=UTC))
+    assert 'value="26/10/2099"' in approver_client.get(change_url(article)).content.decode()
 
 
 def test_category_dropdown_lists_each_top_category_followed_by_its_children(editor_client):

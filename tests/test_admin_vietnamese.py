@@ -34,7 +34,7 @@ def page_text(response):
 def test_article_list_with_filters_is_vietnamese(admin_client):
     """The list's filters, counters toggle, action bar and screen-reader labels are Vietnamese."""
     make_article("Hội nghị quốc phòng", category=make_category())
-    page = page_text(admin_client.get(LIST_URL, {"status__exact": "published"}))
+    page = page_text(admin_client.get(LIST_URL, {"trang_thai": "published"}))
     for vietnamese in (
         "Chuyển đến nội dung chính",
         "Đổi giao diện (giao diện hiện tại: tự động)",
@@ -88,7 +88,7 @@ def test_reversion_recover_list_and_history_are_vietnamese(admin_client):
     with reversion.create_revision():
         article = make_article("Bài sẽ bị xóa", category=make_category())
     history = page_text(admin_client.get(reverse("admin:news_article_history", args=[article.pk])))
-    assert "Lịch sử" in history and "quay lại phiên bản trước của đối tượng này" in history
+    assert "Lịch sử" in history and "Bấm vào thời điểm để xem (và khôi phục) phiên bản đó" in history
     assert "Choose a date" not in history and "History" not in history
 
     article.delete()

@@ -42,7 +42,7 @@ def test_admin_change_pages_open(client):
         name="Khai sinh", sector=Sector.objects.create(name="Hộ tịch"), processing_time="1 ngày", requirements="x"
     )
     dossier = Dossier.objects.create(
-        receipt_code="H1", procedure=procedure, applicant_name="A", received_on="2026-11-20", due_on="2026-11-21"
+        procedure=procedure, applicant_name="A", received_on="2026-11-20", due_on="2026-11-21"
     )
     for url in (
         f"/admin/feedback/feedback/{feedback.pk}/change/",

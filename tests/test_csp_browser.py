@@ -93,7 +93,7 @@ def test_admin_article_editor_works_under_the_policy(settings):
         page.fill("#id_title", "Bài viết thử trình soạn thảo")
         page.fill("#id_sapo", "Tóm tắt")
         page.select_option("#id_category", label="Tin tổng hợp")
-        page.click("input[name=_save]")
+        page.click("button[name=_transition][value=save_draft]")
         page.wait_for_load_state("load")
         assert "Bài viết thử trình soạn thảo" in page.content()
     assert "Nội dung gõ trong trình soạn thảo" in Article.objects.get(title="Bài viết thử trình soạn thảo").body

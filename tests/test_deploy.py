@@ -258,6 +258,7 @@ def test_the_units_processes_behind_nginx_serve_the_portal_and_stop_cleanly(depl
 def test_the_timers_jobs_run_as_their_units_say(rendered, tmp_path):
     make_article("Bài viết được sao lưu")
     rendered.run_unit("kimson-clearsessions.service")
+    rendered.run_unit("kimson-erase-personal-data.service")
     rendered.run_unit("kimson-backup.service")
     backups = list((tmp_path / "backups").iterdir())
     assert len(backups) == 1 and (backups[0] / "manifest.json").is_file()
@@ -271,8 +272,10 @@ def test_every_unit_and_timer_in_deploy_is_exercised():
         "kimson-gunicorn.service",
         "kimson-clearsessions.service",
         "kimson-clearsessions.timer",
+        "kimson-erase-personal-data.service",
+        "kimson-erase-personal-data.timer",
         "kimson-backup.service",
         "kimson-backup.timer",
     }
-    for timer in ("kimson-clearsessions.timer", "kimson-backup.timer"):
+    for timer in ("kimson-clearsessions.timer", "kimson-erase-personal-data.timer", "kimson-backup.timer"):
         assert "OnCalendar" in read_unit(timer)

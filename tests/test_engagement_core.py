@@ -437,3 +437,29 @@ def test_a_flush_is_written_only_once_redis_kept_its_taking(counter_store, setti
         assert Article.objects.get(pk=article.pk).view_count == 0
         assert counters.flush_pending()  # the same taking, found again and written once
     assert views(article) == 1
+
+
+@pytest.mark.parametrize("counter_store", ["redis"], indirect=True)
+def test_a_stalled_redis_delays_one_reader_not_every_one(counter_store, settings):
+    """Redis stops answering: the first reader waits for the timeouts and marks it down; the next
+    readers get their pages at once (Django's cache on that Redis fails fast too), never refused."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.PortalRedisCache",
+            "LOCATION": settings.PAGE_CACHE_REDIS_URL,
+            "KEY_PREFIX": settings.LIVE_KEY_PREFIX,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+        }
+    }
+    article = make_article()
+    url = article.get_absolute_url()
+    reader = browser()
+    reader.get(url)
+    pause_redis(settings.COUNTERS_REDIS_URL, 4000)
+    took = []
+    for _ in range(4):
+        start = time.perf_counter()
+        assert reader.get(url).status_code == 200
+        took.append(time.perf_counter() - start)
+    time.sleep(max(0, 4.2 - sum(took)))
+    assert max(took[1:]) < 0.4, [round(t, 2) for t in took]

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from feedback import spam
 from feedback.models import Feedback, FeedbackLog, TrackingCounter
-from feedback.validators import normalize_phone
+from portal.phones import normalize_phone
 from tests.factories import image_upload, make_staff, pdf_upload, text_upload
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def test_submit_gives_a_tracking_code_and_mails_it(client):
     response = client.post("/gop-y/", form_data(), follow=True)
     item = Feedback.objects.get()
     assert re.fullmatch(r"GY-\d{4}-00001", item.code)
-    assert item.phone == "0912345678" and item.consent
+    assert item.phone == "0912345678" and item.consent_at
     assert item.code in response.content.decode()
     recipients = [m.to[0] for m in mail.outbox]
     assert "an.nguyen@example.com" in recipients
@@ -185,6 +185,41 @@ def test_real_pdf_or_image_is_accepted(client, settings, upload):
     assert response["Content-Type"] in ("application/pdf", "image/jpeg")
 
 
+@pytest.mark.parametrize(
+    "upload, extension", [(lambda: image_upload("anh.html"), ".jpg"), (lambda: pdf_upload("x.exe"), ".pdf")]
+)
+def test_attachment_is_stored_with_the_extension_of_its_content(client, settings, upload, extension):
+    """A real photo named ….html is stored as a random name ending .jpg: the citizen's extension is never kept."""
+    assert client.post("/gop-y/", {**form_data(), "attachment": upload()}).status_code == 302
+    name = Feedback.objects.get().attachment.name
+    assert re.fullmatch(rf"feedback/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}\{extension}", name), name
+    assert (settings.PRIVATE_MEDIA_ROOT / name).exists()
+
+
+def test_migration_renames_stored_attachments_by_content(settings):
+    """Files stored before the fix with the citizen's extension are renamed to their real type's."""
+    import importlib
+
+    from django.apps import apps
+
+    from portal.storage import PrivateStorage
+
+    storage = PrivateStorage()
+    old = storage.save("feedback/2026/11/" + "a" * 32 + ".html", image_upload())
+    item = make_feedback()
+    Feedback.objects.filter(pk=item.pk).update(attachment=old)
+    good = make_feedback()
+    kept = storage.save("feedback/2026/11/" + "b" * 32 + ".pdf", pdf_upload())
+    Feedback.objects.filter(pk=good.pk).update(attachment=kept)
+    migration = importlib.import_module("feedback.migrations.0007_attachment_extensions_from_content")
+    migration.rename_by_content(apps, None)
+    item.refresh_from_db()
+    good.refresh_from_db()
+    assert item.attachment.name == "feedback/2026/11/" + "a" * 32 + ".jpg"
+    assert storage.exists(item.attachment.name) and not storage.exists(old)
+    assert good.attachment.name == kept and storage.exists(kept)
+
+
 def test_honeypot_is_refused_and_input_kept(client):
     """A filled hidden field is treated as a bot: nothing saved, nothing lost on screen."""
     response = client.post("/gop-y/", form_data(website="http://spam.example"))
@@ -229,7 +264,7 @@ def test_rate_limit_per_address(client, settings):
     html = response.content.decode()
     assert response.status_code == 429
     assert Feedback.objects.count() == 2
-    assert "nhiều góp ý được gửi trong một giờ qua" in html
+    assert "đã có 2 góp ý được gửi trong 1 giờ" in html
     assert "Nội dung thứ ba chưa gửi được." in html and 'name="title"' in html
 
 
@@ -244,6 +279,57 @@ def test_rate_limit_counts_only_accepted_submissions(client, settings):
         assert client.post("/gop-y/", form_data(email="")).status_code == 302
     assert Feedback.objects.count() == 2
     assert client.post("/gop-y/", form_data(email="")).status_code == 429
+
+
+def test_form_token_is_single_use(client):
+    """One shown form sends one feedback: replaying its timer token is refused, with the text kept."""
+    token = spam.started_token(time.time() - 60)
+    assert client.post("/gop-y/", form_data(started=token)).status_code == 302
+    response = client.post("/gop-y/", form_data(started=token, content="Gửi lại bằng cùng biểu mẫu."))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Biểu mẫu này đã được dùng để gửi một góp ý." in html
+    assert "Gửi lại bằng cùng biểu mẫu." in html
+    assert Feedback.objects.count() == 1
+    fresh = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    assert fresh != token and spam.nonce(fresh) != spam.nonce(token)
+
+
+def test_old_form_tokens_without_nonce_are_refused(client):
+    """A token of the old kind (a bare signed time, reusable) is treated like a forged one."""
+    from django.core import signing
+
+    old = signing.dumps(time.time() - 60, salt=spam.SALT)
+    response = client.post("/gop-y/", form_data(started=old))
+    assert response.status_code == 400 and not Feedback.objects.exists()
+
+
+def test_rate_limit_tolerates_a_shared_address(settings):
+    """The default limits bursts (5 in 10 minutes), not a whole hour for a commune office's one address."""
+    assert settings.FEEDBACK_RATE == "5/10m"
+
+
+def test_rate_limit_message_states_the_real_wait(client, settings, monkeypatch):
+    """Over the limit, the message says how many, in what period, and the minutes left in the window."""
+    import zlib
+
+    settings.FEEDBACK_RATE = "5/10m"
+    base = 1_800_000_000
+    window_end = base - base % 600 + zlib.crc32(b"127.0.0.1") % 600  # django-ratelimit's jittered window
+    if window_end < base:
+        window_end += 600
+    now = window_end - 420  # seven minutes before the window ends
+    monkeypatch.setattr(time, "time", lambda: now)
+    for _ in range(5):
+        assert client.post("/gop-y/", form_data(email="")).status_code == 302
+    response = client.post("/gop-y/", form_data(email=""))
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert response["Retry-After"] == "420"
+    assert "đã có 5 góp ý được gửi trong 10 phút" in html
+    assert "vui lòng bấm Gửi lại sau 7 phút." in html and "ít phút" not in html
+    monkeypatch.setattr(time, "time", lambda: window_end + 1)
+    assert client.post("/gop-y/", form_data(email="")).status_code == 302
 
 
 def test_lookup_needs_code_and_contact(client):
@@ -411,7 +497,8 @@ def test_qa_shows_the_edited_public_text_and_keeps_the_original(client):
         answer="Liên hệ bộ phận một cửa.",
     )
     form = client.get(f"/admin/feedback/feedback/{item.pk}/change/").content.decode()
-    assert "Tôi là Lê Văn Dũng, số 0911222333" in form.split('name="public_content"')[1].split("</textarea>")[0]
+    assert form.split('name="public_content"')[1].split("</textarea>")[0].split(">", 1)[1].strip() == ""
+    assert 'name="public_title"' in form and 'value="Ông Lê Văn Dũng' not in form  # staff write it
     response = admin_change(
         client,
         item,
@@ -477,3 +564,59 @@ def test_status_dropdown_offers_only_allowed_next_states(client):
     select = html.split('name="status"')[1].split("</select>")[0]
     options = re.findall(r'<option value="(\w+)"', select)
     assert sorted(options) == ["new", "processing", "rejected"]
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("SĐT tôi 0987654321", [("số điện thoại", "0987654321")]),
+        (
+            "gọi 0912.345.678 hoặc +84 912 345 679",
+            [("số điện thoại", "0912.345.678"), ("số điện thoại", "+84 912 345 679")],
+        ),
+        ("máy bàn 0229 3862 152", [("số điện thoại", "0229 3862 152")]),
+        ("thư binh.tran@example.com nhé", [("địa chỉ thư điện tử", "binh.tran@example.com")]),
+        ("CCCD 036090001234, CMND 123456789", [("số CMND/CCCD", "036090001234"), ("số CMND/CCCD", "123456789")]),
+        ("năm 2026 123456789", [("số CMND/CCCD", "123456789")]),
+        ("Kinh phí 150.000.000 đồng, thửa 45, ngày 20/11/2026, Quyết định 125/QĐ-UBND, thủ tục 1.001193", []),
+    ],
+)
+def test_personal_data_is_found_in_public_text(text, found):
+    """Phones in any common spelling, e-mails and 9/12-digit ID numbers are found; money and dates are not."""
+    from feedback.pii import find_personal_data
+
+    assert find_personal_data(text) == found
+
+
+def test_publishing_allows_the_units_own_contacts_in_the_answer(client):
+    """An answer may send citizens to the office's phone and e-mail from Cấu hình trang."""
+    client.force_login(make_staff("tiepnhan", group="Cán bộ tiếp nhận"))
+    item = make_feedback(status=Feedback.Status.ANSWERED, answer="Gọi 0229 3862 152 hoặc ubndkimson@ninhbinh.gov.vn.")
+    data = {"status": "published", "public_title": "Hỏi về khai sinh", "public_content": "Cần giấy tờ gì?"}
+    assert admin_change(client, item, **data).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "field, value, named",
+    [
+        ("public_content", "Công dân (SĐT 0987 654 321) hỏi về khai sinh.", "số điện thoại “0987 654 321”"),
+        ("public_title", "Hỏi về CCCD 036090001234", "số CMND/CCCD “036090001234”"),
+        ("answer", "Đã trả lời qua binh.tran@example.com.", "địa chỉ thư điện tử “binh.tran@example.com”"),
+    ],
+)
+def test_publishing_refuses_contact_details_in_public_text(client, field, value, named):
+    """Before Công khai, a phone, e-mail or ID number in the public question or answer is refused, named."""
+    client.force_login(make_staff("tiepnhan", group="Cán bộ tiếp nhận"))
+    item = make_feedback(status=Feedback.Status.ANSWERED, answer="Tờ khai và giấy chứng sinh.")
+    data = {"status": "published", "public_title": "Hỏi về khai sinh", "public_content": "Cần giấy tờ gì?"}
+    response = admin_change(client, item, **{**data, field: value})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Chưa thể công khai: còn thông tin cá nhân ({named})." in html.replace("&ldquo;", "“").replace(
+        "&rdquo;", "”"
+    )
+    item.refresh_from_db()
+    assert item.status == Feedback.Status.ANSWERED
+    assert admin_change(client, item, **data).status_code == 302
+    item.refresh_from_db()
+    assert item.status == Feedback.Status.PUBLISHED

@@ -37,9 +37,9 @@ def test_no_personal_contact_data_in_public_html(client):
         requirements="Tờ khai",
     )
     dossier = Dossier.objects.create(
-        receipt_code="H42-1",
         procedure=procedure,
         applicant_name="Trần Thị Bình",
+        applicant_phone="0987654321",
         received_on="2026-11-20",
         due_on="2026-11-21",
     )
@@ -50,19 +50,24 @@ def test_no_personal_contact_data_in_public_html(client):
             "/",
             "/gop-y/",
             "/gop-y/hoi-dap/",
+            "/gop-y/du-lieu-ca-nhan/",
             "/van-ban/",
             "/mot-cua/",
             "/gioi-thieu/lanh-dao/",
             "/lien-he/",
             "/lien-he/en/",
             "/lich-cong-tac/",
-            "/mot-cua/tra-cuu/?ma=H42-1",
+            f"/mot-cua/tra-cuu/?ma={dossier.receipt_code}",
             procedure.get_absolute_url(),
         )
     ]
+    pages.append(client.post("/mot-cua/tra-cuu/", {"ma": dossier.receipt_code, "so_cuoi": "4321"}))
     pages.append(client.post("/gop-y/tra-cuu/", {"code": item.code, "contact": "0987654321"}))
-    assert pages[2].status_code == 200 and "Tờ khai và giấy chứng sinh." in pages[2].content.decode()
-    assert "Trần T*** B****" in pages[-3].content.decode()
+    assert (
+        pages[2].status_code == pages[3].status_code == 200
+        and "Tờ khai và giấy chứng sinh." in pages[2].content.decode()
+    )
+    assert "Trần T*** B****" in pages[-2].content.decode()
     for response in pages:
         html = response.content.decode()
         for private in PRIVATE:

@@ -103,9 +103,9 @@ def test_demo_replacements_are_chronological(seeded):
         assert old.effective_until == starts
 
 
-def test_demo_drafts_and_scheduled_articles_have_no_views(seeded):
+def test_demo_drafts_pending_and_scheduled_articles_have_no_views(seeded):
     unpublished = Article.objects.exclude(pk__in=Article.objects.published().values("pk"))
-    assert unpublished.count() == 2
+    assert unpublished.count() == 3  # a draft, one waiting for review, one scheduled
     assert set(unpublished.values_list("view_count", flat=True)) == {0}
     assert not Article.objects.published().filter(view_count=0).exists()
 

@@ -15,14 +15,19 @@ pytestmark = pytest.mark.django_db
 BROWSER = "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile Safari/537.36"
 
 
-def make_dossier(code="000.00.25.H42-261120-0001", applicant="Nguyễn Văn An", procedure=None):
+def make_dossier(code="", applicant="Nguyễn Văn An", procedure=None, phone="0912345678"):
     return Dossier.objects.create(
         receipt_code=code,
         procedure=procedure or make_procedure(),
         applicant_name=applicant,
+        applicant_phone=phone,
         received_on=date(2026, 11, 20),
         due_on=date(2026, 11, 25),
     )
+
+
+def lookup(client, code, digits="5678"):
+    return client.post("/mot-cua/tra-cuu/", {"ma": code, "so_cuoi": digits})
 
 
 @pytest.mark.parametrize(
@@ -103,7 +108,7 @@ def test_dossier_lookup_shows_timeline_with_masked_name(client):
     dossier = make_dossier()
     dossier.record(Dossier.Status.RECEIVED)
     dossier.record(Dossier.Status.SUPPLEMENT, "Đề nghị bổ sung giấy chứng sinh.")
-    response = client.get("/mot-cua/tra-cuu/", {"ma": " 000.00.25.h42-261120-0001 "})
+    response = lookup(client, f" {dossier.receipt_code.lower()} ")
     html = response.content.decode()
     assert response.status_code == 200
     assert "Nguyễn V*** A**" in html and "Nguyễn Văn An" not in html
@@ -112,35 +117,106 @@ def test_dossier_lookup_shows_timeline_with_masked_name(client):
     assert "Đề nghị bổ sung giấy chứng sinh." in steps
     assert "<strong>Yêu cầu bổ sung hồ sơ</strong></td>" in html  # the current status
     assert "25/11/2026" in html
+    assert 'value="5678"' not in html  # the second factor is not echoed back
 
 
-def test_dossier_lookup_unknown_and_empty_code(client):
-    """An unknown code says so with 404; an empty one asks for the code with 400."""
-    response = client.get("/mot-cua/tra-cuu/", {"ma": "khong-co"})
-    assert response.status_code == 404
-    assert "Không tìm thấy hồ sơ có mã biên nhận này" in response.content.decode()
-    response = client.get("/mot-cua/tra-cuu/", {"ma": ""})
+def test_receipt_codes_have_a_random_part(client):
+    """Codes are made on save: unit prefix, day of receipt, six random characters; never a counter."""
+    settings_row = ServiceSettings.load()
+    settings_row.receipt_prefix = "000.00.31.H42"
+    settings_row.save()
+    codes = [make_dossier(applicant=f"Người {n}").receipt_code for n in range(20)]
+    for code in codes:
+        assert re.fullmatch(r"000\.00\.31\.H42-261120-[2-9A-HJKMNP-Z]{6}", code), code
+    assert len(set(codes)) == 20
+    assert len({code[-6:] for code in codes}) == 20
+
+
+def test_dossier_lookup_needs_the_last_phone_digits(client):
+    """The code alone shows nothing: the last 4 digits of the phone on the dossier are asked for."""
+    dossier = make_dossier()
+    dossier.record(Dossier.Status.RECEIVED)
+    assert lookup(client, dossier.receipt_code, "5678").status_code == 200
+    response = client.get("/mot-cua/tra-cuu/", {"ma": dossier.receipt_code})
+    html = response.content.decode()
+    assert response.status_code == 200 and f'value="{dossier.receipt_code}"' in html  # a printed link fills the code in
+    assert "Nguyễn V*** A**" not in html and "timeline" not in html
+    assert "4 số cuối điện thoại người nộp" in html
+
+
+def test_dossier_lookup_never_tells_whether_a_code_exists(client):
+    """A wrong code, the right code with wrong digits, and a dossier with no phone get the same 404 page."""
+    dossier = make_dossier()
+    no_phone = make_dossier(applicant="Lê Văn Cũ", phone="")
+    answers = [
+        lookup(client, "000.00.25.H42-261120-ZZZZZZ", "5678"),
+        lookup(client, dossier.receipt_code, "1111"),
+        lookup(client, no_phone.receipt_code, "0000"),
+    ]
+    strip = lambda r: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"|value="[^"]*"', "", r.content.decode())  # noqa: E731
+    assert {r.status_code for r in answers} == {404}
+    assert strip(answers[0]) == strip(answers[1]) == strip(answers[2])
+    assert "Không tìm thấy hồ sơ khớp với mã biên nhận và 4 số cuối điện thoại đã nhập." in strip(answers[0])
+    assert "Nguyễn V***" not in strip(answers[1])
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"ma": "", "so_cuoi": "5678"}, "ma", "Vui lòng nhập mã biên nhận hồ sơ."),
+        ({"ma": "H42-1", "so_cuoi": ""}, "so_cuoi", "Vui lòng nhập 4 số cuối điện thoại của người nộp hồ sơ."),
+        (
+            {"ma": "H42-1", "so_cuoi": "56a8"},
+            "so_cuoi",
+            "Vui lòng nhập đúng 4 chữ số cuối của số điện thoại, ví dụ 5678.",
+        ),
+        (
+            {"ma": "H42-1", "so_cuoi": "345678"},
+            "so_cuoi",
+            "Vui lòng nhập đúng 4 chữ số cuối của số điện thoại, ví dụ 5678.",
+        ),
+    ],
+)
+def test_dossier_lookup_form_messages(client, data, field, message):
+    """A missing or malformed field is a 400 with its Vietnamese message."""
+    response = client.post("/mot-cua/tra-cuu/", data)
     assert response.status_code == 400
-    assert "Vui lòng nhập mã biên nhận hồ sơ." in response.content.decode()
+    html = response.content.decode()
+    assert f'<ul class="errorlist" id="id_{field}_error"><li>{message}</li></ul>' in html
 
 
 def test_dossier_lookup_is_rate_limited(client, settings):
     settings.DOSSIER_LOOKUP_RATE = "2/m"
     for _ in range(2):
-        client.get("/mot-cua/tra-cuu/", {"ma": "x"})
-    assert client.get("/mot-cua/tra-cuu/", {"ma": "x"}).status_code == 429
+        lookup(client, "x")
+    assert lookup(client, "x").status_code == 429
+    assert client.get("/mot-cua/tra-cuu/").status_code == 200  # reading the form is never limited
 
 
 def test_admin_records_status_history(client):
     """Staff add a step in admin; the dossier's status follows, and a new dossier starts as received."""
     client.force_login(make_staff("admin", superuser=True))
     procedure = make_procedure()
+    add = {
+        "procedure": procedure.pk,
+        "applicant_name": "Trần Thị Bình",
+        "applicant_phone": "",
+        "received_on": "2026-11-20",
+        "due_on": "2026-11-25",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post("/admin/services/dossier/add/", add)
+    assert response.status_code == 200
+    assert "Vui lòng nhập số điện thoại của người nộp" in response.content.decode()
     response = client.post(
         "/admin/services/dossier/add/",
         {
-            "receipt_code": "H42-0009",
             "procedure": procedure.pk,
             "applicant_name": "Trần Thị Bình",
+            "applicant_phone": "+84 987 654 321",
             "received_on": "2026-11-20",
             "due_on": "2026-11-25",
             "events-TOTAL_FORMS": "0",
@@ -150,12 +226,14 @@ def test_admin_records_status_history(client):
         },
     )
     assert response.status_code == 302
-    dossier = Dossier.objects.get(receipt_code="H42-0009")
+    dossier = Dossier.objects.get()
     assert dossier.status == "received" and dossier.events.count() == 1
+    assert dossier.applicant_phone == "0987654321" and dossier.receipt_code.startswith("000.00.25.H42-261120-")
     change = {
-        "receipt_code": "H42-0009",
+        "receipt_code": "H42-forged",
         "procedure": procedure.pk,
         "applicant_name": "Trần Thị Bình",
+        "applicant_phone": "0987654321",
         "received_on": "2026-11-20",
         "due_on": "2026-11-25",
         "events-TOTAL_FORMS": "2",
@@ -174,8 +252,9 @@ def test_admin_records_status_history(client):
         "events-1-note": "Chuyển phòng chuyên môn",
     }
     assert client.post(f"/admin/services/dossier/{dossier.pk}/change/", change).status_code == 302
+    code = dossier.receipt_code
     dossier.refresh_from_db()
-    assert dossier.status == "processing"
+    assert dossier.status == "processing" and dossier.receipt_code == code  # staff cannot pick a code
     assert list(dossier.events.values_list("status", flat=True)) == ["received", "processing"]
 
 
@@ -204,3 +283,14 @@ def test_demo_seed_is_idempotent():
     assert Procedure.objects.count() == 8
     assert Dossier.objects.filter(status="returned").count() == 1
     assert (date.today() - timedelta(days=30)) < Dossier.objects.earliest("received_on").received_on
+
+
+def test_procedure_list_names_the_units_level(client):
+    """The one-stop-shop intro says whose powers these are from the unit's level, not a fixed "huyện"."""
+    from portal.models import SiteSettings
+
+    settings_row = SiteSettings.load()
+    settings_row.unit_level = "Xã"
+    settings_row.save()
+    page = client.get("/mot-cua/").content.decode()
+    assert "thuộc thẩm quyền giải quyết của xã." in page and "của huyện" not in page

@@ -28,6 +28,7 @@ def page_types():
         "feedback": reverse("feedback:submit"),
         "feedback lookup": reverse("feedback:lookup"),
         "questions": reverse("feedback:qa"),
+        "privacy notice": reverse("feedback:privacy"),
         "one-stop shop": reverse("services:procedures"),
         "procedure": Procedure.objects.filter(is_published=True).first().get_absolute_url(),
         "dossier lookup": reverse("services:lookup"),

@@ -16,3 +16,11 @@ DATETIME_INPUT_FORMATS = [
     "%Y-%m-%d",
 ]
 FIRST_DAY_OF_WEEK = 1  # Thứ hai
+
+# Shown dates the portal's way, 01/12/2026 14:54, in the admin too (Django's `vi` says "Ngày 01 tháng 12 năm 2026").
+DATE_FORMAT = "d/m/Y"
+DATETIME_FORMAT = "d/m/Y H:i"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+MONTH_DAY_FORMAT = "d/m"
+YEAR_MONTH_FORMAT = "m/Y"
