@@ -3,8 +3,9 @@
 A load balancer asks each machine by its address (`Host: 10.0.0.5:8000`), which is not one of the
 site's names: answering here, before SecurityMiddleware and CommonMiddleware, keeps ALLOWED_HOSTS
 closed to every other path and spares the check the HTTPS redirect. The answer says whether the
-database and Redis answer and nothing else: `{"database": "ok", "redis": "down"}`, 200 while the
-database answers (the portal serves pages without Redis), 503 when it does not.
+database and Redis (both of them, when the page cache and the counters have their own) answer and
+nothing else: `{"database": "ok", "redis": "down"}`, 200 while the database answers (the portal
+serves pages without Redis), 503 when it does not.
 """
 
 import redis
@@ -27,17 +28,19 @@ def database_state():
 
 
 def redis_state():
-    """ "ok" or "down"; "off" without REDIS_URL. One kept client per URL, short timeouts."""
-    url = settings.REDIS_URL
-    if not url:
+    """ "ok" when every configured Redis (page cache, counters) answers a PING, "down" when one does
+    not, "off" when none is configured. One kept client per URL, short timeouts."""
+    urls = {settings.PAGE_CACHE_REDIS_URL, settings.COUNTERS_REDIS_URL} - {""}
+    if not urls:
         return "off"
-    client = _redis_clients.get(url)
-    if client is None:
-        client = _redis_clients[url] = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
-    try:
-        client.ping()
-    except redis.RedisError:
-        return "down"
+    for url in sorted(urls):
+        client = _redis_clients.get(url)
+        if client is None:
+            client = _redis_clients[url] = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        try:
+            client.ping()
+        except redis.RedisError:
+            return "down"
     return "ok"
 
 

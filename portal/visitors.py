@@ -38,7 +38,9 @@ def is_automated(agent):
 
 
 def is_crawler(request):
-    return is_automated(request.META.get("HTTP_USER_AGENT", "")[:256])
+    # The kept list's patterns cost more the longer the agent: real crawlers name themselves within
+    # the first 160 characters (Googlebot's and bingbot's phone agents by about 150).
+    return is_automated(request.META.get("HTTP_USER_AGENT", "")[:160])
 
 
 def signed(visitor_id, key=None):

@@ -56,15 +56,17 @@ mirror=$(host_mirror | head -n 1)
 
 root=${FRESH_ROOT:-$(mktemp -d /var/tmp/kimson-fresh.XXXXXX)}
 mounted=()
-run_pid=""
+groups=() # process groups started in the root, stopped by cleanup
 
 cleanup() {
-    local status=$? i
-    if [ -n "$run_pid" ] && kill -0 "$run_pid" 2>/dev/null; then
-        kill -TERM -- "-$run_pid" 2>/dev/null || true
-        sleep 1
-        kill -KILL -- "-$run_pid" 2>/dev/null || true
-    fi
+    local status=$? i pid
+    for pid in "${groups[@]}"; do
+        if kill -0 -- "-$pid" 2>/dev/null; then
+            kill -TERM -- "-$pid" 2>/dev/null || true
+            sleep 2
+            kill -KILL -- "-$pid" 2>/dev/null || true
+        fi
+    done
     for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
         umount -R "${mounted[$i]}" 2>/dev/null || umount -R -l "${mounted[$i]}" || true
     done
@@ -158,18 +160,19 @@ mount --rbind /dev "$root/dev"
 mount --make-rslave "$root/dev"
 mounted+=("$root/dev")
 
-in_root() { # in_root COMMAND...: run in the root with a login-like clean environment
-    chroot "$root" /usr/bin/env -i HOME="$home" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        LANG=C.UTF-8 TERM="${TERM:-dumb}" "${pip_env[@]}" "$@"
+in_root() { # in_root COMMAND...: start COMMAND in the root, in its own process group, with a
+    # login-like clean environment (no CI=true, nothing of this shell's); its pid is $last
+    setsid chroot "$root" /usr/bin/env -i HOME="$home" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+        LANG=C.UTF-8 TERM="${TERM:-dumb}" "${pip_env[@]}" "$@" &
+    last=$!
+    groups+=("$last")
 }
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 say "make run (HOST=127.0.0.1:$port) until the home page answers"
 start=$(date +%s)
-setsid chroot "$root" /usr/bin/env -i HOME="$home" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    LANG=C.UTF-8 "${pip_env[@]}" sh -c "cd $work && exec make run HOST=127.0.0.1:$port" \
-    >"$root/make-run.log" 2>&1 &
-run_pid=$!
+in_root sh -c "cd $work && exec make run HOST=127.0.0.1:$port" >"$root/make-run.log" 2>&1
+run_pid=$last
 answered=""
 while [ $(($(date +%s) - start)) -lt "$run_timeout" ]; do
     if ! kill -0 "$run_pid" 2>/dev/null; then
@@ -184,7 +187,6 @@ done
 run_seconds=$(($(date +%s) - start))
 kill -TERM -- "-$run_pid" 2>/dev/null || true
 wait "$run_pid" 2>/dev/null || true
-run_pid=""
 if [ -z "$answered" ]; then
     grep -v '^(Reading database' "$root/make-run.log" | tail -n 40 >&2
     die "make run did not serve the home page (after ${run_seconds} s)"
@@ -193,9 +195,8 @@ echo "make run answered after $run_seconds s"
 
 say "make test"
 start=$(date +%s)
-set +e
 in_root sh -c "cd $work && make test PYTEST_ARGS='-q -p no:cacheprovider'"
-status=$?
-set -e
+status=0
+wait "$last" || status=$? # wait, unlike a foreground command, lets a TERM from `timeout` in
 echo "make test exited with $status after $(($(date +%s) - start)) s"
 exit "$status"

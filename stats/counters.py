@@ -33,7 +33,7 @@ import re
 import threading
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 import redis
@@ -189,9 +189,6 @@ if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
 # would still be safe (the flush id is written once), the lock only saves the work.
 FLUSH_LOCK_MS = 5_000
 
-# Whether this process counted in the database while Redis was down: the mirrors are stale then.
-_missed = threading.Event()
-
 
 @lru_cache(maxsize=8)
 def _rate(rate):
@@ -254,17 +251,24 @@ def _call(commands):
     return replies
 
 
-def _defer(keys, args):
-    """Keep a counting call whose answer was lost, for the flusher to send again (it counts once)."""
+def _defer(request, keys, args):
+    """Keep a counting call Redis did not answer, for the flusher to send again (it counts once)."""
+    request.live_counted = True  # never counted by the database too
+    payload = {"keys": keys, "args": args, "new": bool(getattr(request, "is_new_visitor", False))}
     try:
-        DeferredCount.objects.create(rid=args[11], payload=json.dumps({"keys": keys, "args": args}))
+        DeferredCount.objects.create(rid=args[11], payload=json.dumps(payload))
     except Exception:
-        logger.exception("A counting call in doubt could not be kept: at most one visit and one view lost")
+        logger.exception("A counting call could not be kept: at most one visit and one view lost")
 
 
 def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
-    """The Lua call: a Live, False for a page-cache miss, None when Redis cannot count this request."""
-    if not shared_redis.available(COUNTERS):
+    """The Lua call: a Live, False for a page-cache miss, None when Redis did not answer.
+
+    While COUNTERS_REDIS_URL is set, Redis alone decides visits and views: a request it cannot
+    count now (down, refused, in doubt) is kept to be sent again, never counted by the database,
+    which knows nothing of the windows Redis keeps.
+    """
+    if not shared_redis.url(COUNTERS):
         return None
     rid = uuid.uuid4().hex if visitor_id else ""
     rated = has_rated(request)
@@ -280,23 +284,22 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     elif page_key:
         keys[1] = key("page", page_key)
     args = _live_args(request, visitor_id, article_id, count_view, now, rid, templates)
+    if not shared_redis.available(COUNTERS):
+        if visitor_id and not page_key:
+            _defer(request, keys, args)
+        return None
     commands = [_evalsha(_LIVE, keys, args)]
     if keys[1]:  # the page's HTML in the same round trip, read by Redis straight into the reply
         commands.append(("HGET", keys[1], "html"))
     try:
         replies = _call(commands)
-    except shared_redis.InDoubt as error:
-        shared_redis.mark_down(COUNTERS, error)
-        if visitor_id:
-            _defer(keys, args)
-        request.live_counted = True  # the flusher sends it again: never count it in the database too
-        return None
     except redis.RedisError as error:
         shared_redis.mark_down(COUNTERS, error)
+        # In doubt (it may have run) or not sent: the flusher sends it again, and it counts once.
+        # A page-cache lookup that was not sent leaves the counting to the page's own call.
+        if visitor_id and (isinstance(error, shared_redis.InDoubt) or not page_key):
+            _defer(request, keys, args)
         return None
-    if _missed.is_set():  # counted in the database while Redis was down: the mirrors missed those
-        _missed.clear()
-        forget_all()
     result = replies[0]
     if result[0] == 0 or (keys[1] and not replies[1]):  # a miss, or the entry expired in between
         return False
@@ -443,6 +446,8 @@ def _flush_one():
     take_keys = [key("pending"), key("flushing"), key("flush-id"), key("flush-lock"), key("flushgen")]
     settle_keys = [key("flushing"), key("flush-id"), key("flush-lock"), key("flushgen")]
     client = shared_redis.client(COUNTERS)
+    if client is None:
+        return {}, False
     try:
         before = client.info()
         taken = shared_redis.script(COUNTERS, _TAKE)(keys=take_keys, args=[token, uuid.uuid4().hex, FLUSH_LOCK_MS])
@@ -453,7 +458,7 @@ def _flush_one():
         return {}, False
     flush_id, items, leftover = taken[0].decode(), taken[1], bool(taken[2])
     counts = {name.decode(): int(value) for name, value in zip(items[::2], items[1::2], strict=True)}
-    if not leftover and before.get("aof_enabled") and not _taking_is_on_disk(client, before["run_id"], flush_id):
+    if not leftover and before.get("aof_enabled") and not _taking_is_on_disk(client, before, flush_id):
         flush_id, written = "", {}  # Redis restarted meanwhile: what it kept is flushed by the next round
     else:
         try:
@@ -469,17 +474,26 @@ def _flush_one():
     return written, leftover
 
 
-def _taking_is_on_disk(client, run_id, flush_id):
+def _taking_is_on_disk(client, before, flush_id):
     """Wait until the append-only file holds the taking of `flush_id`, and check Redis kept it.
 
     Were the database to get a flush whose taking a crash of Redis then undid (the last second of
     the append-only file lost), the same counts would come back as pending and be written twice.
-    With `appendfsync everysec` a write is on disk within about two seconds, so the flusher thread
-    (never a reader) waits that long, then checks that the same Redis process still has the flush.
+    With `appendfsync everysec` the next fsync, within a second, covers the taking: the flusher
+    thread (never a reader) waits LIVE_FLUSH_DURABLE_MS, longer while Redis reports fsyncs put off
+    (a slow disk), then checks that the same Redis process still has the flush.
     """
-    time.sleep(settings.LIVE_FLUSH_DURABLE_MS / 1000)
     try:
-        same = client.info("server")["run_id"] == run_id
+        for _ in range(3):
+            time.sleep(settings.LIVE_FLUSH_DURABLE_MS / 1000)
+            now = client.info()
+            delayed = now.get("aof_delayed_fsync", 0) > before.get("aof_delayed_fsync", 0)
+            if not delayed and not now.get("aof_pending_bio_fsync"):
+                break
+            before = {**before, "aof_delayed_fsync": now.get("aof_delayed_fsync", 0)}
+        else:
+            return False
+        same = now["run_id"] == before["run_id"]
         return same and client.get(key("flush-id")) == flush_id.encode()
     except redis.RedisError as error:
         shared_redis.mark_down(COUNTERS, error)
@@ -520,17 +534,31 @@ def _add_counts(visits, views):
 
 
 def replay_deferred(limit=500):
-    """Send again the counting calls whose answer was lost; each counts at most once. Returns how many."""
+    """Send again the counting calls Redis did not answer; each counts at most once. Returns how many.
+
+    While Redis stays away longer than LIVE_OUTAGE_SECONDS, the calls kept that long are counted by
+    the database instead (its own windows: a visitor may then count once more when Redis is back),
+    so that the figures do not stand still through a long outage.
+    """
     if not shared_redis.available(COUNTERS):
-        return 0
+        return _count_kept_in_database(limit)
+    if _counted_in_database.is_set():  # the mirrors do not have what the database counted
+        _counted_in_database.clear()
+        forget_all()
     oldest = timezone.now() - timedelta(seconds=DONE_SECONDS - 3600)
     stale = DeferredCount.objects.filter(created_at__lt=oldest).delete()[0]
     if stale:
         logger.error("%d counting calls waited longer than a day for Redis and were dropped", stale)
     sent = 0
+    forgotten = time.time() - (VISIT_WINDOW.total_seconds() + 60)  # Redis no longer knows the last request
     for deferred in DeferredCount.objects.order_by("created_at")[:limit]:
         call = json.loads(deferred.payload)
         keys, args = call["keys"], call["args"]
+        if float(args[2]) < forgotten and not call.get("new", True):
+            # A returning visitor's request from before Redis forgot their last one: whether it
+            # started a visit cannot be told any more, and counting it might count one twice.
+            deferred.delete()
+            continue
         try:
             result = _call([_evalsha(_LIVE, keys, args)])[0]
             if result[0] == 0 and keys[1]:  # the cached page has gone: count the visit at least
@@ -541,6 +569,30 @@ def replay_deferred(limit=500):
         deferred.delete()
         sent += 1
     return sent
+
+
+_counted_in_database = threading.Event()
+
+
+def _count_kept_in_database(limit):
+    moment = timezone.now() - timedelta(seconds=settings.LIVE_OUTAGE_SECONDS)
+    counted = 0
+    for deferred in DeferredCount.objects.filter(created_at__lt=moment).order_by("created_at")[:limit]:
+        args = json.loads(deferred.payload)["args"]
+        visitor_id, article_id, count_view = args[1], int(args[6]) if args[6] else None, args[7] == "1"
+        now = datetime.fromtimestamp(float(args[2]), tz=UTC)
+        with transaction.atomic():
+            live = _seen_in_database(visitor_id, article_id, count_view, now)
+            if live.visit_started or live.view_started:
+                _add_counts(
+                    {local_day(now): 1} if live.visit_started else {},
+                    {article_id: 1} if live.view_started else {},
+                )
+            deferred.delete()
+        counted += 1
+    if counted:
+        _counted_in_database.set()
+    return counted
 
 
 def read_values(visitor_id, article_id, now, online=False):
@@ -580,6 +632,8 @@ def record(request, article_id=None, count=True, count_view=True):
     live = _run_in_redis(request, counting, article_id, count_view, None, now)
     if live:
         return live
+    if getattr(request, "live_counted", False):
+        counting = None  # kept for Redis: the database counts nothing of it now
     live = _seen_in_database(counting, article_id, count_view, now)
     if live.visit_started or live.view_started:
         if _over_limit(request):
@@ -589,8 +643,6 @@ def record(request, article_id=None, count=True, count_view=True):
                 {local_day(now): 1} if live.visit_started else {},
                 {article_id: 1} if live.view_started else {},
             )
-            if shared_redis.url(COUNTERS):
-                _missed.set()
     request.live_counted = True
     values = read_values(visitor_id, article_id, now, online=True)
     live.numbers = figures.numbers(values, article_id, now, online=values.pop("online"))

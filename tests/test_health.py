@@ -33,9 +33,11 @@ def test_only_that_path_skips_the_host_check(client, settings):
 
 
 def test_reports_redis_up_and_down(client, settings, redis_url):
-    settings.REDIS_URL = redis_url
+    settings.PAGE_CACHE_REDIS_URL = settings.COUNTERS_REDIS_URL = redis_url
     assert health(client)[:2] == (200, {"database": "ok", "redis": "ok"})
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    settings.COUNTERS_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    assert health(client)[:2] == (200, {"database": "ok", "redis": "down"})
+    settings.PAGE_CACHE_REDIS_URL, settings.COUNTERS_REDIS_URL = settings.COUNTERS_REDIS_URL, redis_url
     assert health(client)[:2] == (200, {"database": "ok", "redis": "down"})
 
 

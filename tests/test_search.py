@@ -486,8 +486,10 @@ def test_a_search_asked_for_again_is_kept_as_a_page(counter_store, client):
     assert not rendered(url)  # kept: only counting, if anything
     # A shared link's tracking parameters change nothing: the kept page is served.
     assert not rendered("/tim-kiem/?q=lua+chin&utm_source=zalo")
-    # A parameter the search does not read changes nothing either (portal.pagecache).
+    # So does a parameter the view does not read; a search asked once is rendered, never kept.
     assert not rendered("/tim-kiem/?q=lua+chin&x=1")
+    once = ["/tim-kiem/?q=mua+lua", "/tim-kiem/?q=kim+son+mua", "/tim-kiem/?q=son+mua+lua"]
+    assert all(rendered(path) for path in once)
 
 
 def test_a_query_one_letter_off_is_offered_its_correction(client, district):

@@ -132,3 +132,14 @@ def test_demo_leader_portraits_show_a_silhouette(seeded):
             corner, head = image.getpixel((8, 8)), image.getpixel((160, 165))
         assert corner > 200  # soft light background
         assert corner - head > 40  # the head stands out clearly
+
+
+def test_seed_demo_says_what_it_wrote_and_later_that_nothing_changed():
+    import io
+
+    first, second = io.StringIO(), io.StringIO()
+    call_command("seed_demo", stdout=first)
+    call_command("seed_demo", stdout=second)
+    assert "Tạo tài khoản admin" in first.getvalue()
+    assert first.getvalue().rstrip().splitlines()[-1].startswith("Đã ghi dữ liệu mẫu")
+    assert second.getvalue().strip() == "Dữ liệu mẫu đã có từ trước: không thay đổi gì."

@@ -11,11 +11,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Each app that owns demo data has a `demo` module with a `seed(log)` function,
-        # run in INSTALLED_APPS order (portal first: it makes the users).
+        # run in INSTALLED_APPS order (portal first: it makes the users). Each logs what it wrote.
+        written = []
+
+        def log(line):
+            written.append(line)
+            self.stdout.write(line)
+
         for app_config in apps.get_app_configs():
             module_name = f"{app_config.name}.demo"
             if find_spec(module_name) is None:
                 continue
             with transaction.atomic():
-                import_module(module_name).seed(self.stdout.write)
-        self.stdout.write(self.style.SUCCESS("Đã có dữ liệu mẫu."))
+                import_module(module_name).seed(log)
+        if written:
+            self.stdout.write(self.style.SUCCESS(f"Đã ghi dữ liệu mẫu ({len(written)} mục ở trên)."))
+        else:
+            self.stdout.write("Dữ liệu mẫu đã có từ trước: không thay đổi gì.")
