@@ -172,11 +172,20 @@ def stop_redis(url):
         pass  # already down
 
 
-def flush_counts(settings, env):
-    """`manage.py flush_counters` against the servers' Redis: the database gets what they counted."""
+def flush_counts(settings, env, seconds=15):
+    """`manage.py flush_counters` against the servers' Redis until nothing is pending or on its way:
+    the database then has what they counted (a server's own flusher thread may hold the lock)."""
+    import redis
     from django.core.management import call_command
 
     if env.get("REDIS_URL"):
         settings.REDIS_URL = settings.PAGE_CACHE_REDIS_URL = settings.COUNTERS_REDIS_URL = env["REDIS_URL"]
         settings.LIVE_KEY_PREFIX = env["LIVE_KEY_PREFIX"]
-        call_command("flush_counters", stdout=io.StringIO())
+        client = redis.Redis.from_url(env["REDIS_URL"])
+        names = [f"{env['LIVE_KEY_PREFIX']}:{name}" for name in ("pending", "flushing")]
+        deadline = time.monotonic() + seconds
+        while True:
+            call_command("flush_counters", stdout=io.StringIO())
+            if not client.exists(*names) or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
