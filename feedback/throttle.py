@@ -1,6 +1,6 @@
 """The feedback limit's real wait, told to the citizen.
 
-`portal.limits.used_up` answers yes or no; django-ratelimit also knows how long the
+A plain limit answers yes or no; django-ratelimit also knows how long the
 current window still runs, which is what the form should say instead of "a few minutes".
 """
 

@@ -8,13 +8,12 @@ nothing else: `{"database": "ok", "redis": "down"}`, 200 while the database answ
 serves pages without Redis), 503 when it does not.
 """
 
-import redis
-from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 
+from . import redis as shared_redis
+
 PATH = "/healthz"
-_redis_clients = {}
 
 
 def database_state():
@@ -29,19 +28,11 @@ def database_state():
 
 def redis_state():
     """ "ok" when every configured Redis (page cache, counters) answers a PING, "down" when one does
-    not, "off" when none is configured. One kept client per URL, short timeouts."""
-    urls = {settings.PAGE_CACHE_REDIS_URL, settings.COUNTERS_REDIS_URL} - {""}
-    if not urls:
+    not (or was found down a moment ago), "off" when none is configured (portal.redis's clients)."""
+    purposes = [purpose for purpose in (shared_redis.CACHE, shared_redis.COUNTERS) if shared_redis.url(purpose)]
+    if not purposes:
         return "off"
-    for url in sorted(urls):
-        client = _redis_clients.get(url)
-        if client is None:
-            client = _redis_clients[url] = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
-        try:
-            client.ping()
-        except redis.RedisError:
-            return "down"
-    return "ok"
+    return "ok" if all(shared_redis.healthy(purpose) for purpose in purposes) else "down"
 
 
 class HealthCheckMiddleware:

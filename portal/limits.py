@@ -47,16 +47,6 @@ def over_limit(request, group, rate, key="ip"):
     return bool(usage and usage["should_limit"])
 
 
-def used_up(request, group, rate, key="ip"):
-    """True when this address already used all of `rate` in `group`; counts nothing.
-
-    For limits that count only accepted requests: check with this, then call
-    `count_one` once the request succeeded.
-    """
-    usage = _usage(request, group, rate, key, increment=False)
-    return bool(usage and usage["count"] >= usage["limit"])
-
-
 def count_one(request, group, rate, key="ip"):
     """Count one accepted request towards `rate` in `group`."""
     _usage(request, group, rate, key, increment=True)

@@ -54,10 +54,6 @@ def register_counter(counter):
     _counter = counter
 
 
-def counter():
-    return _counter
-
-
 def marker(name, ident=None):
     return mark_safe(f"{PREFIX}{name}:{ident}-->" if ident else f"{PREFIX}{name}-->")
 
