@@ -22,6 +22,7 @@ that are not plain 200 pages.
 """
 
 import hashlib
+import logging
 import math
 import re
 import uuid
@@ -44,6 +45,8 @@ from django.utils import timezone
 from . import live
 from . import redis as shared_redis
 from .visitors import give_cookie, identify
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
 PAGE_VERSION = "pagever"
@@ -216,7 +219,10 @@ class PageCacheMiddleware:
             response = self._hit(request)
             if response is not None:
                 return response
-        return self.get_response(request)
+        request.page_cache_stores = []  # a page rendered now is stored with the counting call, or below
+        response = self.get_response(request)
+        _store(take_page_stores(request))
+        return response
 
     def _hit(self, request):
         if not shared_redis.available(shared_redis.CACHE):
@@ -263,8 +269,10 @@ def _through_redis(client, request, key, view, options, args, kwargs):
         hit = live.cached_page(request, key)
     if hit is not None:
         return _filled(request, hit)
+    version = getattr(request, "page_cache_version", None)  # given by the miss's own call
     try:
-        version = client.get(shared_redis.key(PAGE_VERSION))
+        if version is None:
+            version = client.get(shared_redis.key(PAGE_VERSION))
         if version is None:
             version = uuid.uuid4().hex
             client.set(shared_redis.key(PAGE_VERSION), version, nx=True)
@@ -276,19 +284,43 @@ def _through_redis(client, request, key, view, options, args, kwargs):
     html = _cacheable_html(response)
     if html is not None and options.worth_keeping(key):
         article_id, counts_view = live.page_article(html)
-        try:
-            with client.pipeline(transaction=False) as pipe:
-                page = shared_redis.key("page", key)
-                timeout = _timeout(options.until)
-                expires = timezone.now().timestamp() + timeout  # checked by the Lua call: clock, not TTL
-                viewed = str(article_id) if counts_view else ""
-                pipe.hset(page, mapping={"v": version, "e": expires, "a": viewed, "html": html})
-                pipe.expire(page, math.ceil(timeout))
-                pipe.execute()
-        except redis.RedisError as error:
-            shared_redis.mark_down(shared_redis.CACHE, error)
+        page = shared_redis.key("page", key)
+        timeout = _timeout(options.until)
+        expires = timezone.now().timestamp() + timeout  # checked by the Lua call: clock, not TTL
+        viewed = str(article_id) if counts_view else ""
+        store = [
+            ("HSET", page, "v", version, "e", expires, "a", viewed, "html", html),
+            ("EXPIRE", page, math.ceil(timeout)),
+        ]
+        later = getattr(request, "page_cache_stores", None)
+        if later is None:
+            _store(store)
+        else:
+            later.extend(store)
         response.content = html
     return response
+
+
+def take_page_stores(request):
+    """The commands that keep the pages this request rendered, not sent yet (the counting call sends
+    them in its own round trip when the page cache shares its server; PageCacheMiddleware sends the
+    rest once the response is ready). Taken once."""
+    stores = getattr(request, "page_cache_stores", None) or []
+    request.page_cache_stores = []
+    return stores
+
+
+def _store(commands):
+    if not commands:
+        return
+    try:
+        replies = shared_redis.round_trip(shared_redis.CACHE, commands)
+    except redis.RedisError as error:
+        shared_redis.mark_down(shared_redis.CACHE, error)
+        return
+    for reply in replies:
+        if isinstance(reply, redis.RedisError):
+            logger.warning("A page was not kept: %s", reply)
 
 
 def _through_django_cache(request, key, view, options, args, kwargs):

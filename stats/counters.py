@@ -45,7 +45,7 @@ from django.utils import timezone
 from portal import redis as shared_redis
 from portal.limits import over_limit
 from portal.live import Live
-from portal.pagecache import PAGE_VERSION
+from portal.pagecache import PAGE_VERSION, take_page_stores
 from portal.visitors import has_rated
 
 from . import figures
@@ -65,13 +65,15 @@ key = shared_redis.key
 
 # KEYS: the page version, the page's entry (or ''). ARGV: see `_live_args`; from ARGV[13] on, the
 # mirrors to read, "{a}" standing for the article (known only here when the page comes from cache).
+# A page-cache miss returns {0, the content version (false when there is none)}.
 _LIVE = """
 local p = ARGV[1]
 local article, count_view = ARGV[7], ARGV[8] == '1'
 if KEYS[2] ~= '' then
-  local entry = redis.call('HMGET', KEYS[2], 'v', 'e', 'a')
-  if (not entry[1]) or entry[1] ~= redis.call('GET', KEYS[1]) then return {0} end
-  if tonumber(entry[2]) <= tonumber(ARGV[3]) then return {0} end
+  -- A miss gives the content version, which the page is then rendered and kept under.
+  local entry, version = redis.call('HMGET', KEYS[2], 'v', 'e', 'a'), redis.call('GET', KEYS[1])
+  if (not entry[1]) or entry[1] ~= version then return {0, version} end
+  if tonumber(entry[2]) <= tonumber(ARGV[3]) then return {0, version} end
   article = entry[3]
   count_view = article ~= ''
 end
@@ -239,15 +241,20 @@ def _evalsha(source, keys, args):
     return ("EVALSHA", shared_redis.script(COUNTERS, source).sha, len(keys), *keys, *args)
 
 
-def _call(commands):
-    """`commands` on the counters' Redis, loading the script again after a restart."""
-    replies = shared_redis.round_trip(COUNTERS, commands)
+def _call(commands, stores=()):
+    """`commands` on the counters' Redis, loading the script again after a restart; `stores` (pages
+    to keep, on the same server) travel with them and their errors are only logged."""
+    replies = shared_redis.round_trip(COUNTERS, [*commands, *stores])
     if isinstance(replies[0], redis.exceptions.NoScriptError):
         shared_redis.client(COUNTERS).script_load(_LIVE)
-        replies = shared_redis.round_trip(COUNTERS, commands)
+        replies = shared_redis.round_trip(COUNTERS, [*commands, *stores])
+    replies, stored = replies[: len(commands)], replies[len(commands) :]
     for reply in replies:
         if isinstance(reply, redis.RedisError):
             raise reply
+    for reply in stored:
+        if isinstance(reply, redis.RedisError):
+            logger.warning("A page was not kept: %s", reply)
     return replies
 
 
@@ -291,8 +298,10 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     commands = [_evalsha(_LIVE, keys, args)]
     if keys[1]:  # the page's HTML in the same round trip, read by Redis straight into the reply
         commands.append(("HGET", keys[1], "html"))
+    # A page just rendered is stored in this same round trip (portal.pagecache.store_later).
+    stores = take_page_stores(request) if shared_redis.same_server() else []
     try:
-        replies = _call(commands)
+        replies = _call(commands, stores)
     except redis.RedisError as error:
         shared_redis.mark_down(COUNTERS, error)
         # In doubt (it may have run) or not sent: the flusher sends it again, and it counts once.
@@ -302,6 +311,8 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
         return None
     result = replies[0]
     if result[0] == 0 or (keys[1] and not replies[1]):  # a miss, or the entry expired in between
+        if result[0] == 0 and len(result) > 1:
+            request.page_cache_version = result[1]
         return False
     _, article, visit, view, limited, online, values, generation, epoch = result
     request.live_counted = True
