@@ -124,7 +124,8 @@ class SearchResults:
     The capped count comes first and picks the plan. Up to MAX_COUNTED hits: one query scores and
     orders them all (the GIN index finds them; scoring a thousand rows is cheap). More: the newest
     MAX_RANKED title hits, the newest MAX_RANKED hits and any whose number was typed are scored and
-    come first, the others follow by date alone. Either way a page costs at most four queries.
+    come first, the others follow by date alone. Either way a page costs at most four queries (three
+    past MAX_COUNTED unless it is a number's search).
     """
 
     def __init__(self, query, kind=None, date_from=None, date_to=None):
@@ -143,7 +144,9 @@ class SearchResults:
             return
         hits = entries.filter(_matches(query, "all"))
         self.all_hits = hits.order_by("-date", "-id")
-        self.title_hits = self.all_hits.filter(_matches(query, "title"))
+        # A title hit is a hit (the title is part of every part): only the title's small vector is
+        # read, never the whole text's, which is what made a walk for rare title hits slow.
+        self.title_hits = entries.filter(_matches(query, "title")).order_by("-date", "-id")
         self.ranked = hits.annotate(score=score(query)).order_by("-score", "-date", "-id")
 
     def best_titles(self, limit):
@@ -153,8 +156,14 @@ class SearchResults:
         return list(self.ranked.filter(_matches(self.query, "title")).only("title", "url", "kind")[:limit])
 
     @cached_property
+    def _newest(self):
+        """The ids of the newest MAX_COUNTED + 1 hits, newest first: one walk gives the capped count
+        and the newest hits to score."""
+        return list(self.all_hits.values_list("pk", flat=True)[: MAX_COUNTED + 1])
+
+    @cached_property
     def _total(self):
-        return self.all_hits.order_by()[: MAX_COUNTED + 1].count()
+        return len(self._newest)
 
     def count(self):
         return min(self._total, MAX_COUNTED)
@@ -170,10 +179,7 @@ class SearchResults:
     def _candidates(self):
         """Past MAX_COUNTED: the ids of the hits that are scored, read first (each a short walk of
         the date index), so that scoring and counting them never touch the other hits."""
-        ids = [
-            self.title_hits.values_list("pk", flat=True)[:MAX_RANKED],
-            self.all_hits.values_list("pk", flat=True)[:MAX_RANKED],
-        ]
+        ids = [self.title_hits.values_list("pk", flat=True)[:MAX_RANKED], self._newest[:MAX_RANKED]]
         if _may_be_a_number(self.query):
             by_number = self.all_hits.filter(code_norm__startswith=self.query.phrase())
             ids.append(by_number.values_list("pk", flat=True)[:MAX_RANKED])
