@@ -124,8 +124,8 @@ class SearchResults:
     The capped count comes first and picks the plan. Up to MAX_COUNTED hits: one query scores and
     orders them all (the GIN index finds them; scoring a thousand rows is cheap). More: the newest
     MAX_RANKED title hits, the newest MAX_RANKED hits and any whose number was typed are scored and
-    come first, the others follow by date alone. Either way a page costs at most four queries (three
-    past MAX_COUNTED unless it is a number's search).
+    come first, the others follow by date alone. Either way a page among the first MAX_RANKED results
+    costs two queries, whatever the number of hits; a deeper one a count of the candidates more.
     """
 
     def __init__(self, query, kind=None, date_from=None, date_to=None):
@@ -177,17 +177,22 @@ class SearchResults:
 
     @cached_property
     def _candidates(self):
-        """Past MAX_COUNTED: the ids of the hits that are scored, read first (each a short walk of
-        the date index), so that scoring and counting them never touch the other hits."""
-        ids = [self.title_hits.values_list("pk", flat=True)[:MAX_RANKED], self._newest[:MAX_RANKED]]
+        """Past MAX_COUNTED: the hits that are scored, as one subquery of the scored page: the newest
+        hits (their ids already read), the newest title hits and any whose number was typed (each a
+        short walk of the date index), so that scoring them never touches the other hits."""
+        parts = [self._newest[:MAX_RANKED], self.title_hits.values("pk")[:MAX_RANKED]]
         if _may_be_a_number(self.query):
             by_number = self.all_hits.filter(code_norm__startswith=self.query.phrase())
-            ids.append(by_number.values_list("pk", flat=True)[:MAX_RANKED])
-        return Q(pk__in={pk for subquery in ids for pk in subquery})
+            parts.append(by_number.values("pk")[:MAX_RANKED])
+        # Each part inside a plain SELECT of its own: SQLite takes no LIMIT in a UNION's members.
+        first, *others = (SearchEntry.objects.filter(pk__in=part).order_by().values("pk") for part in parts)
+        return Q(pk__in=first.union(*others))
 
     @cached_property
     def _candidate_count(self):
-        return len(self._candidates.children[0][1])
+        """How many hits are scored; asked only for a page past the first MAX_RANKED results (the
+        newest MAX_RANKED hits are always among them)."""
+        return self.all_hits.filter(self._candidates).count()
 
     def __getitem__(self, item):
         if not isinstance(item, slice) or item.step:
@@ -197,7 +202,7 @@ class SearchResults:
             return []
         if self._total <= MAX_COUNTED:
             return list(self.ranked[start:stop])
-        size, hits = self._candidate_count, []
+        size, hits = MAX_RANKED if stop <= MAX_RANKED else self._candidate_count, []
         if start < size:
             hits += self.ranked.filter(self._candidates)[start : min(stop, size)]
         if stop > size:

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from search.models import SearchEntry
-from search.queries import MAX_COUNTED
+from search.queries import MAX_COUNTED, MAX_RANKED, SearchResults
 from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db
@@ -53,17 +53,28 @@ def articles():
     return [make_article(f"Hội nghị sơ kết chuyển đổi số lần {i}", category=category, days=i) for i in range(5)]
 
 
-def test_a_new_search_past_the_count_cap_makes_three_search_queries(client, articles):
-    """Up to MAX_COUNTED hits: the count and one scored page; past it: the newest hits' ids (which
-    also give the count), the newest title hits' ids and one scored page, however many hits."""
-    assert search_queries(client, "chuyen doi so")[0] == 2
+def test_a_new_search_makes_two_search_queries_with_5_hits_or_past_the_count_cap(client, articles):
+    """Up to MAX_COUNTED hits: the capped count and one scored page; past it: the newest hits' ids
+    (which give the count too) and one scored page of the candidates (newest title hits as a subquery)."""
+    few = search_queries(client, "chuyen doi so")
+    assert few[0] == 2
     grow_to(MAX_COUNTED + 200)
-    assert search_queries(client, "chuyển đổi số hội nghị")[0] == 3
+    assert search_queries(client, "chuyển đổi số hội nghị") == few
+
+
+def test_a_page_past_the_scored_candidates_counts_them_once_more(client, articles):
+    grow_to(MAX_COUNTED + 200)
+    results = SearchResults("chuyển đổi số hội nghị")
+    first, deep = results[0:10], results[MAX_RANKED : MAX_RANKED + 10]
+    assert len(first) == len(deep) == 10
+    assert not {hit.pk for hit in first} & {hit.pk for hit in deep}
+    every = results[0:MAX_COUNTED]
+    assert [hit.pk for hit in every[MAX_RANKED : MAX_RANKED + 10]] == [hit.pk for hit in deep]
+    assert len({hit.pk for hit in every}) == MAX_COUNTED
 
 
 @pytest.mark.postgres
-def test_a_new_search_over_100000_entries_makes_as_many_queries_as_over_1200(client, articles):
-    grow_to(MAX_COUNTED + 200)
+def test_a_new_search_over_100000_entries_makes_as_many_queries_as_over_5(client, articles):
     few = search_queries(client, "hoi nghi so ket")
     grow_to(100_000)
     with connection.cursor() as cursor:
