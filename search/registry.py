@@ -97,6 +97,7 @@ class SearchIndex:
             "date": self.date(obj),
             "visible_from": self.visible_from(obj),
             "url": self.url(obj),
+            "unit_id": obj.unit_id,
         }
 
 
@@ -156,10 +157,10 @@ def update_object(obj, index=None):
         return
     if index.is_indexed(obj):
         fields = index.entry_fields(obj)
-        SearchEntry.objects.update_or_create(kind=index.kind, object_id=obj.pk, defaults=fields)
+        SearchEntry.every_unit.update_or_create(kind=index.kind, object_id=obj.pk, defaults=fields)
         remember_words([fields])
     else:
-        SearchEntry.objects.filter(kind=index.kind, object_id=obj.pk).delete()
+        SearchEntry.every_unit.filter(kind=index.kind, object_id=obj.pk).delete()
 
 
 def remember_words(entries):
@@ -180,7 +181,7 @@ def remove_object(obj, index=None):
 
     index = index or _index_for(type(obj))
     if index is not None:
-        SearchEntry.objects.filter(kind=index.kind, object_id=obj.pk).delete()
+        SearchEntry.every_unit.filter(kind=index.kind, object_id=obj.pk).delete()
 
 
 def rebuild(kinds=None, batch_size=500):
@@ -194,7 +195,7 @@ def rebuild(kinds=None, batch_size=500):
         if kinds and index.kind not in kinds:
             continue
         with transaction.atomic():
-            SearchEntry.objects.filter(kind=index.kind).delete()
+            SearchEntry.every_unit.filter(kind=index.kind).delete()
             batch, count = [], 0
             for obj in index.get_queryset().order_by("pk").iterator(chunk_size=batch_size):
                 batch.append(SearchEntry(kind=index.kind, object_id=obj.pk, **index.entry_fields(obj)))
@@ -210,7 +211,7 @@ def rebuild(kinds=None, batch_size=500):
 def _write(batch):
     from .models import SearchEntry
 
-    SearchEntry.objects.bulk_create(batch)
+    SearchEntry.every_unit.bulk_create(batch)
     remember_words([vars(entry) for entry in batch])
 
 
