@@ -136,6 +136,33 @@ def all_units():
     return list(_hosts().units.values())
 
 
+def children_of(unit_id):
+    """The units whose parent is `unit_id` (a province's communes and wards), by name."""
+    return sorted((unit for unit in _hosts().units.values() if unit.parent_id == unit_id), key=lambda u: u.name)
+
+
+def unit_id_of(instance):
+    """The unit a row belongs to: its own `unit_id`, else its parent's (a poll's option, a document's
+    file: one query unless the parent is loaded), else None (a global row: a sector, a user)."""
+    unit_id = getattr(instance, "unit_id", None)
+    if unit_id is not None:
+        return unit_id
+    for field in instance._meta.concrete_fields:
+        if not field.is_relation or not field.many_to_one and not field.one_to_one:
+            continue
+        parent_model = field.related_model
+        if parent_model is None or "unit" not in {f.name for f in parent_model._meta.concrete_fields}:
+            continue
+        parent_id = getattr(instance, field.attname)
+        if parent_id is None:
+            continue
+        parent = field.get_cached_value(instance, None)
+        if parent is not None:
+            return parent.unit_id
+        return parent_model._base_manager.filter(pk=parent_id).values_list("unit_id", flat=True).first()
+    return None
+
+
 class UnitMiddleware:
     """Finds the request's unit before anything reads content (the page cache included)."""
 
