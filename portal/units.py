@@ -82,11 +82,11 @@ class _Hosts:
     def __init__(self):
         Unit = _unit_model()
         self.units = {unit.pk: unit for unit in Unit.objects.select_related("parent").order_by("pk")}
-        self.by_name = {
-            name: self.units[unit_id]
-            for name, unit_id in Unit.hosts.rel.related_model.objects.values_list("name", "unit_id")
-            if unit_id in self.units
-        }
+        hosts = Unit.hosts.rel.related_model.objects.order_by("-is_main", "pk").values_list("name", "unit_id")
+        self.by_name = {name: self.units[unit_id] for name, unit_id in hosts if unit_id in self.units}
+        self.main = {}  # unit id -> the host its links name (UnitHost.is_main first)
+        for name, unit_id in hosts:
+            self.main.setdefault(unit_id, name)
         self.first_id = next(iter(self.units), None)
         self.read_at = time.monotonic()
 
@@ -134,6 +134,30 @@ def get(unit_id):
 
 def all_units():
     return list(_hosts().units.values())
+
+
+def main_host(unit_id):
+    """The host name links to a unit use, or "" when it has none."""
+    return _hosts().main.get(unit_id, "")
+
+
+def url_on(unit_id, request, path="/"):
+    """`path` on the portal of `unit_id`, absolute, with the request's scheme and port (so that
+    `ninhbinh.localhost:8000` links to `kimson.localhost:8000`); "" when the unit has no host."""
+    host = main_host(unit_id)
+    if not host:
+        return ""
+    if request is not None and getattr(request, "unit", None) is not None and request.unit.pk == unit_id:
+        return path  # this portal's own pages: the usual relative link
+    scheme, port = ("http", "") if request is None else (request.scheme, _port(request.get_host()))
+    return f"{scheme}://{host}{port}{path}"
+
+
+def _port(host):
+    """`:8000` of `ninhbinh.localhost:8000`; "" when the Host names none."""
+    if host.endswith("]") or ":" not in host:
+        return ""
+    return ":" + host.rpartition(":")[2]
 
 
 def children_of(unit_id):
