@@ -162,7 +162,10 @@ def _port(host):
 
 def children_of(unit_id):
     """The units whose parent is `unit_id` (a province's communes and wards), by name."""
-    return sorted((unit for unit in _hosts().units.values() if unit.parent_id == unit_id), key=lambda u: u.name)
+    from .text import strip_diacritics
+
+    found = (unit for unit in _hosts().units.values() if unit.parent_id == unit_id)
+    return sorted(found, key=lambda unit: (strip_diacritics(unit.name).lower(), unit.name))
 
 
 def unit_id_of(instance):

@@ -83,7 +83,8 @@ def test_communes_have_no_block_and_no_list_and_work_without_a_province(province
 
 def test_the_list_of_commune_portals(province):
     listing = page("/don-vi/", f"{PROVINCE}:8000")
-    assert "Cổng thông tin các xã, phường" in listing
+    assert "Cổng thông tin các xã, phường" in listing and "Tỉnh Ninh Bình có 2 cổng thông tin" in listing
+    assert listing.index("Xã Kim Đông") < listing.index("Phường Yên Mô")  # by name, not by kind
     assert '<a class="unit-list__name" href="http://kimdong.localhost:8000/">Xã Kim Đông</a>' in listing
     assert '<a class="unit-list__name" href="http://yenmo.localhost:8000/">Phường Yên Mô</a>' in listing
     assert "Kim Sơn" not in listing.split('class="unit-list"')[1].split("</ul>")[0]
