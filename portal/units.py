@@ -15,12 +15,14 @@ import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.apps import apps
 from django.db import connection, models
 from django.http import HttpResponseNotFound
 from django.template import loader
 
 _current = ContextVar("unit", default=None)
 HOSTS_SECONDS = 10
+UNKNOWN_HOST_SECONDS = 1
 
 
 def current():
@@ -70,8 +72,6 @@ def active(unit):
 
 
 def _unit_model():
-    from django.apps import apps
-
     return apps.get_model("portal", "Unit")
 
 
@@ -95,10 +95,10 @@ _lock = threading.Lock()
 _kept = None
 
 
-def _hosts():
+def _hosts(max_age=HOSTS_SECONDS):
     global _kept
     kept = _kept
-    if kept is None or time.monotonic() - kept.read_at > HOSTS_SECONDS:
+    if kept is None or not kept.units or time.monotonic() - kept.read_at > max_age:
         with _lock:
             kept = _kept = _Hosts()
     return kept
@@ -121,8 +121,12 @@ def host_name(host):
 
 def for_host(host):
     """The unit that answers `host` (a Host header), or None."""
+    name = host_name(host)
     kept = _hosts()
-    unit = kept.by_name.get(host_name(host))
+    if name not in kept.by_name and len(kept.units) != 1:
+        # A unit another process has just added answers at once; unknown hosts cost one read a second.
+        kept = _hosts(max_age=UNKNOWN_HOST_SECONDS)
+    unit = kept.by_name.get(name)
     if unit is None and len(kept.units) == 1:
         unit = kept.units[kept.first_id]
     return unit
