@@ -6,9 +6,10 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import fragments
+from portal import fragments, units
 from portal.files import KINDS, content_type_for, sniff, validate_upload
 from portal.filetext import FileText
+from portal.models import UnitOwned
 from portal.text import slugify_vi, strip_diacritics
 
 DOCUMENT_KINDS = ["pdf", "doc", "docx", "xls", "xlsx"]
@@ -92,7 +93,7 @@ class DocumentQuerySet(models.QuerySet):
         return self
 
 
-class Document(models.Model):
+class Document(UnitOwned):
     class Status(models.TextChoices):
         ACTIVE = "active", "Còn hiệu lực"
         EXPIRED = "expired", "Hết hiệu lực"
@@ -127,7 +128,7 @@ class Document(models.Model):
     created_at = models.DateTimeField("Ngày tạo", auto_now_add=True)
     updated_at = models.DateTimeField("Cập nhật", auto_now=True)
 
-    objects = DocumentQuerySet.as_manager()
+    objects, every_unit = units.managers(DocumentQuerySet)
 
     class Meta:
         ordering = ("-issued_on", "-id")

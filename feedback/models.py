@@ -5,7 +5,9 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from portal import units
 from portal.files import KINDS, sniff
+from portal.models import UnitOwned
 from portal.storage import PrivateStorage
 
 from .validators import validate_attachment
@@ -58,7 +60,7 @@ class FeedbackQuerySet(models.QuerySet):
         return self.filter(status__in=Feedback.CLOSED, closed_at__lt=moment)
 
 
-class Feedback(models.Model):
+class Feedback(UnitOwned):
     class Status(models.TextChoices):
         NEW = "new", "Mới"
         PROCESSING = "processing", "Đang xử lý"
@@ -126,7 +128,7 @@ class Feedback(models.Model):
     created_at = models.DateTimeField("Ngày gửi", auto_now_add=True)
     updated_at = models.DateTimeField("Cập nhật", auto_now=True)
 
-    objects = FeedbackQuerySet.as_manager()
+    objects, every_unit = units.managers(FeedbackQuerySet)
 
     class Meta:
         ordering = ("-created_at", "-id")

@@ -20,7 +20,8 @@ DEBUG = env.bool("DEBUG", default=True)
 _DEV_SECRET_KEY = "dev-only-insecure-key-change-me"
 SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET_KEY)
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# Every unit's host names must be allowed; a host no unit claims gets a 404 (portal.units).
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", ".localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The host names the unit (province, commune) whose portal answers (docs/units.md).
+    "portal.units.UnitMiddleware",
     "portal.pagecache.PageCacheMiddleware",
     "portal.fragments.CurrentRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,6 +125,7 @@ if PAGE_CACHE_REDIS_URL:
             "BACKEND": "portal.cache.PortalRedisCache",
             "LOCATION": PAGE_CACHE_REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="kimson"),
+            "KEY_FUNCTION": "portal.units.cache_key",
             "OPTIONS": {
                 # Redis down means slower, never broken: cache misses instead of errors.
                 "IGNORE_EXCEPTIONS": True,
@@ -135,6 +139,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "kimson",
+            "KEY_FUNCTION": "portal.units.cache_key",
         }
     }
 

@@ -6,18 +6,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
+from portal import units
 from portal.html import sanitize_body
 from portal.images import make_renditions, validate_image
+from portal.models import UnitOwned
 from portal.text import unique_slug
 
 MENU_CACHE_KEY = "news:menu"
 
 
-class Category(models.Model):
+class Category(UnitOwned):
     """A news section; two levels: top categories and their sub-categories."""
 
     name = models.CharField("Tên chuyên mục", max_length=120)
-    slug = models.SlugField("Đường dẫn", max_length=140, unique=True, blank=True)
+    slug = models.SlugField("Đường dẫn", max_length=140, blank=True)
     parent = models.ForeignKey(
         "self",
         verbose_name="Chuyên mục cha",
@@ -32,10 +34,13 @@ class Category(models.Model):
     description = models.CharField("Mô tả", max_length=300, blank=True)
     show_in_menu = models.BooleanField("Hiện trên menu", default=True)
 
+    objects, every_unit = units.managers()
+
     class Meta:
         ordering = ("order", "name")
         verbose_name = "Chuyên mục"
         verbose_name_plural = "Chuyên mục"
+        constraints = [models.UniqueConstraint(fields=["unit", "slug"], name="category_slug_per_unit")]
 
     def __str__(self):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
@@ -50,11 +55,13 @@ class Category(models.Model):
         if not self.slug:
             self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
-        cache.delete(MENU_CACHE_KEY)
+        with units.active(self.unit_id):  # the menu kept for this category's unit, whoever saves it
+            cache.delete(MENU_CACHE_KEY)
 
     def delete(self, *args, **kwargs):
         super().delete(*args, **kwargs)
-        cache.delete(MENU_CACHE_KEY)
+        with units.active(self.unit_id):
+            cache.delete(MENU_CACHE_KEY)
 
     def get_absolute_url(self):
         return reverse("news:category", args=[self.slug])
@@ -80,7 +87,7 @@ def article_cover_path(instance, filename):
     return timezone.now().strftime("covers/%Y/%m/") + filename
 
 
-class Article(models.Model):
+class Article(UnitOwned):
     class Status(models.TextChoices):
         DRAFT = "draft", "Bản nháp"
         RETURNED = "returned", "Bị trả lại"
@@ -91,7 +98,6 @@ class Article(models.Model):
     slug = models.SlugField(
         "Đường dẫn",
         max_length=200,
-        unique=True,
         blank=True,
         help_text="Tự tạo từ tiêu đề nếu để trống (không dấu).",
     )
@@ -136,7 +142,7 @@ class Article(models.Model):
     created_at = models.DateTimeField("Ngày tạo", auto_now_add=True)
     updated_at = models.DateTimeField("Cập nhật", auto_now=True)
 
-    objects = ArticleQuerySet.as_manager()
+    objects, every_unit = units.managers(ArticleQuerySet)
 
     class Meta:
         ordering = ("-publish_at", "-id")
@@ -144,6 +150,7 @@ class Article(models.Model):
         verbose_name = "Bài viết"
         verbose_name_plural = "Bài viết"
         permissions = [("publish_article", "Có thể xuất bản và gỡ bài viết")]
+        constraints = [models.UniqueConstraint(fields=["unit", "slug"], name="article_slug_per_unit")]
         indexes = [
             models.Index(fields=["status", "-publish_at"], name="article_published_idx"),
             # The lists' order, published articles only: a page is an index range (news.paging),
@@ -154,7 +161,9 @@ class Article(models.Model):
                 name="article_category_list_idx",
             ),
             models.Index(
-                fields=["-publish_at", "-id"], condition=models.Q(status="published"), name="article_list_idx"
+                fields=["unit", "-publish_at", "-id"],
+                condition=models.Q(status="published"),
+                name="article_unit_list_idx",
             ),
         ]
 

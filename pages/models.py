@@ -2,9 +2,10 @@ from django.db import models
 from django.urls import reverse
 from django_ckeditor_5.fields import CKEditor5Field
 
+from portal import units
 from portal.html import sanitize_body
 from portal.images import make_renditions, validate_image
-from portal.models import SingletonModel
+from portal.models import SingletonModel, UnitOwned
 from portal.text import unique_slug
 
 
@@ -13,11 +14,11 @@ class PageQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
-class Page(models.Model):
+class Page(UnitOwned):
     """An editable introduction page: overview, history, organisation and functions."""
 
     title = models.CharField("Tiêu đề", max_length=200)
-    slug = models.SlugField("Đường dẫn", max_length=120, unique=True, blank=True)
+    slug = models.SlugField("Đường dẫn", max_length=120, blank=True)
     body = CKEditor5Field("Nội dung", config_name="default")
     order = models.PositiveSmallIntegerField(
         "Thứ tự", default=0, help_text="Trang có số nhỏ nhất mở đầu mục Giới thiệu."
@@ -25,12 +26,13 @@ class Page(models.Model):
     is_published = models.BooleanField("Công khai", default=True)
     updated_at = models.DateTimeField("Cập nhật", auto_now=True)
 
-    objects = PageQuerySet.as_manager()
+    objects, every_unit = units.managers(PageQuerySet)
 
     class Meta:
         ordering = ("order", "id")
         verbose_name = "Trang giới thiệu"
         verbose_name_plural = "Trang giới thiệu"
+        constraints = [models.UniqueConstraint(fields=["unit", "slug"], name="page_slug_per_unit")]
 
     def __str__(self):
         return self.title
@@ -50,7 +52,7 @@ class LeaderQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class Leader(models.Model):
+class Leader(UnitOwned):
     name = models.CharField("Họ và tên", max_length=120)
     title = models.CharField("Chức vụ", max_length=200, help_text="Ví dụ: Chủ tịch UBND huyện")
     title_en = models.CharField("Chức vụ (tiếng Anh)", max_length=200, blank=True, help_text="Ví dụ: Chairman")
@@ -69,7 +71,7 @@ class Leader(models.Model):
     order = models.PositiveSmallIntegerField("Thứ tự", default=0)
     is_active = models.BooleanField("Đang đương nhiệm", default=True)
 
-    objects = LeaderQuerySet.as_manager()
+    objects, every_unit = units.managers(LeaderQuerySet)
 
     class Meta:
         ordering = ("order", "id")
@@ -120,7 +122,7 @@ class ContactDetails(SingletonModel):
         return "Thông tin liên hệ"
 
 
-class ScheduleEntry(models.Model):
+class ScheduleEntry(UnitOwned):
     """One line of the leaders' weekly work schedule (Lịch công tác)."""
 
     day = models.DateField("Ngày")
@@ -130,6 +132,8 @@ class ScheduleEntry(models.Model):
     attendees = models.CharField("Thành phần", max_length=500, blank=True)
     place = models.CharField("Địa điểm", max_length=250, blank=True)
     is_published = models.BooleanField("Công khai", default=True)
+
+    objects, every_unit = units.managers()
 
     class Meta:
         ordering = ("day", "time", "id")

@@ -5,6 +5,9 @@ from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import units
+from portal.models import UnitOwned
+
 
 class PollQuerySet(models.QuerySet):
     def visible(self, now=None):
@@ -23,7 +26,7 @@ class PollQuerySet(models.QuerySet):
         )
 
 
-class Poll(models.Model):
+class Poll(UnitOwned):
     """A question with ordered choices; one vote per visitor (docs/product.md, engagement definitions)."""
 
     class Kind(models.TextChoices):
@@ -41,7 +44,7 @@ class Poll(models.Model):
     is_active = models.BooleanField("Hiển thị", default=True, help_text="Bỏ chọn để ẩn hẳn câu hỏi khỏi trang.")
     created_at = models.DateTimeField("Ngày tạo", auto_now_add=True)
 
-    objects = PollQuerySet.as_manager()
+    objects, every_unit = units.managers(PollQuerySet)
 
     class Meta:
         ordering = ("-opens_at", "-pk")

@@ -7,7 +7,13 @@ class PortalConfig(AppConfig):
     verbose_name = "Cấu hình cổng thông tin"
 
     def ready(self):
+        from . import units
         from .pagecache import bump_version
+
+        for model_name in ("Unit", "UnitHost"):
+            model = self.get_model(model_name)
+            post_save.connect(units.forget_hosts, sender=model, dispatch_uid=f"units-save-{model_name}")
+            post_delete.connect(units.forget_hosts, sender=model, dispatch_uid=f"units-delete-{model_name}")
 
         post_save.connect(bump_version, dispatch_uid="pagecache-save")
         post_delete.connect(bump_version, dispatch_uid="pagecache-delete")

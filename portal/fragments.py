@@ -22,10 +22,11 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from . import pagecache, units
 from . import redis as shared_redis
-from .pagecache import CSRF_INPUT, CSRF_MARKER, PAGE_VERSION, PERSONAL_COOKIE_PREFIXES, VERSION_KEY
+from .pagecache import CSRF_INPUT, CSRF_MARKER, PERSONAL_COOKIE_PREFIXES, VERSION_KEY
 
-_kept = {}  # name -> (content version, expiry timestamp, html)
+_kept = {}  # (unit, name) -> (content version, expiry timestamp, html)
 _local = threading.local()
 
 
@@ -42,7 +43,7 @@ def content_version(request=None):
         client = shared_redis.client(shared_redis.CACHE)
         if client is not None:
             try:
-                version = client.get(shared_redis.key(PAGE_VERSION))
+                version = client.get(pagecache.version_key())
             except redis.RedisError as error:
                 shared_redis.mark_down(shared_redis.CACHE, error)
         else:
@@ -97,7 +98,7 @@ def kept(name, compute, request=None):
     the categories, when the next scheduled article appears); `compute` may call `changes_at`."""
     version = content_version(request)
     now = timezone.now()
-    found = _kept.get(name)
+    found = _kept.get((units.owner_id(), name))
     if version is not None and found is not None and found[0] == version and found[1] > now.timestamp():
         changes_at(datetime.fromtimestamp(found[1], UTC))  # for a fragment that reads this value
         return found[2]
@@ -110,7 +111,7 @@ def kept(name, compute, request=None):
     if outer is not None:
         outer.extend(moments)  # a fragment that reads a kept value changes when that value does
     if version is not None:
-        _kept[name] = (version, _expiry(now, moments), value)
+        _kept[units.owner_id(), name] = (version, _expiry(now, moments), value)
     return value
 
 

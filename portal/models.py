@@ -2,25 +2,119 @@ from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from . import units
 
-class SingletonModel(models.Model):
-    """A settings row edited in admin: always pk 1, read through a short-lived cache."""
 
-    cache_key = None  # each subclass names its own
+class Unit(models.Model):
+    """A province, commune, ward or special zone with a portal of its own (docs/units.md)."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "tinh", "Tỉnh"
+        COMMUNE = "xa", "Xã"
+        WARD = "phuong", "Phường"
+        SPECIAL_ZONE = "dac-khu", "Đặc khu"
+        DISTRICT = "huyen", "Huyện"
+
+    name = models.CharField("Tên đơn vị", max_length=120, help_text="Ví dụ: Kim Sơn.")
+    kind = models.CharField("Cấp đơn vị", max_length=10, choices=Kind.choices, default=Kind.COMMUNE)
+    code = models.SlugField(
+        "Mã đơn vị",
+        max_length=60,
+        unique=True,
+        help_text="Chữ thường không dấu, dùng trong tên thư mục tệp, ví dụ kim-son.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="Thuộc tỉnh",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        limit_choices_to={"kind": "tinh"},
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="Đã sáp nhập vào",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_units",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ("kind", "name")
+        verbose_name = "Đơn vị"
+        verbose_name_plural = "Đơn vị"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+    @property
+    def main_host(self):
+        first = self.hosts.order_by("-is_main", "pk").first()
+        return first.name if first else ""
+
+
+class UnitHost(models.Model):
+    """A host name a unit's portal answers on, e.g. kimson.ninhbinh.gov.vn."""
+
+    unit = models.ForeignKey(Unit, verbose_name="Đơn vị", on_delete=models.CASCADE, related_name="hosts")
+    name = models.CharField(
+        "Tên miền",
+        max_length=253,
+        unique=True,
+        help_text="Không ghi http:// và cổng, ví dụ kimson.ninhbinh.gov.vn.",
+    )
+    is_main = models.BooleanField("Tên miền chính", default=False, help_text="Dùng trong liên kết tới đơn vị.")
+
+    class Meta:
+        ordering = ("-is_main", "name")
+        verbose_name = "Tên miền"
+        verbose_name_plural = "Tên miền"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = units.host_name(self.name.strip())
+        super().save(*args, **kwargs)
+
+
+class UnitOwned(models.Model):
+    """A row that belongs to one unit; its default manager shows the current unit's rows only."""
+
+    unit = units.unit_field()
+
+    objects = units.UnitManager()
+    every_unit = models.Manager()
+
+    class Meta:
+        abstract = True
+
+
+class SingletonModel(UnitOwned):
+    """A settings row edited in admin: one per unit, read through a short-lived cache."""
+
+    unit = models.OneToOneField(
+        Unit, verbose_name="Đơn vị", on_delete=models.CASCADE, default=units.owner_id, related_name="+", editable=False
+    )
+
+    cache_key = None  # each subclass names its own (the cache adds the unit, portal.units)
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(self.cache_key)
+        with units.active(self.unit_id):
+            cache.delete(self.cache_key)
 
     @classmethod
     def load(cls):
         loaded = cache.get(cls.cache_key)
         if loaded is None:
-            loaded, _ = cls.objects.get_or_create(pk=1)
+            loaded, _ = cls.every_unit.get_or_create(unit_id=units.owner_id())
             cache.set(cls.cache_key, loaded, 300)
         return loaded
 

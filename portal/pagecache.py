@@ -42,7 +42,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from . import live
+from . import live, units
 from . import redis as shared_redis
 from .visitors import give_cookie, identify
 
@@ -272,10 +272,10 @@ def _through_redis(client, request, key, view, options, args, kwargs):
     version = getattr(request, "page_cache_version", None)  # given by the miss's own call
     try:
         if version is None:
-            version = client.get(shared_redis.key(PAGE_VERSION))
+            version = client.get(version_key())
         if version is None:
             version = uuid.uuid4().hex
-            client.set(shared_redis.key(PAGE_VERSION), version, nx=True)
+            client.set(version_key(), version, nx=True)
     except redis.RedisError as error:
         shared_redis.mark_down(shared_redis.CACHE, error)
         return view(request, *args, **kwargs)
@@ -379,23 +379,57 @@ def shows_on_pages(sender, instance=None):
     return check() if callable(check) else True
 
 
+def version_key():
+    """The Redis key of the current unit's content version (each unit's pages go stale alone)."""
+    return shared_redis.key(PAGE_VERSION, units.owner_id())
+
+
 def bump_version(**kwargs):
-    """Make every cached page stale now, and again after commit (a refill in between saw old rows)."""
+    """Make the unit's cached pages stale now, and again after commit (a refill in between saw old rows)."""
     sender = kwargs.get("sender")
-    if sender is not None and not shows_on_pages(sender, kwargs.get("instance")):
+    instance = kwargs.get("instance")
+    if sender is not None and not shows_on_pages(sender, instance):
         return
     if kwargs.get("created") and sender._meta.label_lower == "portal.sitesettings":
         return  # the default row made on first use: pages were already rendered with these values
-    _new_version()
-    transaction.on_commit(_new_version)
+    unit_ids = _units_shown(sender, instance)
+    for unit_id in unit_ids:
+        new_version(unit_id)
+    transaction.on_commit(lambda: [new_version(unit_id) for unit_id in unit_ids])
 
 
-def _new_version():
-    version = uuid.uuid4().hex
-    cache.set(VERSION_KEY, version, None)
-    client = shared_redis.client(shared_redis.CACHE)
-    if client is not None:
-        try:
-            client.set(shared_redis.key(PAGE_VERSION), version)
-        except redis.RedisError as error:
-            shared_redis.mark_down(shared_redis.CACHE, error)
+# What a province's pages show of its communes: their latest articles ("Tin từ các xã"), their
+# portals (/don-vi/) and, in a search of the whole province, their search entries.
+SHOWN_ON_PARENT = {"news.article", "search.searchentry", "portal.unit", "portal.unithost"}
+
+
+def _units_shown(sender, instance):
+    """The units whose pages may show `instance`: its own (found through its parent for a child row,
+    the current one for a global row) and, for what a province shows of its communes, the province."""
+    if instance is None:
+        return [units.owner_id()]
+    label = sender._meta.label_lower if sender is not None else ""
+    if label == "portal.unit":
+        own = instance.pk
+    else:
+        own = units.unit_id_of(instance) or units.owner_id()
+    found = [own]
+    if label in SHOWN_ON_PARENT:
+        unit = units.get(own)
+        parent_id = instance.parent_id if label == "portal.unit" else unit.parent_id if unit else None
+        if parent_id and parent_id != own:
+            found.append(parent_id)
+    return found
+
+
+def new_version(unit_id=None):
+    """Make the pages of `unit_id` (default: the current unit) stale."""
+    with units.active(unit_id or units.owner_id()):
+        version = uuid.uuid4().hex
+        cache.set(VERSION_KEY, version, None)
+        client = shared_redis.client(shared_redis.CACHE)
+        if client is not None:
+            try:
+                client.set(version_key(), version)
+            except redis.RedisError as error:
+                shared_redis.mark_down(shared_redis.CACHE, error)

@@ -20,12 +20,16 @@ def slugify_vi(text):
 
 
 def unique_slug(instance, text, field="slug", max_length=None):
-    """A slug for `instance` that no other row of its model uses."""
+    """A slug for `instance` that no other row of its model (of its unit, for a unit's rows) uses."""
     model = type(instance)
     max_length = max_length or model._meta.get_field(field).max_length
     base = slugify_vi(text)[:max_length].strip("-") or "bai-viet"
     candidate, n = base, 2
-    others = model._default_manager.exclude(pk=instance.pk) if instance.pk else model._default_manager.all()
+    others = model._base_manager.all()
+    if getattr(instance, "unit_id", None) is not None:
+        others = others.filter(unit_id=instance.unit_id)
+    if instance.pk:
+        others = others.exclude(pk=instance.pk)
     while others.filter(**{field: candidate}).exists():
         suffix = f"-{n}"
         candidate = base[: max_length - len(suffix)].rstrip("-") + suffix

@@ -1,7 +1,10 @@
 from django.db import models
 
+from portal import units
+from portal.models import UnitOwned
 
-class SearchEntry(models.Model):
+
+class SearchEntry(UnitOwned):
     """One searchable item (an article, a document, a procedure...), kept in step by `search.registry`.
 
     Three parts rank in this order: the title, the lead (an article's sapo, a document's summary)
@@ -30,6 +33,8 @@ class SearchEntry(models.Model):
     date = models.DateTimeField("Ngày")
     visible_from = models.DateTimeField("Hiện từ", help_text="Hẹn giờ: mục chỉ hiện trong kết quả từ thời điểm này.")
     url = models.CharField("Địa chỉ", max_length=500)
+
+    objects, every_unit = units.managers()
 
     class Meta:
         ordering = ("-date", "-id")

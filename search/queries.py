@@ -128,9 +128,12 @@ class SearchResults:
     costs two queries, whatever the number of hits; a deeper one a count of the candidates more.
     """
 
-    def __init__(self, query, kind=None, date_from=None, date_to=None):
+    def __init__(self, query, kind=None, date_from=None, date_to=None, unit_ids=None):
         self.query = query = query if isinstance(query, Query) else parse_query(query)
-        entries = SearchEntry.objects.filter(visible_from__lte=timezone.now()).defer(
+        # The unit being served (the default manager), or the units asked for (a province's search
+        # of its communes): every plan below filters on the unit first.
+        entries = SearchEntry.objects if unit_ids is None else SearchEntry.every_unit.filter(unit_id__in=unit_ids)
+        entries = entries.filter(visible_from__lte=timezone.now()).defer(
             "title_norm", "lead_norm", "body_norm", "title_exact", "lead_exact", "code_norm"
         )
         if kind:
@@ -184,8 +187,9 @@ class SearchResults:
         if _may_be_a_number(self.query):
             by_number = self.all_hits.filter(code_norm__startswith=self.query.phrase())
             parts.append(by_number.values("pk")[:MAX_RANKED])
-        # Each part inside a plain SELECT of its own: SQLite takes no LIMIT in a UNION's members.
-        first, *others = (SearchEntry.objects.filter(pk__in=part).order_by().values("pk") for part in parts)
+        # Each part inside a plain SELECT of its own (SQLite takes no LIMIT in a UNION's members); the
+        # parts are already scoped to the units searched.
+        first, *others = (SearchEntry.every_unit.filter(pk__in=part).order_by().values("pk") for part in parts)
         return Q(pk__in=first.union(*others))
 
     @cached_property

@@ -30,6 +30,8 @@ file) is saved or deleted. `manage.py rebuild_search_index` rewrites the whole i
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from portal import units
+
 from .text import exact, fold, nfc
 
 MAX_TITLE_CHARS = 500
@@ -97,6 +99,7 @@ class SearchIndex:
             "date": self.date(obj),
             "visible_from": self.visible_from(obj),
             "url": self.url(obj),
+            "unit_id": obj.unit_id,
         }
 
 
@@ -120,7 +123,7 @@ def _parent_updater(index, attribute):
     def update_parent(sender, instance, raw=False, **kwargs):
         if raw:
             return
-        parent = index.model._default_manager.filter(pk=getattr(instance, f"{attribute}_id")).first()
+        parent = index.model._base_manager.filter(pk=getattr(instance, f"{attribute}_id")).first()
         if parent is not None:
             update_object(parent, index)
 
@@ -154,12 +157,14 @@ def update_object(obj, index=None):
     index = index or _index_for(type(obj))
     if index is None:
         return
-    if index.is_indexed(obj):
+    with units.active(obj.unit_id):  # the row's own unit decides, whichever unit is being served
+        indexed = index.is_indexed(obj)
+    if indexed:
         fields = index.entry_fields(obj)
-        SearchEntry.objects.update_or_create(kind=index.kind, object_id=obj.pk, defaults=fields)
+        SearchEntry.every_unit.update_or_create(kind=index.kind, object_id=obj.pk, defaults=fields)
         remember_words([fields])
     else:
-        SearchEntry.objects.filter(kind=index.kind, object_id=obj.pk).delete()
+        SearchEntry.every_unit.filter(kind=index.kind, object_id=obj.pk).delete()
 
 
 def remember_words(entries):
@@ -180,7 +185,7 @@ def remove_object(obj, index=None):
 
     index = index or _index_for(type(obj))
     if index is not None:
-        SearchEntry.objects.filter(kind=index.kind, object_id=obj.pk).delete()
+        SearchEntry.every_unit.filter(kind=index.kind, object_id=obj.pk).delete()
 
 
 def rebuild(kinds=None, batch_size=500):
@@ -194,7 +199,7 @@ def rebuild(kinds=None, batch_size=500):
         if kinds and index.kind not in kinds:
             continue
         with transaction.atomic():
-            SearchEntry.objects.filter(kind=index.kind).delete()
+            SearchEntry.every_unit.filter(kind=index.kind).delete()
             batch, count = [], 0
             for obj in index.get_queryset().order_by("pk").iterator(chunk_size=batch_size):
                 batch.append(SearchEntry(kind=index.kind, object_id=obj.pk, **index.entry_fields(obj)))
@@ -210,7 +215,7 @@ def rebuild(kinds=None, batch_size=500):
 def _write(batch):
     from .models import SearchEntry
 
-    SearchEntry.objects.bulk_create(batch)
+    SearchEntry.every_unit.bulk_create(batch)
     remember_words([vars(entry) for entry in batch])
 
 

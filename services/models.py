@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from portal import units
 from portal.files import KINDS, content_type_for, sniff, validate_upload
 from portal.filetext import FileText
-from portal.models import SingletonModel
+from portal.models import SingletonModel, UnitOwned
 from portal.phones import normalize_phone
 from portal.text import mask_name, slugify_vi, unique_slug
 
@@ -63,14 +64,14 @@ class ProcedureQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
-class Procedure(models.Model):
+class Procedure(UnitOwned):
     class Level(models.TextChoices):
         FULL = "full", "Dịch vụ công trực tuyến toàn trình"
         PARTIAL = "partial", "Dịch vụ công trực tuyến một phần"
         INFO = "info", "Cung cấp thông tin"
 
     name = models.CharField("Tên thủ tục", max_length=300)
-    slug = models.SlugField("Đường dẫn", max_length=200, unique=True, blank=True)
+    slug = models.SlugField("Đường dẫn", max_length=200, blank=True)
     code = models.CharField(
         "Mã thủ tục", max_length=40, blank=True, help_text="Mã trên Cơ sở dữ liệu quốc gia, ví dụ 1.001193."
     )
@@ -86,12 +87,13 @@ class Procedure(models.Model):
     is_published = models.BooleanField("Công khai", default=True)
     updated_at = models.DateTimeField("Cập nhật", auto_now=True)
 
-    objects = ProcedureQuerySet.as_manager()
+    objects, every_unit = units.managers(ProcedureQuerySet)
 
     class Meta:
         ordering = ("sector__order", "name")
         verbose_name = "Thủ tục hành chính"
         verbose_name_plural = "Thủ tục hành chính"
+        constraints = [models.UniqueConstraint(fields=["unit", "slug"], name="procedure_slug_per_unit")]
 
     def __str__(self):
         return self.name
@@ -204,7 +206,7 @@ class DossierQuerySet(models.QuerySet):
         )
 
 
-class Dossier(models.Model):
+class Dossier(UnitOwned):
     """A citizen's file (hồ sơ) received at the one-stop desk."""
 
     Status = DossierStatus
@@ -231,7 +233,7 @@ class Dossier(models.Model):
     )
     updated_at = models.DateTimeField("Cập nhật", auto_now=True)
 
-    objects = DossierQuerySet.as_manager()
+    objects, every_unit = units.managers(DossierQuerySet)
 
     class Meta:
         ordering = ("-received_on", "-id")

@@ -15,8 +15,8 @@ class StatsConfig(AppConfig):
 
         live.register()
 
-        def forget_offset(**kwargs):
-            counters.forget("offset")
-            transaction.on_commit(lambda: counters.forget("offset"))
+        def forget_offset(unit_id, **kwargs):
+            counters.forget(f"offset:{unit_id}")
+            transaction.on_commit(lambda: counters.forget(f"offset:{unit_id}"))
 
         counter_changed.connect(forget_offset, dispatch_uid="stats-forget-offset", weak=False)

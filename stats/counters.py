@@ -43,9 +43,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal import redis as shared_redis
+from portal import units
 from portal.limits import over_limit
 from portal.live import Live
-from portal.pagecache import PAGE_VERSION, take_page_stores
+from portal.pagecache import take_page_stores, version_key
 from portal.visitors import has_rated
 
 from . import figures
@@ -63,8 +64,9 @@ DONE_SECONDS = 86400
 COUNTERS = shared_redis.COUNTERS
 key = shared_redis.key
 
-# KEYS: the page version, the page's entry (or ''). ARGV: see `_live_args`; from ARGV[13] on, the
-# mirrors to read, "{a}" standing for the article (known only here when the page comes from cache).
+# KEYS: the page version, the page's entry (or ''). ARGV: see `_live_args`; ARGV[15] is the unit
+# (visits, "online" and the visit windows are per unit); from ARGV[16] on, the mirrors to read, "{a}"
+# standing for the article (known only here when the page comes from cache).
 # A page-cache miss returns {0, the content version (false when there is none)}.
 _LIVE = """
 local p = ARGV[1]
@@ -77,7 +79,8 @@ if KEYS[2] ~= '' then
   article = entry[3]
   count_view = article ~= ''
 end
-local now, visitor, rid = tonumber(ARGV[3]), ARGV[2], ARGV[12]
+local now, visitor, rid, unit = tonumber(ARGV[3]), ARGV[2], ARGV[12], ARGV[15]
+local online_key = p .. ':online:' .. unit
 local epoch = redis.call('GET', p .. ':epoch') or '0'
 local mirror = p .. ':n:' .. epoch .. ':'
 -- 1: a window starts now; 0: it goes on; -1: this call is older than the last one seen (a replay).
@@ -93,7 +96,7 @@ end
 local visit, view, limited = 0, 0, 0
 local done = rid ~= '' and redis.call('EXISTS', p .. ':done:' .. rid) == 1
 if visitor ~= '' and not done then
-  local seen_key = p .. ':seen:' .. visitor
+  local seen_key = p .. ':seen:' .. unit .. ':' .. visitor
   local view_key = (article ~= '' and count_view) and (p .. ':view:' .. article .. ':' .. visitor) or nil
   visit = starts(redis.call('GET', seen_key))
   if view_key then view = starts(redis.call('GET', view_key)) end
@@ -108,7 +111,7 @@ if visitor ~= '' and not done then
   -- from one address neither counts nor fills Redis nor the "online" figure.
   if visit >= 0 and not (limited == 1 and visit == 1) then
     redis.call('SET', seen_key, ARGV[3], 'EX', ARGV[6])
-    redis.call('ZADD', p .. ':online', 'GT', now, visitor)
+    redis.call('ZADD', online_key, 'GT', now, visitor)
   end
   if view_key and view >= 0 and not (limited == 1 and view == 1) then
     redis.call('SET', view_key, ARGV[3], 'EX', ARGV[6])
@@ -116,16 +119,16 @@ if visitor ~= '' and not done then
   if limited == 1 then
     visit, view = 0, 0
   else
-    if visit == 1 then bump('visits'); bump('day:' .. ARGV[13]) end
+    if visit == 1 then bump('visits:' .. unit); bump('day:' .. unit .. ':' .. ARGV[13]) end
     if view == 1 then bump('views:' .. article) end
     if (visit == 1 or view == 1) and rid ~= '' then redis.call('SET', p .. ':done:' .. rid, 1, 'EX', ARGV[14]) end
   end
   if visit < 0 then visit = 0 end
   if view < 0 then view = 0 end
 end
-redis.call('ZREMRANGEBYSCORE', p .. ':online', '-inf', now - tonumber(ARGV[5]))
+redis.call('ZREMRANGEBYSCORE', online_key, '-inf', now - tonumber(ARGV[5]))
 local values = {}
-for i = 15, #ARGV do
+for i = 16, #ARGV do
   if article == '' and string.find(ARGV[i], '{a}', 1, true) then
     values[#values + 1] = '-'
   else
@@ -133,7 +136,7 @@ for i = 15, #ARGV do
     values[#values + 1] = redis.call('GET', mirror .. name) or ''
   end
 end
-local online, generation = redis.call('ZCARD', p .. ':online'), redis.call('GET', p .. ':flushgen') or '0'
+local online, generation = redis.call('ZCARD', online_key), redis.call('GET', p .. ':flushgen') or '0'
 return {1, article, visit, view, limited, online, values, generation, epoch}
 """
 
@@ -233,6 +236,7 @@ def _live_args(request, visitor_id, article_id, count_view, now, rid, templates)
         rid,
         local_day(now).isoformat(),
         DONE_SECONDS,
+        units.owner_id(),
         *templates,
     ]
 
@@ -281,7 +285,7 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     rated = has_rated(request)
     templates = figures.mirror_templates(visitor_id, rated, local_day(now))
     html = None
-    keys = [key(PAGE_VERSION), ""]
+    keys = [version_key(), ""]
     if page_key and not shared_redis.same_server():
         found = _cached_entry(page_key, now)
         if found is None:
@@ -334,7 +338,7 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
 
 def _cached_entry(page_key, now):
     """(HTML, article id) of a valid page-cache entry on the page cache's own server, or None."""
-    commands = [("HMGET", key("page", page_key), "v", "e", "a", "html"), ("GET", key(PAGE_VERSION))]
+    commands = [("HMGET", key("page", page_key), "v", "e", "a", "html"), ("GET", version_key())]
     try:
         (version, expires, article, html), current = shared_redis.round_trip(shared_redis.CACHE, commands)
     except redis.RedisError as error:
@@ -398,7 +402,7 @@ def _seen_in_database(visitor_id, article_id, count_view, now):
     if not visitor_id:
         return Live()
     table = connection.ops.quote_name(Presence._meta.db_table)
-    rows = [f"v:{visitor_id}"]
+    rows = [f"v:{units.owner_id()}:{visitor_id}"]
     if article_id and count_view:
         rows.append(f"a:{article_id}:{visitor_id}")
     values = ", ".join(["(%s, %s, %s)"] * len(rows))
@@ -417,7 +421,7 @@ def _seen_in_database(visitor_id, article_id, count_view, now):
     if cache.add("stats:presence-pruned", True, PRUNE_EVERY_SECONDS):
         Presence.objects.filter(last_seen__lt=now - VISIT_WINDOW).delete()
     return Live(
-        visit_started=fresh.get(f"v:{visitor_id}", False),
+        visit_started=fresh.get(rows[0], False),
         view_started=fresh.get(f"a:{article_id}:{visitor_id}", False),
     )
 
@@ -513,7 +517,11 @@ def _taking_is_on_disk(client, before, flush_id):
 
 def _apply_once(flush_id, counts):
     """Add `counts` to the database with their flush id; False when that flush was written before."""
-    visits = {date.fromisoformat(name[4:]): n for name, n in counts.items() if name.startswith("day:")}
+    visits = {}
+    for name, n in counts.items():
+        if name.startswith("day:"):
+            unit, day = name[4:].split(":")
+            visits[int(unit), date.fromisoformat(day)] = n
     views = {int(name[6:]): n for name, n in counts.items() if name.startswith("views:")}
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -529,16 +537,16 @@ def _apply_once(flush_id, counts):
 
 
 def _add_counts(visits, views):
-    """The database adds `visits` ({day: n}) and `views` ({article id: n})."""
+    """The database adds `visits` ({(unit id, day): n}) and `views` ({article id: n})."""
     with transaction.atomic():
         if visits:
             table = connection.ops.quote_name(DailyVisits._meta.db_table)
             rows = sorted(visits.items())  # rows locked in order: concurrent writers wait, never deadlock
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"INSERT INTO {table} (day, visits) VALUES {', '.join(['(%s, %s)'] * len(rows))} "
-                    f"ON CONFLICT (day) DO UPDATE SET visits = {table}.visits + excluded.visits",
-                    [value for row in rows for value in row],
+                    f"INSERT INTO {table} (unit_id, day, visits) VALUES {', '.join(['(%s, %s, %s)'] * len(rows))} "
+                    f"ON CONFLICT (unit_id, day) DO UPDATE SET visits = {table}.visits + excluded.visits",
+                    [value for (unit, day), n in rows for value in (unit, day, n)],
                 )
         if views:
             figures.add_views(views)
@@ -592,11 +600,12 @@ def _count_kept_in_database(limit):
         args = json.loads(deferred.payload)["args"]
         visitor_id, article_id, count_view = args[1], int(args[6]) if args[6] else None, args[7] == "1"
         now = datetime.fromtimestamp(float(args[2]), tz=UTC)
-        with transaction.atomic():
+        unit = int(args[14])
+        with transaction.atomic(), units.active(unit):
             live = _seen_in_database(visitor_id, article_id, count_view, now)
             if live.visit_started or live.view_started:
                 _add_counts(
-                    {local_day(now): 1} if live.visit_started else {},
+                    {(unit, local_day(now)): 1} if live.visit_started else {},
                     {article_id: 1} if live.view_started else {},
                 )
             deferred.delete()
@@ -615,7 +624,7 @@ def read_values(visitor_id, article_id, now, online=False):
             (
                 "online",
                 f"(SELECT COUNT(*) FROM {table} WHERE ident LIKE %s AND last_seen > %s)",
-                ["v:%", now - ONLINE_WINDOW],
+                [f"v:{units.owner_id()}:%", now - ONLINE_WINDOW],
             )
         )
     with connection.cursor() as cursor:
@@ -651,7 +660,7 @@ def record(request, article_id=None, count=True, count_view=True):
             live = Live(limited=True)
         else:
             _add_counts(
-                {local_day(now): 1} if live.visit_started else {},
+                {(units.owner_id(), local_day(now)): 1} if live.visit_started else {},
                 {article_id: 1} if live.view_started else {},
             )
     request.live_counted = True

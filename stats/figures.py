@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.utils import timezone
 
+from portal import units
+
 from .models import DailyVisits, VisitCounter
 
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -53,7 +55,15 @@ def _q(model):
 
 
 def _day(day):
-    return f"day:{day.isoformat()}"
+    return f"day:{units.owner_id()}:{day.isoformat()}"
+
+
+def _visits():
+    return f"visits:{units.owner_id()}"
+
+
+def _offset():
+    return f"offset:{units.owner_id()}"
 
 
 def local_day(moment):
@@ -63,7 +73,7 @@ def local_day(moment):
 
 def mirror_templates(visitor_id, rated, day=None):
     day = day or local_day(timezone.now())
-    names = ["visits", "offset", _day(day), "views:{a}"]
+    names = [_visits(), _offset(), _day(day), "views:{a}"]
     for provider in _providers:
         names += provider.templates(visitor_id, rated)
     return names
@@ -71,10 +81,15 @@ def mirror_templates(visitor_id, rated, day=None):
 
 def value_queries(visitor_id, article_id, day):
     """(name, subquery, params) for every mirrored value, as `read_values` joins them."""
+    unit = units.owner_id()
     parts = [
-        ("visits", f"(SELECT COALESCE(SUM(visits), 0) FROM {_q(DailyVisits)})", []),
-        ("offset", f"(SELECT COALESCE(MAX(starting_total), 0) FROM {_q(VisitCounter)})", []),
-        (_day(day), f"(SELECT COALESCE(MAX(visits), 0) FROM {_q(DailyVisits)} WHERE day = %s)", [day]),
+        (_visits(), f"(SELECT COALESCE(SUM(visits), 0) FROM {_q(DailyVisits)} WHERE unit_id = %s)", [unit]),
+        (_offset(), f"(SELECT COALESCE(MAX(starting_total), 0) FROM {_q(VisitCounter)} WHERE unit_id = %s)", [unit]),
+        (
+            _day(day),
+            f"(SELECT COALESCE(MAX(visits), 0) FROM {_q(DailyVisits)} WHERE unit_id = %s AND day = %s)",
+            [unit, day],
+        ),
     ]
     if article_id:
         if _view_store is not None:
@@ -87,7 +102,7 @@ def value_queries(visitor_id, article_id, day):
 def numbers(values, article_id, now, online):
     """What the markers show: {marker name: value}, and the article they are about."""
     found = {
-        "visits-total": values.get("visits", 0) + values.get("offset", 0),
+        "visits-total": values.get(_visits(), 0) + values.get(_offset(), 0),
         "visits-today": values.get(_day(local_day(now)), 0),
         "visits-online": online,
         "article": article_id,

@@ -1,13 +1,24 @@
 from django.db import models
 from django.dispatch import Signal
 
+from portal import units
+from portal.models import UnitOwned
+
 # The carried-over total changed: the counters drop their copy of it (stats.apps connects them).
 counter_changed = Signal()
 
 
 class VisitCounter(models.Model):
-    """The one editable setting of the visit counter: the total carried over from an older portal."""
+    """The one editable setting of a unit's visit counter: the total carried over from an older portal."""
 
+    unit = models.OneToOneField(
+        "portal.Unit",
+        verbose_name="Đơn vị",
+        on_delete=models.CASCADE,
+        default=units.owner_id,
+        related_name="+",
+        editable=False,
+    )
     starting_total = models.PositiveBigIntegerField(
         "Số lượt truy cập ban đầu",
         default=0,
@@ -22,25 +33,27 @@ class VisitCounter(models.Model):
         return "Bộ đếm truy cập"
 
     def save(self, *args, **kwargs):
-        self.pk = 1
         super().save(*args, **kwargs)
-        counter_changed.send(sender=type(self))
+        counter_changed.send(sender=type(self), unit_id=self.unit_id)
 
     @classmethod
     def load(cls):
-        counter, _ = cls.objects.get_or_create(pk=1)
+        counter, _ = cls.objects.get_or_create(unit_id=units.owner_id())
         return counter
 
 
-class DailyVisits(models.Model):
+class DailyVisits(UnitOwned):
     """Visits started on one day (Asia/Ho_Chi_Minh); their sum is the all-time total."""
 
-    day = models.DateField("Ngày", unique=True)
+    day = models.DateField("Ngày")
     visits = models.PositiveIntegerField("Lượt truy cập", default=0)
+
+    objects, every_unit = units.managers()
 
     class Meta:
         ordering = ("-day",)
         get_latest_by = "day"
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="daily_visits_per_unit")]
         verbose_name = "Lượt truy cập theo ngày"
         verbose_name_plural = "Lượt truy cập theo ngày"
 
@@ -49,7 +62,8 @@ class DailyVisits(models.Model):
 
 
 class Presence(models.Model):
-    """When a visitor was last seen (`v:<visitor>`) or last viewed an article (`a:<id>:<visitor>`).
+    """When a visitor was last seen on a unit's portal (`v:<unit>:<visitor>`) or last viewed an article
+    (`a:<id>:<visitor>`).
 
     Used only when Redis is not configured or not answering; rows older than the
     visit window are pruned, so the table stays small.

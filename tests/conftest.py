@@ -17,6 +17,27 @@ def _isolated(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _first_unit(request):
+    """Tests that flush the database (transactional ones) get back the unit migrations create."""
+    from portal import units
+
+    units.forget_hosts()
+    marker = request.node.get_closest_marker("django_db")
+    flushed = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    if flushed or {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        from portal.models import Unit, UnitHost
+
+        if not Unit.objects.exists():
+            unit = Unit.objects.create(pk=1, name="Kim Sơn", kind=Unit.Kind.DISTRICT, code="kim-son")
+            for name in ("127.0.0.1", "localhost"):
+                UnitHost.objects.create(unit=unit, name=name, is_main=name == "127.0.0.1")
+            units.forget_hosts()
+    yield
+    units.forget_hosts()
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     """URL of a throwaway Redis for this test session (the system's redis-server or the one the

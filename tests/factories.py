@@ -101,3 +101,19 @@ def make_procedure(name="Đăng ký khai sinh", sector="Hộ tịch", **fields):
 def visitor_cookie(visitor_id=None, key=None):
     """The `kv` cookie of a visitor the portal issued (signed with SECRET_KEY, or a server's `key`)."""
     return signed(visitor_id or uuid.uuid4().hex, key=key)
+
+
+def make_unit(name, host, kind="xa", parent=None, code=None):
+    """A unit answering on `host`, e.g. make_unit("Kim Đông", "kimdong.localhost")."""
+    from portal.models import Unit, UnitHost
+    from portal.text import slugify_vi
+
+    unit = Unit.objects.create(name=name, kind=kind, parent=parent, code=code or slugify_vi(name))
+    UnitHost.objects.create(unit=unit, name=host, is_main=True)
+    return unit
+
+
+def first_unit():
+    from portal.models import Unit
+
+    return Unit.objects.order_by("pk").first()
