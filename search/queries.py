@@ -159,14 +159,10 @@ class SearchResults:
         return list(self.ranked.filter(_matches(self.query, "title")).only("title", "url", "kind")[:limit])
 
     @cached_property
-    def _newest(self):
-        """The ids of the newest MAX_COUNTED + 1 hits, newest first: one walk gives the capped count
-        and the newest hits to score."""
-        return list(self.all_hits.values_list("pk", flat=True)[: MAX_COUNTED + 1])
-
-    @cached_property
     def _total(self):
-        return len(self._newest)
+        # Unordered: the scan stops at the cap in table order (the newest hits by date would be a
+        # walk of random pages, 6,000 of them for a query that one article in six matches).
+        return self.all_hits.order_by()[: MAX_COUNTED + 1].count()
 
     def count(self):
         return min(self._total, MAX_COUNTED)
@@ -181,9 +177,9 @@ class SearchResults:
     @cached_property
     def _candidates(self):
         """Past MAX_COUNTED: the hits that are scored, as one subquery of the scored page: the newest
-        hits (their ids already read), the newest title hits and any whose number was typed (each a
-        short walk of the date index), so that scoring them never touches the other hits."""
-        parts = [self._newest[:MAX_RANKED], self.title_hits.values("pk")[:MAX_RANKED]]
+        hits, the newest title hits and any whose number was typed (each a short walk of the date
+        index), so that scoring them never touches the other hits."""
+        parts = [self.all_hits.values("pk")[:MAX_RANKED], self.title_hits.values("pk")[:MAX_RANKED]]
         if _may_be_a_number(self.query):
             by_number = self.all_hits.filter(code_norm__startswith=self.query.phrase())
             parts.append(by_number.values("pk")[:MAX_RANKED])
