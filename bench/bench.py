@@ -31,7 +31,7 @@ ROWS = ["hello", "baseline", "home", "article", "category", "search", "article-c
 COLD_ROWS = {"article-cold", "category-deep", "search-cold"}
 SAMPLE = 20
 LIVE_KEY_PREFIX = "kimson:bench"
-PAGE_VERSION_KEY = f"{LIVE_KEY_PREFIX}:pagever"  # portal.pagecache.PAGE_VERSION under that prefix
+PAGE_VERSION_KEY = f"{LIVE_KEY_PREFIX}:pagever"  # portal.pagecache.version_key() is this, ":", the unit
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/kimson_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/6"
 
@@ -131,7 +131,9 @@ class PageVersionBumper:
 
         def bump():
             while not self.stop.wait(1):
-                self.client.set(PAGE_VERSION_KEY, secrets.token_hex(16))
+                # Every unit's version (each unit's pages go stale alone).
+                for name in self.client.scan_iter(f"{PAGE_VERSION_KEY}:*"):
+                    self.client.set(name, secrets.token_hex(16))
 
         threading.Thread(target=bump, daemon=True).start()
         return self
