@@ -8,7 +8,12 @@ class NewsConfig(AppConfig):
     def ready(self):
         from portal.pagecache import register_scheduled
 
-        from . import counting, queries
+        from portal import units
+
+        from . import counting, queries, setup
+
+        units.register_setup(setup.setup_unit)
+        units.merged.connect(setup.forget_menus, dispatch_uid="news-merged-menus")
 
         counting.register()
         register_scheduled(queries.next_scheduled_at)

@@ -10,13 +10,15 @@ An installation with a single unit answers on every allowed host, exactly as bef
 existed; once there are two, a host no unit claims gets a plain 404.
 """
 
+import re
 import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import connection, models
-from django.http import HttpResponseNotFound
+from django.db import connection, models, transaction
+from django.dispatch import Signal
+from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.template import loader
 
 _current = ContextVar("unit", default=None)
@@ -82,11 +84,12 @@ class _Hosts:
     def __init__(self):
         Unit = _unit_model()
         self.units = {unit.pk: unit for unit in Unit.objects.select_related("parent").order_by("pk")}
-        self.by_name = {
-            name: self.units[unit_id]
-            for name, unit_id in Unit.hosts.rel.related_model.objects.values_list("name", "unit_id")
-            if unit_id in self.units
-        }
+        self.by_name, self.main = {}, {}
+        hosts = Unit.hosts.rel.related_model.objects.order_by("-is_main", "pk").values_list("name", "unit_id")
+        for name, unit_id in hosts:
+            if unit_id in self.units:
+                self.by_name[name] = self.units[unit_id]
+                self.main.setdefault(unit_id, name)
         self.first_id = next(iter(self.units), None)
         self.read_at = time.monotonic()
 
@@ -136,6 +139,11 @@ def all_units():
     return list(_hosts().units.values())
 
 
+def main_host(unit_id):
+    """The host name links to a unit use (its main one), from this process's copy."""
+    return _hosts().main.get(unit_id, "")
+
+
 class UnitMiddleware:
     """Finds the request's unit before anything reads content (the page cache included)."""
 
@@ -146,6 +154,8 @@ class UnitMiddleware:
         unit = for_host(request.get_host())
         if unit is None:
             return HttpResponseNotFound(loader.get_template("unknown_host.html").render())
+        if unit.merged_into_id:
+            return moved(request, unit)
         request.unit = unit
         token = _current.set(unit)
         try:
@@ -183,3 +193,127 @@ def managers(queryset_class=models.QuerySet):
     """`objects, every_unit = units.managers(ArticleQuerySet)`: the default manager (this unit's rows)
     and one that sees every unit's, both with the model's own queryset methods."""
     return UnitManager.from_queryset(queryset_class)(), queryset_class.as_manager()
+
+
+def moved(request, unit):
+    """A merged unit's host: every address answers with a permanent redirect to where its object
+    now lives on the unit it was merged into (`MovedPath`), else to the same path there."""
+    from .models import MovedPath
+
+    path = request.path
+    prefixes = [path[: i + 1] for i, char in enumerate(path) if char == "/"]
+    found = dict(MovedPath.objects.filter(unit=unit, path__in=[path, *prefixes]).values_list("path", "target"))
+    if path in found:
+        path = found[path]
+    else:
+        # The longest moved address this one starts with: a category's feed, a list's later page.
+        start = max((prefix for prefix in prefixes if prefix in found), key=len, default=None)
+        if start is not None:
+            path = found[start] + path[len(start) :]
+    host = main_host(unit.merged_into_id) or request.get_host()
+    port = request.get_host().rpartition(":")[2] if re.search(r":\d+$", request.get_host()) else ""
+    location = f"{request.scheme}://{host}{':' + port if port else ''}{path}"
+    if request.META.get("QUERY_STRING"):
+        location += "?" + request.META["QUERY_STRING"]
+    if request.method in ("GET", "HEAD"):
+        return HttpResponsePermanentRedirect(location)
+    response = HttpResponseRedirect(location)
+    response.status_code = 308  # a form sent to the old host is sent again, unchanged, to the new one
+    return response
+
+
+# Setting up a new unit: each app that keeps a unit's defaults (categories, intro pages, a poll...)
+# registers a function `setup(unit)` from its AppConfig.ready(); `create_unit` calls them all.
+_setups = []
+
+
+def register_setup(function):
+    if function not in _setups:
+        _setups.append(function)
+    return function
+
+
+# Sent by `portal.merging.merge_units`: `merging` before anything moves (apps write out what they
+# hold in memory, e.g. pending visit counts), `merged` once it has (apps drop what they kept).
+merging = Signal()
+merged = Signal()
+
+
+class UnitError(ValueError):
+    """A unit cannot be created or merged as asked; the message says why, in Vietnamese."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\]")
+
+
+def check_new_unit(name, kind, hosts, parent=None, code=None):
+    """The cleaned (name, kind, hosts, parent, code) of a unit about to be created; raises UnitError."""
+    from .models import Unit, UnitHost
+    from .text import slugify_vi
+
+    name = " ".join((name or "").split())
+    if not name:
+        raise UnitError("Cần ghi tên đơn vị.", "name")
+    if kind not in Unit.Kind.values:
+        raise UnitError(f"Cấp đơn vị không hợp lệ: {kind} (chọn một trong {', '.join(Unit.Kind.values)}).", "kind")
+    hosts = [host.strip() for host in hosts if host and host.strip()]
+    if not hosts:
+        raise UnitError("Cần ít nhất một tên miền.", "host")
+    for host in hosts:
+        if any(char in host for char in "/@?#") or not _HOST.fullmatch(host_name(host)):
+            raise UnitError(f"Tên miền không hợp lệ: {host} (không ghi http:// và đường dẫn).", "host")
+    hosts = list(dict.fromkeys(host_name(host) for host in hosts))
+    taken = UnitHost.objects.filter(name__in=hosts).select_related("unit").first()
+    if taken is not None:
+        raise UnitError(f"Tên miền {taken.name} đã thuộc {taken.unit}.", "host")
+    if parent is not None and not isinstance(parent, Unit):
+        found = Unit.objects.filter(code=parent).first()
+        if found is None:
+            raise UnitError(f"Không có đơn vị mã {parent}.", "parent")
+        parent = found
+    if parent is not None and parent.kind != Unit.Kind.PROVINCE:
+        raise UnitError(f"{parent} không phải là một tỉnh: đơn vị chỉ thuộc một tỉnh.", "parent")
+    if parent is not None and kind == Unit.Kind.PROVINCE:
+        raise UnitError("Một tỉnh không thuộc tỉnh nào.", "parent")
+    if code:
+        if code != slugify_vi(code):
+            raise UnitError(f"Mã đơn vị chỉ gồm chữ thường không dấu, số và dấu gạch ngang, ví dụ {slugify_vi(code)}.", "code")
+        if Unit.objects.filter(code=code).exists():
+            raise UnitError(f"Mã đơn vị {code} đã có.", "code")
+    else:
+        base = slugify_vi(name)[:50] or "don-vi"
+        code = base
+        if Unit.objects.filter(code=code).exists() and parent is not None:
+            code = f"{base}-{parent.code}"[:60]
+        n = 2
+        while Unit.objects.filter(code=code).exists():
+            code, n = f"{base}-{n}", n + 1
+    return name, kind, hosts, parent, code
+
+
+def create_unit(name, kind, hosts, parent=None, code=None):
+    """A new unit, ready to publish: its hosts (the first is the main one), its settings filled from
+    its name, and what every app sets up for a unit (categories, intro pages, a poll...)."""
+    from django.contrib.auth.models import Group
+
+    from . import groups
+    from .models import SiteSettings, Unit, UnitHost
+
+    name, kind, hosts, parent, code = check_new_unit(name, kind, hosts, parent, code)
+    with transaction.atomic():
+        unit = Unit.objects.create(name=name, kind=kind, parent=parent, code=code)
+        for index, host in enumerate(hosts):
+            UnitHost.objects.create(unit=unit, name=host, is_main=index == 0)
+        forget_hosts()
+        for group in groups.ALL:
+            Group.objects.get_or_create(name=group)
+        with active(unit):
+            SiteSettings.load()
+            for setup in _setups:
+                setup(unit)
+    forget_hosts()
+    return unit
