@@ -6,9 +6,8 @@ class NewsConfig(AppConfig):
     verbose_name = "Tin tức"
 
     def ready(self):
-        from portal.pagecache import register_scheduled
-
         from portal import units
+        from portal.pagecache import register_scheduled
 
         from . import counting, queries, setup
 
