@@ -247,7 +247,9 @@ class UnitError(ValueError):
         self.field = field
 
 
-_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\]")
+_HOST = re.compile(
+    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\]"
+)
 
 
 def check_new_unit(name, kind, hosts, parent=None, code=None):
@@ -281,7 +283,9 @@ def check_new_unit(name, kind, hosts, parent=None, code=None):
         raise UnitError("Một tỉnh không thuộc tỉnh nào.", "parent")
     if code:
         if code != slugify_vi(code):
-            raise UnitError(f"Mã đơn vị chỉ gồm chữ thường không dấu, số và dấu gạch ngang, ví dụ {slugify_vi(code)}.", "code")
+            raise UnitError(
+                f"Mã đơn vị chỉ gồm chữ thường không dấu, số và dấu gạch ngang, ví dụ {slugify_vi(code)}.", "code"
+            )
         if Unit.objects.filter(code=code).exists():
             raise UnitError(f"Mã đơn vị {code} đã có.", "code")
     else:
