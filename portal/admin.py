@@ -151,7 +151,7 @@ class UnitAdmin(admin.ModelAdmin):
 
     @admin.action(description="Sáp nhập vào đơn vị…", permissions=["change"])
     def merge_into(self, request, queryset):
-        olds = list(queryset)
+        olds = list(queryset.order_by("pk"))
         form = MergeForm(request.POST if "target" in request.POST else None, olds=olds)
         if "target" in request.POST and form.is_valid():
             try:
