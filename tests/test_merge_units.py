@@ -115,7 +115,7 @@ def test_every_old_address_answers_301_to_the_same_object_on_the_new_host(client
         host = OLD_HOSTS[unit.code]
         paths = sitemap_paths(client, host) + LISTS
         objects = objects_of(unit)
-        for path, text, key in objects:
+        for path, text, _ in objects:
             assert text in client.get(path, HTTP_HOST=host).content.decode()
         assert len(paths) > 15
         before[unit.code] = (host, paths, objects)
