@@ -6,13 +6,9 @@ class NewsConfig(AppConfig):
     verbose_name = "Tin tức"
 
     def ready(self):
-        from portal import units
         from portal.pagecache import register_scheduled
 
-        from . import counting, queries, setup
-
-        units.register_setup(setup.setup_unit)
-        units.merged.connect(setup.forget_menus, dispatch_uid="news-merged-menus")
+        from . import counting, queries
 
         counting.register()
         register_scheduled(queries.next_scheduled_at)

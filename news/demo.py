@@ -566,7 +566,7 @@ UNIT_ARTICLES = {
 
 
 def seed_unit(unit, log):
-    """A few articles in the unit's default categories (portal.units.create_unit made them)."""
+    """A few articles in the unit's default categories (portal.creating.create_unit made them)."""
     now = timezone.now()
     created = 0
     for index, (category_name, title, sapo) in enumerate(UNIT_ARTICLES.get(unit.code, [])):

@@ -28,7 +28,7 @@ def seed(log):
 
 
 def seed_unit(unit, log):
-    """The unit's poll (portal.units.create_unit made it hidden) shown, with a few votes."""
+    """The unit's poll (portal.creating.create_unit made it hidden) shown, with a few votes."""
     poll = Poll.objects.order_by("pk").first()
     if poll is None or poll.is_active or sum(poll.choices.values_list("votes", flat=True)):
         return

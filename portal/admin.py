@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from . import merging, units
+from . import creating, merging, units
 from .models import SiteSettings, Unit, UnitHost
 
 
@@ -43,7 +43,7 @@ class UnitHostInline(admin.TabularInline):
 
 
 class UnitAddForm(forms.ModelForm):
-    """Thêm đơn vị: the unit and its main host; `portal.units.create_unit` does the rest."""
+    """Thêm đơn vị: the unit and its main host; `portal.creating.create_unit` does the rest."""
 
     host = forms.CharField(
         label="Tên miền chính", max_length=253, help_text="Không ghi http:// và cổng, ví dụ kimdong.ninhbinh.gov.vn."
@@ -61,7 +61,7 @@ class UnitAddForm(forms.ModelForm):
         if self.errors:
             return data
         try:
-            checked = units.check_new_unit(
+            checked = creating.check_new_unit(
                 data.get("name"), data.get("kind"), [data.get("host", "")], data.get("parent"), data.get("code")
             )
         except units.UnitError as error:
@@ -119,7 +119,7 @@ class UnitAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         data = form.cleaned_data
-        unit = units.create_unit(data["name"], data["kind"], [data["host"]], data["parent"], data["code"])
+        unit = creating.create_unit(data["name"], data["kind"], [data["host"]], data["parent"], data["code"])
         # The admin goes on with the form's instance (its history entry, the page it redirects to).
         obj.pk, obj.code, obj._state.adding, obj._state.db = unit.pk, unit.code, False, unit._state.db
 

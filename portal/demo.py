@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from . import units
+from . import creating, units
 from .models import SiteSettings, Unit, UnitHost
 
 PROVINCE = ("Ninh Bình", "ninhbinh.localhost")
@@ -18,7 +18,7 @@ def seed_units(log):
     first = Unit.objects.order_by("pk").first()
     province = Unit.objects.filter(hosts__name=PROVINCE[1]).first()
     if province is None:
-        province = units.create_unit(PROVINCE[0], Unit.Kind.PROVINCE, [PROVINCE[1]])
+        province = creating.create_unit(PROVINCE[0], Unit.Kind.PROVINCE, [PROVINCE[1]])
         log(f"Tạo đơn vị {province} ({PROVINCE[1]})")
     if first.parent_id is None:
         first.parent, first.kind = province, Unit.Kind.COMMUNE
@@ -30,7 +30,7 @@ def seed_units(log):
     for name, host in COMMUNES:
         unit = Unit.objects.filter(hosts__name=host).first()
         if unit is None:
-            unit = units.create_unit(name, Unit.Kind.COMMUNE, [host], parent=province)
+            unit = creating.create_unit(name, Unit.Kind.COMMUNE, [host], parent=province)
             log(f"Tạo đơn vị {unit} ({host})")
         others.append(unit)
     units.forget_hosts()

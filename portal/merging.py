@@ -94,7 +94,8 @@ def merge_units(olds, new):
     """Move the content of `olds` (units) into `new`; returns a MergeReport."""
     olds = check_merge(olds, new)
     old_ids = [unit.pk for unit in olds]
-    units.merging.send(sender=Unit, olds=olds, new=new)
+    for before in units.app_hooks("before_merge"):
+        before(olds, new)
     report = MergeReport(olds, new)
     with transaction.atomic(), units.active(new):
         list(Unit.objects.select_for_update().filter(pk__in=[*old_ids, new.pk]))
@@ -117,7 +118,8 @@ def merge_units(olds, new):
     units.forget_hosts()
     for unit_id in [*old_ids, new.pk]:
         pagecache.new_version(unit_id)
-    units.merged.send(sender=Unit, olds=olds, new=new, report=report)
+    for after in units.app_hooks("after_merge"):
+        after(olds, new)
     return report
 
 

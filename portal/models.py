@@ -160,7 +160,7 @@ class SingletonModel(UnitOwned):
 
     @classmethod
     def initial_values(cls, unit):
-        """The values a new unit's row starts from (`portal.units.create_unit`), e.g. its name."""
+        """The values a new unit's row starts from (`portal.creating.create_unit`), e.g. its name."""
         return {}
 
 

@@ -15,9 +15,11 @@ import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
+from importlib import import_module
+from importlib.util import find_spec
 
-from django.db import connection, models, transaction
-from django.dispatch import Signal
+from django.apps import apps
+from django.db import connection, models
 from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.template import loader
 
@@ -72,8 +74,6 @@ def active(unit):
 
 
 def _unit_model():
-    from django.apps import apps
-
     return apps.get_model("portal", "Unit")
 
 
@@ -198,8 +198,7 @@ def managers(queryset_class=models.QuerySet):
 def moved(request, unit):
     """A merged unit's host: every address answers with a permanent redirect to where its object
     now lives on the unit it was merged into (`MovedPath`), else to the same path there."""
-    from .models import MovedPath
-
+    MovedPath = _unit_model().moved_paths.rel.related_model
     path = request.path
     prefixes = [path[: i + 1] for i, char in enumerate(path) if char == "/"]
     found = dict(MovedPath.objects.filter(unit=unit, path__in=[path, *prefixes]).values_list("path", "target"))
@@ -222,21 +221,23 @@ def moved(request, unit):
     return response
 
 
-# Setting up a new unit: each app that keeps a unit's defaults (categories, intro pages, a poll...)
-# registers a function `setup(unit)` from its AppConfig.ready(); `create_unit` calls them all.
-_setups = []
+# What apps do for units: `<app>/unit_setup.py` may define `setup_unit(unit)` (a new unit's
+# defaults: categories, intro pages, a poll...), `before_merge(olds, new)` (write out what they hold
+# in memory) and `after_merge(olds, new)` (drop what they kept); found at first use, in
+# INSTALLED_APPS order, like search_indexes.
+_hooks = {}
 
 
-def register_setup(function):
-    if function not in _setups:
-        _setups.append(function)
-    return function
-
-
-# Sent by `portal.merging.merge_units`: `merging` before anything moves (apps write out what they
-# hold in memory, e.g. pending visit counts), `merged` once it has (apps drop what they kept).
-merging = Signal()
-merged = Signal()
+def app_hooks(name):
+    """The `name` functions of every app's `unit_setup` module."""
+    if name not in _hooks:
+        found = []
+        for app_config in apps.get_app_configs():
+            module_name = f"{app_config.name}.unit_setup"
+            if find_spec(module_name) is not None and hasattr(import_module(module_name), name):
+                found.append(getattr(import_module(module_name), name))
+        _hooks[name] = found
+    return _hooks[name]
 
 
 class UnitError(ValueError):
@@ -245,79 +246,3 @@ class UnitError(ValueError):
     def __init__(self, message, field=None):
         super().__init__(message)
         self.field = field
-
-
-_HOST = re.compile(
-    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\]"
-)
-
-
-def check_new_unit(name, kind, hosts, parent=None, code=None):
-    """The cleaned (name, kind, hosts, parent, code) of a unit about to be created; raises UnitError."""
-    from .models import Unit, UnitHost
-    from .text import slugify_vi
-
-    name = " ".join((name or "").split())
-    if not name:
-        raise UnitError("Cần ghi tên đơn vị.", "name")
-    if kind not in Unit.Kind.values:
-        raise UnitError(f"Cấp đơn vị không hợp lệ: {kind} (chọn một trong {', '.join(Unit.Kind.values)}).", "kind")
-    hosts = [host.strip() for host in hosts if host and host.strip()]
-    if not hosts:
-        raise UnitError("Cần ít nhất một tên miền.", "host")
-    for host in hosts:
-        if any(char in host for char in "/@?#") or not _HOST.fullmatch(host_name(host)):
-            raise UnitError(f"Tên miền không hợp lệ: {host} (không ghi http:// và đường dẫn).", "host")
-    hosts = list(dict.fromkeys(host_name(host) for host in hosts))
-    taken = UnitHost.objects.filter(name__in=hosts).select_related("unit").first()
-    if taken is not None:
-        raise UnitError(f"Tên miền {taken.name} đã thuộc {taken.unit}.", "host")
-    if parent is not None and not isinstance(parent, Unit):
-        found = Unit.objects.filter(code=parent).first()
-        if found is None:
-            raise UnitError(f"Không có đơn vị mã {parent}.", "parent")
-        parent = found
-    if parent is not None and parent.kind != Unit.Kind.PROVINCE:
-        raise UnitError(f"{parent} không phải là một tỉnh: đơn vị chỉ thuộc một tỉnh.", "parent")
-    if parent is not None and kind == Unit.Kind.PROVINCE:
-        raise UnitError("Một tỉnh không thuộc tỉnh nào.", "parent")
-    if code:
-        if code != slugify_vi(code):
-            raise UnitError(
-                f"Mã đơn vị chỉ gồm chữ thường không dấu, số và dấu gạch ngang, ví dụ {slugify_vi(code)}.", "code"
-            )
-        if Unit.objects.filter(code=code).exists():
-            raise UnitError(f"Mã đơn vị {code} đã có.", "code")
-    else:
-        base = slugify_vi(name)[:50] or "don-vi"
-        code = base
-        if Unit.objects.filter(code=code).exists() and parent is not None:
-            code = f"{base}-{parent.code}"[:60]
-        n = 2
-        while Unit.objects.filter(code=code).exists():
-            code, n = f"{base}-{n}", n + 1
-    return name, kind, hosts, parent, code
-
-
-def create_unit(name, kind, hosts, parent=None, code=None):
-    """A new unit, ready to publish: its hosts (the first is the main one), its settings filled from
-    its name, and what every app sets up for a unit (categories, intro pages, a poll...)."""
-    from django.contrib.auth.models import Group
-
-    from . import groups
-    from .models import SiteSettings, Unit, UnitHost
-
-    name, kind, hosts, parent, code = check_new_unit(name, kind, hosts, parent, code)
-    with transaction.atomic():
-        unit = Unit.objects.create(name=name, kind=kind, parent=parent, code=code)
-        for index, host in enumerate(hosts):
-            UnitHost.objects.create(unit=unit, name=host, is_main=index == 0)
-        forget_hosts()
-        for group in groups.ALL:
-            Group.objects.get_or_create(name=group)
-        with active(unit):
-            SiteSettings.load()
-            for setup in _setups:
-                setup(unit)
-    forget_hosts()
-    return unit

@@ -20,13 +20,3 @@ class StatsConfig(AppConfig):
             transaction.on_commit(lambda: counters.forget(f"offset:{unit_id}"))
 
         counter_changed.connect(forget_offset, dispatch_uid="stats-forget-offset", weak=False)
-
-        from portal import units
-
-        from .models import VisitCounter
-
-        units.register_setup(lambda unit: VisitCounter.load())
-        # Counts still in Redis go to the old units' rows first, then move with them; afterwards the
-        # Redis copies of the database figures are read again.
-        units.merging.connect(lambda **kwargs: counters.flush_pending(), dispatch_uid="stats-merging", weak=False)
-        units.merged.connect(lambda **kwargs: counters.forget_all(), dispatch_uid="stats-merged", weak=False)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from news.models import Article, Category
 from pages.models import ContactDetails, Page
 from polls.models import Poll
-from portal import groups, units
+from portal import creating, groups, units
 from portal.models import SiteSettings, Unit, UnitHost
 from services.models import ServiceSettings
 from stats.models import VisitCounter
@@ -21,12 +21,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def province():
-    return units.create_unit("Ninh Bình", "tinh", ["ninhbinh.localhost"])
+    return creating.create_unit("Ninh Bình", "tinh", ["ninhbinh.localhost"])
 
 
 def test_create_unit_makes_hosts_settings_and_defaults(province):
     """Hosts (the first main), settings in the unit's words, categories, intro pages, a hidden poll."""
-    unit = units.create_unit("Kim Đông", "xa", ["kimdong.localhost", "kimdong.ninhbinh.gov.vn"], parent="ninh-binh")
+    unit = creating.create_unit("Kim Đông", "xa", ["kimdong.localhost", "kimdong.ninhbinh.gov.vn"], parent="ninh-binh")
     assert (unit.code, unit.parent, unit.kind) == ("kim-dong", province, "xa")
     assert list(UnitHost.objects.filter(unit=unit).values_list("name", "is_main")) == [
         ("kimdong.localhost", True),
@@ -55,7 +55,7 @@ def test_create_unit_makes_hosts_settings_and_defaults(province):
 def test_a_new_units_portal_answers_on_its_host_with_its_own_name(client, province):
     """Right after creation the host serves the unit's home, intro page and category, nothing of another unit."""
     make_article("Tin của Kim Sơn")
-    units.create_unit("Kim Đông", "xa", ["kimdong.localhost"], parent=province)
+    creating.create_unit("Kim Đông", "xa", ["kimdong.localhost"], parent=province)
     home = client.get("/", HTTP_HOST="kimdong.localhost")
     html = home.content.decode()
     assert home.status_code == 200
@@ -67,7 +67,7 @@ def test_a_new_units_portal_answers_on_its_host_with_its_own_name(client, provin
 
 def test_an_editor_of_the_new_unit_can_publish_at_once(client, province):
     """The default category takes an article at once: the unit is ready to publish."""
-    unit = units.create_unit("Kim Đông", "xa", ["kimdong.localhost"], parent=province)
+    unit = creating.create_unit("Kim Đông", "xa", ["kimdong.localhost"], parent=province)
     with units.active(unit):
         make_article("Khai trương chợ Kim Đông", category=Category.objects.get(slug="kinh-te"))
     assert "Khai trương chợ Kim Đông" in client.get("/", HTTP_HOST="kimdong.localhost").content.decode()
@@ -87,20 +87,20 @@ def test_an_editor_of_the_new_unit_can_publish_at_once(client, province):
 def test_create_unit_refuses_bad_input(args, message):
     before = Unit.objects.count()
     with pytest.raises(units.UnitError, match=message):
-        units.create_unit(*args)
+        creating.create_unit(*args)
     assert Unit.objects.count() == before
 
 
 def test_create_unit_refuses_an_unknown_or_non_province_parent_and_a_taken_code(province):
-    commune = units.create_unit("Kim Đông", "xa", ["kimdong.localhost"], parent=province)
+    commune = creating.create_unit("Kim Đông", "xa", ["kimdong.localhost"], parent=province)
     with pytest.raises(units.UnitError, match="Không có đơn vị mã ha-nam"):
-        units.create_unit("A", "xa", ["a.localhost"], parent="ha-nam")
+        creating.create_unit("A", "xa", ["a.localhost"], parent="ha-nam")
     with pytest.raises(units.UnitError, match="không phải là một tỉnh"):
-        units.create_unit("A", "xa", ["a.localhost"], parent=commune)
+        creating.create_unit("A", "xa", ["a.localhost"], parent=commune)
     with pytest.raises(units.UnitError, match="Mã đơn vị kim-dong đã có"):
-        units.create_unit("A", "xa", ["a.localhost"], code="kim-dong")
+        creating.create_unit("A", "xa", ["a.localhost"], code="kim-dong")
     # Two communes of one name in two provinces: the derived code says which.
-    assert units.create_unit("Kim Đông", "xa", ["kd2.localhost"], parent=province).code == "kim-dong-ninh-binh"
+    assert creating.create_unit("Kim Đông", "xa", ["kd2.localhost"], parent=province).code == "kim-dong-ninh-binh"
 
 
 def test_create_unit_command_says_what_it_made_and_fails_clearly(province):

@@ -15,7 +15,7 @@ from feedback.models import Feedback
 from news.models import Article, Category
 from pages.models import Page
 from polls.models import Poll
-from portal import units
+from portal import creating, units
 from portal.models import MovedPath, Unit
 from search.models import SearchEntry
 from services.models import Procedure
@@ -60,12 +60,12 @@ def fill(unit, n):
 
 @pytest.fixture
 def reform():
-    province = units.create_unit("Ninh Bình", "tinh", ["ninhbinh.localhost"])
+    province = creating.create_unit("Ninh Bình", "tinh", ["ninhbinh.localhost"])
     olds = [
-        units.create_unit("Kim Đông", "xa", [OLD_HOSTS["kim-dong"]], parent=province),
-        units.create_unit("Kim Hải", "xa", [OLD_HOSTS["kim-hai"]], parent=province),
+        creating.create_unit("Kim Đông", "xa", [OLD_HOSTS["kim-dong"]], parent=province),
+        creating.create_unit("Kim Hải", "xa", [OLD_HOSTS["kim-hai"]], parent=province),
     ]
-    new = units.create_unit("Bình Minh", "xa", [NEW_HOST, "www.binhminh.localhost"], parent=province)
+    new = creating.create_unit("Bình Minh", "xa", [NEW_HOST, "www.binhminh.localhost"], parent=province)
     for n, unit in enumerate([*olds, new], start=1):
         fill(unit, n)
     return olds, new

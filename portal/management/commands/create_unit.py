@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.http.request import validate_host
 
-from portal import units
+from portal import creating, units
 from portal.models import Unit
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, name, kind, host, parent, code, **options):
         try:
-            unit = units.create_unit(name, kind, host, parent=parent, code=code)
+            unit = creating.create_unit(name, kind, host, parent=parent, code=code)
         except units.UnitError as error:
             raise CommandError(str(error)) from None
         hosts = list(unit.hosts.order_by("-is_main", "pk").values_list("name", flat=True))

@@ -1,4 +1,4 @@
-"""A new unit's introduction pages and contact details (`portal.units.create_unit`), to be written."""
+"""A new unit's introduction pages and contact details (`portal.creating.create_unit`), to be written."""
 
 from .models import ContactDetails, Page
 

@@ -1,4 +1,4 @@
-"""What a new unit's news starts with (`portal.units.create_unit`): the usual sections, empty."""
+"""What a new unit's news starts with (`portal.creating.create_unit`): the usual sections, empty."""
 
 from django.core.cache import cache
 
@@ -22,7 +22,7 @@ def setup_unit(unit):
             Category.objects.create(name=name, order=order)
 
 
-def forget_menus(olds, new, **kwargs):
+def after_merge(olds, new):
     """The merged unit's menu now has the moved categories."""
     for unit in [*olds, new]:
         with units.active(unit):

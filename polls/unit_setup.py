@@ -1,4 +1,4 @@
-"""A new unit's poll (`portal.units.create_unit`): the usual question and choices, no votes, hidden
+"""A new unit's poll (`portal.creating.create_unit`): the usual question and choices, no votes, hidden
 until an editor ticks "Hiển thị"."""
 
 from .models import Poll

@@ -1,7 +1,0 @@
-"""A new unit's one-stop settings (`portal.units.create_unit`): its province's public-service portal."""
-
-from .models import ServiceSettings
-
-
-def setup_unit(unit):
-    ServiceSettings.load()
