@@ -22,6 +22,8 @@ from django.db import connection, models
 from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.template import loader
 
+from .text import strip_diacritics
+
 _current = ContextVar("unit", default=None)
 HOSTS_SECONDS = 10
 UNKNOWN_HOST_SECONDS = 1
@@ -168,8 +170,6 @@ def _port(host):
 
 def children_of(unit_id):
     """The units whose parent is `unit_id` (a province's communes and wards), by name."""
-    from .text import strip_diacritics
-
     found = (unit for unit in _hosts().units.values() if unit.parent_id == unit_id)
     return sorted(found, key=lambda unit: (strip_diacritics(unit.name).lower(), unit.name))
 

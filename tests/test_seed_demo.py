@@ -162,6 +162,10 @@ def test_each_demo_host_shows_its_own_portal(seeded, client):
         html = homes[host].content.decode()
         assert heading in html and article in html, host
         others = {title for other, (_, title) in DEMO_HOSTS.items() if title != article}
+        if host == "ninhbinh.localhost":
+            # The province's home shows its communes' latest news too ("Tin từ các xã").
+            assert "Tin từ các xã" in html and "Nông dân xã Kim Đông thu hoạch ngao" in html
+            continue
         assert not [title for title in others if title in html], host
     assert client.get("/", HTTP_HOST="khac.localhost:8000").status_code == 404
 
