@@ -1,6 +1,6 @@
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
 from . import units
 
@@ -146,7 +146,11 @@ class SingletonModel(UnitOwned):
             unit_id = units.owner_id()
             loaded = cls.every_unit.filter(unit_id=unit_id).first()
             if loaded is None:
-                loaded, _ = cls.every_unit.get_or_create(unit_id=unit_id, defaults=cls._first_values(unit_id))
+                try:
+                    with transaction.atomic():
+                        loaded = cls.every_unit.create(unit_id=unit_id, **cls._first_values(unit_id))
+                except IntegrityError:  # another request made it meanwhile
+                    loaded = cls.every_unit.get(unit_id=unit_id)
             cache.set(cls.cache_key, loaded, 300)
         return loaded
 
