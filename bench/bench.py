@@ -191,12 +191,14 @@ def read_paths(paths_file):
 
 
 def prime(base_url, paths_file):
-    """Requests every URL of a row once, as on a site that has been up for a while."""
+    """Requests every URL of a row twice, as on a site that has been up for a while: a page with a
+    query (a search, a category's page 2) is kept only when asked for before (portal.pagecache)."""
     from concurrent.futures import ThreadPoolExecutor
 
     paths = read_paths(paths_file)
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda line: get(base_url + line[1], line[0]), paths))
+        for _ in range(2):
+            list(pool.map(lambda line: get(base_url + line[1], line[0]), paths))
 
 
 def sample_statuses(base_url, paths_file, cold):
