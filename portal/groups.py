@@ -9,6 +9,7 @@ RECEPTION = "Cán bộ tiếp nhận"
 CLERKS = "Văn thư"
 ONE_STOP = "Một cửa"
 SITE_PAGES = "Quản trị trang"
+ALL = (EDITORS, APPROVERS, RECEPTION, CLERKS, ONE_STOP, SITE_PAGES)
 
 
 def make_groups(apps, groups):
