@@ -81,8 +81,11 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def get(url):
-    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", "User-Agent": "Mozilla/5.0"})
+def get(url, host=None):
+    headers = {"X-Forwarded-Proto": "https", "User-Agent": "Mozilla/5.0"}
+    if host:
+        headers["Host"] = host
+    request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
@@ -115,13 +118,18 @@ class PageVersionBumper:
     """While a cold row runs, a new page-cache version every second, as if content were published.
 
     The cold rows never ask for a URL twice until their list wraps (a small dataset); from then on
-    a URL that comes round again finds its cached copy stale, so it is still rendered.
+    a URL that comes round again finds its cached copy stale, so it is still rendered. Each unit has
+    its own version (portal.pagecache.version_key): one unit's a second, the units in turn, so that
+    100 units publish as often as one.
     """
 
-    def __init__(self, redis_url):
+    def __init__(self, redis_url, unit_ids):
+        import itertools
+
         import redis
 
         self.client = redis.Redis.from_url(redis_url)
+        self.units = itertools.cycle(unit_ids)
         self.stop = None
 
     def __enter__(self):
@@ -131,9 +139,7 @@ class PageVersionBumper:
 
         def bump():
             while not self.stop.wait(1):
-                # Every unit's version (each unit's pages go stale alone).
-                for name in self.client.scan_iter(f"{PAGE_VERSION_KEY}:*"):
-                    self.client.set(name, secrets.token_hex(16))
+                self.client.set(f"{PAGE_VERSION_KEY}:{next(self.units)}", secrets.token_hex(16))
 
         threading.Thread(target=bump, daemon=True).start()
         return self
@@ -178,22 +184,30 @@ def wrk(base_url, paths_file, seconds, connections, threads, start=0):
     return data
 
 
+def read_paths(paths_file):
+    """A row's (host, path) pairs: host is None on lines without one (one unit)."""
+    lines = [line.split(" ") for line in paths_file.read_text().splitlines() if line]
+    return [(None, *line) if len(line) == 1 else tuple(line) for line in lines]
+
+
 def prime(base_url, paths_file):
-    """Requests every URL of a row once, as on a site that has been up for a while."""
+    """Requests every URL of a row twice, as on a site that has been up for a while: a page with a
+    query (a search, a category's page 2) is kept only when asked for before (portal.pagecache)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    paths = paths_file.read_text().split()
+    paths = read_paths(paths_file)
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda path: get(base_url + path), paths))
+        for _ in range(2):
+            list(pool.map(lambda line: get(base_url + line[1], line[0]), paths))
 
 
 def sample_statuses(base_url, paths_file, cold):
     """A sample of a row's paths is checked first: wrk does not count redirects as errors.
 
     A cold row's sample is its first SAMPLE URLs, which its walk then skips."""
-    paths = paths_file.read_text().split()
+    paths = read_paths(paths_file)
     step = 1 if cold else max(1, len(paths) // SAMPLE)
-    return {path: get(base_url + path) for path in paths[::step][:SAMPLE]}
+    return {" ".join(filter(None, line)): get(base_url + line[1], line[0]) for line in paths[::step][:SAMPLE]}
 
 
 def main():
@@ -207,9 +221,17 @@ def main():
     parser.add_argument("--article-urls", type=int, default=2000, help="different articles the load cycles through")
     parser.add_argument("--cold", action="store_true", help="do not request every URL once before measuring")
     parser.add_argument("--fresh", action="store_true", help="drop and regenerate the scratch database")
+    parser.add_argument(
+        "--units",
+        type=int,
+        default=1,
+        help="deal the articles and documents to this many unit portals, each on its host",
+    )
     options = parser.parse_args()
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
+    if options.units > 1:  # a dataset of its own, kept beside the one-unit one
+        database_url = f"{database_url}_u{options.units}"
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
     if not shutil.which("wrk"):
         sys.exit("wrk is missing (Debian: apt-get install wrk)")
@@ -218,7 +240,7 @@ def main():
         **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,.bench.localhost",
         "TRUST_X_FORWARDED_PROTO": "1",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
@@ -240,6 +262,7 @@ def main():
         f"--articles={options.articles}",
         f"--documents={options.documents}",
         f"--article-urls={options.article_urls}",
+        f"--units={options.units}",
     ]
     subprocess.run(
         [PYTHON, "bench/generate.py", *generator_args, "--paths", str(OUT / "paths")], cwd=ROOT, env=env, check=True
@@ -248,11 +271,11 @@ def main():
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     flush_redis(redis_url)
 
+    bumper = PageVersionBumper(redis_url, unit_ids())
     load_before = " ".join(f"{n:.1f}" for n in os.getloadavg())
     portal, portal_url = start_gunicorn(env, "kimson_portal.wsgi:application", "gunicorn", "/healthz")
     hello_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.hello.settings"}
     hello, hello_url = start_gunicorn(hello_env, "bench.hello.wsgi:application", "hello", "/")
-    bumper = PageVersionBumper(redis_url)
     results = {}
     rounds = {row: [] for row in ROWS}
     walked = dict.fromkeys(COLD_ROWS, SAMPLE)
@@ -273,7 +296,7 @@ def main():
                     wrong = {path: status for path, status in statuses.items() if status != 200}
                     if wrong:
                         log(f"{row}: not every page answers 200: {wrong}")
-                    sizes[row] = len(paths_file.read_text().split())
+                    sizes[row] = len(read_paths(paths_file))
                 elif results.get(row, 0) is None:
                     continue
                 if not options.cold and not cold:
@@ -303,7 +326,38 @@ def main():
             results[row]["walked"] = walked[row]
             results[row]["urls"] = sizes[row]
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    (OUT / f"results-units-{options.units}.json").write_text(json.dumps(results, indent=2))
     print_table(results, options, load_before)
+    if options.units > 1:
+        print_units_comparison(results, options.units)
+
+
+def unit_ids():
+    """The dataset's unit ids, oldest first (bench/generate.py lists them): each has its page-cache version."""
+    return [int(pk) for pk in (OUT / "paths" / "units.txt").read_text().split()]
+
+
+def print_units_comparison(results, count):
+    """Each row's share of `hello` with `count` units against the last one-unit run's (bench/out)."""
+    single_file = OUT / "results-units-1.json"
+    if not single_file.exists():
+        print("No one-unit run in bench/out to compare with: run bench/run --units 1 with the same --articles.")
+        return
+    single = json.loads(single_file.read_text())
+
+    def share(data, row):
+        hello = (data.get("hello") or {}).get("rps")
+        return data[row]["rps"] / hello if hello and data.get(row) else None
+
+    print()
+    print(f"{count} units against one unit, each as its share of hello in its own run:")
+    print(f"| {'page':<13} | {'1 unit':>7} | {f'{count} units':>9} | {'change':>7} |")
+    print(f"|{'-' * 15}|{'-' * 8}:|{'-' * 10}:|{'-' * 8}:|")
+    for row in ROWS:
+        one, many = share(single, row), share(results, row)
+        if one is None or many is None:
+            continue
+        print(f"| {row:<13} | {one:>7.3f} | {many:>9.3f} | {many / one - 1:>+7.1%} |")
 
 
 def combine(runs):
@@ -344,6 +398,7 @@ def print_table(results, options, load_before):
     print(
         f"{platform.node()}: {os.cpu_count()} cores, {options.connections} connections, "
         f"{options.duration} s per row in {options.rounds} rounds, {options.articles} articles ({options.article_urls} different ones requested{', cold' if options.cold else ''}), "
+        f"{options.units} unit{'s' if options.units > 1 else ''}, "
         f"load average before the run {load_before}"
     )
     print(

@@ -5,9 +5,14 @@
 -- $BENCH_START + k * threads + t, wrapping at the end of the list, so no two requests of a run ask
 -- for the same URL until the list wraps. "last" in the result is one past the highest number any
 -- thread took: the next run of a row that must not repeat a URL starts there.
-local paths = {}
+-- A line is a path, or "host path" (bench/run --units): the request then carries that Host header.
+local paths, hosts = {}, {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do
-  if line ~= "" then paths[#paths + 1] = line end
+  if line ~= "" then
+    local host, path = line:match("^(%S+) (%S+)$")
+    paths[#paths + 1] = path or line
+    hosts[#paths] = host
+  end
 end
 -- Signed visitor cookies, one a line (bench/generate.py signs them with the server's SECRET_KEY).
 local visitors = {}
@@ -37,7 +42,9 @@ local headers = {
 function request()
   local index = start + taken * thread_count + number
   taken = taken + 1
-  local path = paths[(index % #paths) + 1]
+  local slot = (index % #paths) + 1
+  local path = paths[slot]
+  if hosts[slot] then headers["Host"] = hosts[slot] end
   -- Returning visitors: the visitor cookie the server signed and the CSRF cookie a browser keeps
   -- from its first page with a form (32 letters and digits).
   local visitor = index % #visitors

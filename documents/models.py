@@ -135,7 +135,15 @@ class Document(UnitOwned):
         get_latest_by = "issued_on"
         verbose_name = "Văn bản"
         verbose_name_plural = "Văn bản điện tử"
-        indexes = [models.Index(fields=["is_published", "-issued_on"], name="document_published_idx")]
+        indexes = [
+            # The list's order within a unit; its count is read from the index alone.
+            models.Index(
+                fields=["unit", "-issued_on", "-id"],
+                condition=models.Q(is_published=True),
+                include=["publish_at"],
+                name="document_unit_list_idx",
+            )
+        ]
 
     def __str__(self):
         return self.number

@@ -135,7 +135,7 @@ class Feedback(UnitOwned):
         get_latest_by = "created_at"
         verbose_name = "Góp ý"
         verbose_name_plural = "Góp ý của nhân dân"
-        indexes = [models.Index(fields=["status", "-answered_at"], name="feedback_status_idx")]
+        indexes = [models.Index(fields=["unit", "status", "-answered_at"], name="feedback_unit_status_idx")]
 
     def __str__(self):
         return f"{self.code} — {self.title}"

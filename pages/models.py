@@ -152,7 +152,7 @@ class ScheduleEntry(UnitOwned):
         ordering = ("day", "time", "id")
         verbose_name = "Lịch công tác"
         verbose_name_plural = "Lịch công tác"
-        indexes = [models.Index(fields=["day"], name="schedule_day_idx")]
+        indexes = [models.Index(fields=["unit", "day"], name="schedule_unit_day_idx")]
 
     def __str__(self):
         return f"{self.day:%d/%m/%Y} {self.time or ''} {self.content}".strip()

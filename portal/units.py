@@ -104,7 +104,9 @@ def _hosts(max_age=HOSTS_SECONDS):
     kept = _kept
     if kept is None or not kept.units or time.monotonic() - kept.read_at > max_age:
         with _lock:
-            kept = _kept = _Hosts()
+            kept = _kept  # the threads that waited use the copy the first one read
+            if kept is None or time.monotonic() - kept.read_at > HOSTS_SECONDS:
+                kept = _kept = _Hosts()
     return kept
 
 

@@ -42,8 +42,9 @@ class SearchEntry(UnitOwned):
         verbose_name_plural = "Chỉ mục tìm kiếm"
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique_object")]
         indexes = [
-            models.Index(fields=["kind", "-date"], name="search_entry_kind_date_idx"),
-            models.Index(fields=["-date", "-id"], name="search_entry_date_idx"),
+            # Every search is one unit's: its newest hits are a walk of that unit's entries.
+            models.Index(fields=["unit", "kind", "-date"], name="search_entry_unit_kind_idx"),
+            models.Index(fields=["unit", "-date", "-id"], name="search_entry_unit_date_idx"),
         ]
 
     def __str__(self):
