@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from .images import EXTENSIONS, make_renditions, validate_image
+from .storage import unit_folder
 from .text import slugify_vi
 
 
@@ -30,7 +31,8 @@ def editor_upload(request):
         return JsonResponse({"error": {"message": error.messages[0]}}, status=400)
     # The extension follows the content, so an image named "x.html" is never served as a page.
     stem = slugify_vi(posixpath.splitext(upload.name)[0])[:80] or "anh"
-    name = default_storage.save(timezone.now().strftime("uploads/%Y/%m/") + stem + EXTENSIONS[image_format], upload)
+    folder = unit_folder(timezone.now().strftime("uploads/%Y/%m/"))
+    name = default_storage.save(folder + stem + EXTENSIONS[image_format], upload)
     make_renditions(name)
     return JsonResponse({"url": default_storage.url(name)})
 
