@@ -25,10 +25,9 @@ def request_unit(request):
 
 
 class UnitScopedAdmin:
-    """Mixed into every registered ModelAdmin by PortalAdminSite.register."""
-
-    # Foreign keys to users that may name any staff account, not only the unit's (its staff list).
-    any_staff_fields = ()
+    """Mixed into every registered ModelAdmin by PortalAdminSite.register, in front of its class (so
+    it sets no attributes of its own). A model admin's `any_staff_fields` names foreign keys to
+    users that may name any staff account, not only the unit's (the staff list's own)."""
 
     def get_queryset(self, request):
         return staff.in_reach(super().get_queryset(request), request_unit(request))
@@ -41,7 +40,7 @@ class UnitScopedAdmin:
             queryset = target._default_manager.using(db).all()
         unit = request_unit(request)
         if target is get_user_model():
-            if db_field.name in self.any_staff_fields:
+            if db_field.name in getattr(self, "any_staff_fields", ()):
                 return queryset
             return queryset.filter(staff.members(staff.reach(self.model, unit))).distinct()
         return staff.in_reach(queryset, unit)

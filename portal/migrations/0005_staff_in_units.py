@@ -21,6 +21,10 @@ PERMISSIONS = [
 
 def staff_into_units(apps, schema_editor):
     make_groups(apps, {PROVINCE_ADMINS: PERMISSIONS})
+    memberships_from_groups(apps)
+
+
+def memberships_from_groups(apps):
     Unit = apps.get_model("portal", "Unit")
     UnitMembership = apps.get_model("portal", "UnitMembership")
     User = apps.get_model("auth", "User")
