@@ -61,7 +61,8 @@ def document_detail(request, pk):
 
 def download(request, pk):
     """Serve an attached file with its real type and a safe name, counting the download."""
-    item = get_object_or_404(DocumentFile.objects.select_related("document"), pk=pk)
+    # A file is found through its document's unit: another portal's file numbers answer 404 here.
+    item = get_object_or_404(DocumentFile.objects.select_related("document"), pk=pk, document__unit=request.unit)
     if not item.document.is_public and not request.user.has_perm("documents.view_document"):
         raise Http404("Không tìm thấy tệp.")
     return file_download(item.file, item.content_type, item.download_name, item.count_download, request)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from documents.sitemaps import DocumentSitemap
 from news.sitemaps import ArticleSitemap, CategorySitemap
 from pages.sitemaps import PageSitemap
+from portal import units
 from services.sitemaps import ProcedureSitemap
 
 
@@ -27,6 +28,8 @@ class SectionSitemap(Sitemap):
             "pages:schedule",
             "pages:contact",
             "pages:contact_en",
+            # A province's list of its communes' portals.
+            *(["portal:units"] if units.children_of(units.current_id()) else []),
         ]
 
     def location(self, item):

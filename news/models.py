@@ -55,11 +55,13 @@ class Category(UnitOwned):
         if not self.slug:
             self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
-        cache.delete(MENU_CACHE_KEY)
+        with units.active(self.unit_id):  # the menu kept for this category's unit, whoever saves it
+            cache.delete(MENU_CACHE_KEY)
 
     def delete(self, *args, **kwargs):
         super().delete(*args, **kwargs)
-        cache.delete(MENU_CACHE_KEY)
+        with units.active(self.unit_id):
+            cache.delete(MENU_CACHE_KEY)
 
     def get_absolute_url(self):
         return reverse("news:category", args=[self.slug])

@@ -5,7 +5,7 @@ from django.db.models import F, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from portal import fragments
+from portal import fragments, units
 
 from .models import MENU_CACHE_KEY, Article, Category
 
@@ -96,3 +96,23 @@ def newest_in_category(category_id, limit):
         )
 
     return fragments.kept(f"news:newest:{category_id}:{limit}", read)
+
+
+COMMUNE_NEWS = 8
+
+
+def commune_news(unit_id, limit=COMMUNE_NEWS):
+    """A province's "Tin từ các xã": the newest published articles of its communes and wards, in one
+    query; each with `portal_unit` (the commune). Empty for a unit without children."""
+    children = units.children_of(unit_id)
+    if not children:
+        return []
+    found = list(
+        Article.every_unit.published()
+        .filter(unit_id__in=[child.pk for child in children])
+        .only("title", "slug", "sapo", "publish_at", "cover_image", "cover_width", "cover_height", "unit_id")
+        .order_by("-publish_at", "-id")[:limit]
+    )
+    for article in found:
+        article.portal_unit = units.get(article.unit_id)
+    return found

@@ -3,6 +3,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
+from portal import units
+from portal.models import Unit
+
 from . import queries
 from .models import Article
 from .paging import KeysetPaginator
@@ -19,10 +22,16 @@ class HomeView(TemplateView):
         category_blocks = [
             (category, blocks[category.pk]) for category in queries.menu_categories() if category.pk in blocks
         ]
+        commune_news = []
+        if self.request.unit.kind == Unit.Kind.PROVINCE:
+            commune_news = queries.commune_news(self.request.unit.pk)
+            for article in commune_news:
+                article.portal_url = units.url_on(article.unit_id, self.request, article.get_absolute_url())
         return super().get_context_data(
             featured=featured,
             latest=list(published.exclude(pk__in=featured_ids)[:8]),
             category_blocks=category_blocks,
+            commune_news=commune_news,
             **kwargs,
         )
 

@@ -360,9 +360,34 @@ def bump_version(**kwargs):
         return
     if kwargs.get("created") and sender._meta.label_lower == "portal.sitesettings":
         return  # the default row made on first use: pages were already rendered with these values
-    unit_id = getattr(instance, "unit_id", None) or units.owner_id()
-    new_version(unit_id)
-    transaction.on_commit(lambda: new_version(unit_id))
+    unit_ids = _units_shown(sender, instance)
+    for unit_id in unit_ids:
+        new_version(unit_id)
+    transaction.on_commit(lambda: [new_version(unit_id) for unit_id in unit_ids])
+
+
+# What a province's pages show of its communes: their latest articles ("Tin từ các xã"), their
+# portals (/don-vi/) and, in a search of the whole province, their search entries.
+SHOWN_ON_PARENT = {"news.article", "search.searchentry", "portal.unit", "portal.unithost"}
+
+
+def _units_shown(sender, instance):
+    """The units whose pages may show `instance`: its own (found through its parent for a child row,
+    the current one for a global row) and, for what a province shows of its communes, the province."""
+    if instance is None:
+        return [units.owner_id()]
+    label = sender._meta.label_lower if sender is not None else ""
+    if label == "portal.unit":
+        own = instance.pk
+    else:
+        own = units.unit_id_of(instance) or units.owner_id()
+    found = [own]
+    if label in SHOWN_ON_PARENT:
+        unit = units.get(own)
+        parent_id = instance.parent_id if label == "portal.unit" else unit.parent_id if unit else None
+        if parent_id and parent_id != own:
+            found.append(parent_id)
+    return found
 
 
 def new_version(unit_id=None):

@@ -15,12 +15,14 @@ import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.apps import apps
 from django.db import connection, models
 from django.http import HttpResponseNotFound
 from django.template import loader
 
 _current = ContextVar("unit", default=None)
 HOSTS_SECONDS = 10
+UNKNOWN_HOST_SECONDS = 1
 
 
 def current():
@@ -70,8 +72,6 @@ def active(unit):
 
 
 def _unit_model():
-    from django.apps import apps
-
     return apps.get_model("portal", "Unit")
 
 
@@ -82,11 +82,11 @@ class _Hosts:
     def __init__(self):
         Unit = _unit_model()
         self.units = {unit.pk: unit for unit in Unit.objects.select_related("parent").order_by("pk")}
-        self.by_name = {
-            name: self.units[unit_id]
-            for name, unit_id in Unit.hosts.rel.related_model.objects.values_list("name", "unit_id")
-            if unit_id in self.units
-        }
+        hosts = Unit.hosts.rel.related_model.objects.order_by("-is_main", "pk").values_list("name", "unit_id")
+        self.by_name = {name: self.units[unit_id] for name, unit_id in hosts if unit_id in self.units}
+        self.main = {}  # unit id -> the host its links name (UnitHost.is_main first)
+        for name, unit_id in hosts:
+            self.main.setdefault(unit_id, name)
         self.first_id = next(iter(self.units), None)
         self.read_at = time.monotonic()
 
@@ -95,10 +95,10 @@ _lock = threading.Lock()
 _kept = None
 
 
-def _hosts():
+def _hosts(max_age=HOSTS_SECONDS):
     global _kept
     kept = _kept
-    if kept is None or time.monotonic() - kept.read_at > HOSTS_SECONDS:
+    if kept is None or not kept.units or time.monotonic() - kept.read_at > max_age:
         with _lock:
             kept = _kept = _Hosts()
     return kept
@@ -121,8 +121,12 @@ def host_name(host):
 
 def for_host(host):
     """The unit that answers `host` (a Host header), or None."""
+    name = host_name(host)
     kept = _hosts()
-    unit = kept.by_name.get(host_name(host))
+    if name not in kept.by_name and len(kept.units) != 1:
+        # A unit another process has just added answers at once; unknown hosts cost one read a second.
+        kept = _hosts(max_age=UNKNOWN_HOST_SECONDS)
+    unit = kept.by_name.get(name)
     if unit is None and len(kept.units) == 1:
         unit = kept.units[kept.first_id]
     return unit
@@ -134,6 +138,60 @@ def get(unit_id):
 
 def all_units():
     return list(_hosts().units.values())
+
+
+def main_host(unit_id):
+    """The host name links to a unit use, or "" when it has none."""
+    return _hosts().main.get(unit_id, "")
+
+
+def url_on(unit_id, request, path="/"):
+    """`path` on the portal of `unit_id`, absolute, with the request's scheme and port (so that
+    `ninhbinh.localhost:8000` links to `kimson.localhost:8000`); "" when the unit has no host."""
+    host = main_host(unit_id)
+    if not host:
+        return ""
+    if request is not None and getattr(request, "unit", None) is not None and request.unit.pk == unit_id:
+        return path  # this portal's own pages: the usual relative link
+    scheme, port = ("http", "") if request is None else (request.scheme, _port(request.get_host()))
+    return f"{scheme}://{host}{port}{path}"
+
+
+def _port(host):
+    """`:8000` of `ninhbinh.localhost:8000`; "" when the Host names none."""
+    if host.endswith("]") or ":" not in host:
+        return ""
+    return ":" + host.rpartition(":")[2]
+
+
+def children_of(unit_id):
+    """The units whose parent is `unit_id` (a province's communes and wards), by name."""
+    from .text import strip_diacritics
+
+    found = (unit for unit in _hosts().units.values() if unit.parent_id == unit_id)
+    return sorted(found, key=lambda unit: (strip_diacritics(unit.name).lower(), unit.name))
+
+
+def unit_id_of(instance):
+    """The unit a row belongs to: its own `unit_id`, else its parent's (a poll's option, a document's
+    file: one query unless the parent is loaded), else None (a global row: a sector, a user)."""
+    unit_id = getattr(instance, "unit_id", None)
+    if unit_id is not None:
+        return unit_id
+    for field in instance._meta.concrete_fields:
+        if not field.is_relation or not field.many_to_one and not field.one_to_one:
+            continue
+        parent_model = field.related_model
+        if parent_model is None or "unit" not in {f.name for f in parent_model._meta.concrete_fields}:
+            continue
+        parent_id = getattr(instance, field.attname)
+        if parent_id is None:
+            continue
+        parent = field.get_cached_value(instance, None)
+        if parent is not None:
+            return parent.unit_id
+        return parent_model._base_manager.filter(pk=parent_id).values_list("unit_id", flat=True).first()
+    return None
 
 
 class UnitMiddleware:

@@ -3,14 +3,16 @@ import posixpath
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from . import units
 from .images import EXTENSIONS, make_renditions, validate_image
+from .models import Unit
 from .storage import unit_folder
 from .text import slugify_vi
 
@@ -65,3 +67,15 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def unit_portals(request):
+    """A province's page "Cổng thông tin các xã, phường": every commune, ward and special zone it
+    has, each linked to its portal. Other units have none (404)."""
+    unit = request.unit
+    children = units.children_of(unit.pk)
+    if unit.kind != Unit.Kind.PROVINCE and not children:
+        raise Http404("Đơn vị này không có xã, phường trực thuộc.")
+    portals = [(child, units.url_on(child.pk, request), units.main_host(child.pk)) for child in children]
+    context = {"portals": portals, "crumbs": [("Cổng thông tin các xã, phường", None)]}
+    return render(request, "portal/units.html", context)

@@ -4,6 +4,8 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import units
+
 from . import registry
 from .text import MAX_QUERY_CHARS
 
@@ -35,8 +37,18 @@ class SearchForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, **kwargs):
+    WHOLE_PROVINCE = "toan-tinh"
+
+    def __init__(self, *args, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A province searches itself by default, or all its units, or one of them ("Tìm trong").
+        self.children = units.children_of(unit.pk) if unit is not None else []
+        self.unit = unit
+        if self.children:
+            choices = [("", str(unit)), (self.WHOLE_PROVINCE, f"Toàn {unit.get_kind_display().lower()}")]
+            choices += [(child.code, str(child)) for child in self.children]
+            self.fields["don_vi"] = forms.CharField(label="Tìm trong", required=False, widget=forms.Select)
+            self.fields["don_vi"].widget.choices = choices
         self.fields["loai"].widget.choices = [("", "Tất cả"), *registry.labels().items()]
         # A stray NUL byte is dropped with the other non-letters, not refused (search.text.fold_words).
         self.fields["q"].validators = []
@@ -53,6 +65,19 @@ class SearchForm(forms.Form):
     def clean_loai(self):
         loai = self.cleaned_data["loai"]
         return loai if loai in registry.labels() else ""
+
+    def clean_don_vi(self):
+        # Like `loai`: an unknown unit from an old link means this unit, not an error.
+        value = self.cleaned_data["don_vi"]
+        known = {self.WHOLE_PROVINCE, *(child.code for child in self.children)}
+        return value if value in known else ""
+
+    def unit_ids(self):
+        """The units searched: None for this one (the usual scoping), else their ids."""
+        value = self.cleaned_data.get("don_vi", "")
+        if value == self.WHOLE_PROVINCE:
+            return [self.unit.pk, *(child.pk for child in self.children)]
+        return [child.pk for child in self.children if child.code == value] or None
 
     def _clean_day(self, name):
         day = self.cleaned_data[name]

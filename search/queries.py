@@ -127,9 +127,12 @@ class SearchResults:
     come first, the others follow by date alone. Either way a page costs at most four queries.
     """
 
-    def __init__(self, query, kind=None, date_from=None, date_to=None):
+    def __init__(self, query, kind=None, date_from=None, date_to=None, unit_ids=None):
         self.query = query = query if isinstance(query, Query) else parse_query(query)
-        entries = SearchEntry.objects.filter(visible_from__lte=timezone.now()).defer(
+        # The unit being served (the default manager), or the units asked for (a province's search
+        # of its communes): every plan below filters on the unit first.
+        entries = SearchEntry.objects if unit_ids is None else SearchEntry.every_unit.filter(unit_id__in=unit_ids)
+        entries = entries.filter(visible_from__lte=timezone.now()).defer(
             "title_norm", "lead_norm", "body_norm", "title_exact", "lead_exact", "code_norm"
         )
         if kind:

@@ -30,6 +30,8 @@ file) is saved or deleted. `manage.py rebuild_search_index` rewrites the whole i
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from portal import units
+
 from .text import exact, fold, nfc
 
 MAX_TITLE_CHARS = 500
@@ -121,7 +123,7 @@ def _parent_updater(index, attribute):
     def update_parent(sender, instance, raw=False, **kwargs):
         if raw:
             return
-        parent = index.model._default_manager.filter(pk=getattr(instance, f"{attribute}_id")).first()
+        parent = index.model._base_manager.filter(pk=getattr(instance, f"{attribute}_id")).first()
         if parent is not None:
             update_object(parent, index)
 
@@ -155,7 +157,9 @@ def update_object(obj, index=None):
     index = index or _index_for(type(obj))
     if index is None:
         return
-    if index.is_indexed(obj):
+    with units.active(obj.unit_id):  # the row's own unit decides, whichever unit is being served
+        indexed = index.is_indexed(obj)
+    if indexed:
         fields = index.entry_fields(obj)
         SearchEntry.every_unit.update_or_create(kind=index.kind, object_id=obj.pk, defaults=fields)
         remember_words([fields])

@@ -5,7 +5,7 @@ from portal.pagecache import cache_public_page
 from . import views
 
 # A search asked for again (a popular word, a shared link) is served like any cached page.
-FILTERS = ("q", "loai", "tu_ngay", "den_ngay", "page")
+FILTERS = ("q", "loai", "tu_ngay", "den_ngay", "don_vi", "page")
 
 app_name = "search"
 

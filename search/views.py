@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from portal import units
 from portal.pagecache import cached
 
 from . import registry
@@ -21,6 +22,7 @@ class Hit:
 
     def __init__(self, entry, query, labels):
         self.url = entry.url
+        self.unit_id = entry.unit_id
         self.date = entry.date
         self.kind = entry.kind
         self.label = labels.get(entry.kind, "")
@@ -30,7 +32,7 @@ class Hit:
 
 def search(request):
     """GET /tim-kiem/?q=...&loai=...&tu_ngay=...&den_ngay=...&page=..."""
-    form = SearchForm(request.GET or None)
+    form = SearchForm(request.GET or None, unit=request.unit)
     context = {"form": form, "searched": False, "max_query_chars": MAX_QUERY_CHARS, "crumbs": [("Tìm kiếm", None)]}
     status = 200
     if form.is_bound and not form.is_valid():
@@ -42,24 +44,36 @@ def search(request):
         if parsed.words:
             date_from, date_to = form.date_range()
             kind, requested = form.cleaned_data["loai"], request.GET.get("page", "")[:12]
+            unit_ids = form.unit_ids()
 
             def results_page():
-                results = SearchResults(parsed, kind, date_from, date_to)
+                results = SearchResults(parsed, kind, date_from, date_to, unit_ids)
                 page = Paginator(results, PER_PAGE).get_page(requested)
                 labels = registry.labels()
                 hits = [Hit(entry, parsed, labels) for entry in page.object_list]
                 # Nothing found: perhaps a typo one letter off ("kim sonn"); a few queries, on misses only.
-                corrected = None if hits else correction(query, parsed, kind=kind, date_from=date_from, date_to=date_to)
+                corrected = (
+                    None
+                    if hits
+                    else correction(query, parsed, kind=kind, date_from=date_from, date_to=date_to, unit_ids=unit_ids)
+                )
                 return page.number, hits, results.count(), results.more_than_counted, corrected
 
             # The same search again (a popular word, the next reader) is answered from the cache
             # until any content changes: searching costs the database far more than showing.
-            name = "|".join([query[:MAX_QUERY_CHARS], kind or "", str(date_from), str(date_to), requested])
+            scope = ",".join(map(str, unit_ids or ()))
+            name = "|".join([query[:MAX_QUERY_CHARS], kind or "", str(date_from), str(date_to), requested, scope])
             digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
             number, hits, total, more_than_counted, corrected = cached(
                 f"search:{digest}", results_page, repeated_only=True
             )
+            if unit_ids:
+                # Results of other units link to their own portals, marked with the unit's name.
+                for hit in hits:
+                    hit.unit = units.get(hit.unit_id)
+                    hit.url = units.url_on(hit.unit_id, request, hit.url) or hit.url
             params = {"q": query[:MAX_QUERY_CHARS], "loai": form.cleaned_data["loai"]}
+            params["don_vi"] = form.cleaned_data.get("don_vi", "")
             params.update({key: form.data[key] for key in ("tu_ngay", "den_ngay") if form.data.get(key)})
             params = {key: value for key, value in params.items() if value}
             if corrected:

@@ -72,7 +72,8 @@ def procedure_detail(request, slug):
 
 
 def form_download(request, pk):
-    item = get_object_or_404(ProcedureForm.objects.filter(procedure__is_published=True), pk=pk)
+    forms = ProcedureForm.objects.filter(procedure__is_published=True, procedure__unit=request.unit)
+    item = get_object_or_404(forms, pk=pk)
     return file_download(item.file, item.content_type, item.download_name, item.count_download, request)
 
 

@@ -14,7 +14,7 @@ from news.models import Article
 from portal import redis as shared_redis
 from stats import counters, flusher
 from stats.models import DailyVisits
-from tests.factories import make_article
+from tests.factories import first_unit, make_article
 
 pytestmark = [pytest.mark.django_db, pytest.mark.parametrize("counter_store", ["redis"], indirect=True)]
 
@@ -103,8 +103,8 @@ def test_flushes_never_overlap(counter_store, settings):
     client.delete(counters.key("flush-lock"))
     assert counters.flush_pending() == {
         f"views:{article.pk}": 3,
-        "visits": 3,
-        f"day:{counters.local_day(timezone.now())}": 3,
+        f"visits:{first_unit().pk}": 3,
+        f"day:{first_unit().pk}:{counters.local_day(timezone.now())}": 3,
     }
     assert stored_views(article) == 3
 

@@ -141,11 +141,11 @@ def test_deep_pages_of_100000_articles_cost_the_same_queries(client, family, dja
     with connection.cursor() as cursor:
         cursor.execute(
             """INSERT INTO news_article (title, slug, sapo, body, cover_image, cover_caption, author, source,
-                   category_id, featured, status, publish_at, view_count, created_at, updated_at)
+                   category_id, featured, status, publish_at, view_count, created_at, updated_at, unit_id)
                SELECT 'Bài số ' || n, 'bai-so-' || n, 'Tóm tắt.', '<p>x</p>', '', '', '', '',
-                   %s, false, 'published', now() - n * interval '1 minute', 0, now(), now()
+                   %s, false, 'published', now() - n * interval '1 minute', 0, now(), now(), %s
                FROM generate_series(1, 100000) AS n""",
-            [child.pk],
+            [child.pk, child.unit_id],
         )
         cursor.execute("ANALYZE news_article")
     make_article("Bài cuối", category=child, days=999)  # content changed: page starts counted again

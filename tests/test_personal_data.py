@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from feedback import privacy
 from feedback.models import Feedback, FeedbackLog
+from portal import units
 from portal.management.commands.erase_expired_personal_data import months_before
 from portal.models import SiteSettings
 from portal.storage import PrivateStorage
 from services.models import Dossier
-from tests.factories import image_upload, make_procedure, make_staff
+from tests.factories import image_upload, make_procedure, make_staff, make_unit
 from tests.test_feedback import form_data, make_feedback
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +140,23 @@ def test_retention_period_is_set_in_admin():
     call_command("erase_expired_personal_data", stdout=io.StringIO())
     rejected.refresh_from_db()
     assert rejected.phone == "" and rejected.title == rejected.content == Feedback.ERASED
+
+
+def test_each_unit_keeps_its_own_retention_period():
+    """A commune that keeps data 6 months loses its 7-month-old contacts; the first unit (24 months) keeps its own."""
+    commune = make_unit("Kim Đông", "kimdong.localhost")
+    with units.active(commune):
+        site = SiteSettings.load()
+        site.personal_data_retention_months = 6
+        site.save()
+        theirs = closed_feedback(7)
+    ours = closed_feedback(7)
+    out = io.StringIO()
+    call_command("erase_expired_personal_data", stdout=out)
+    theirs.refresh_from_db()
+    ours.refresh_from_db()
+    assert theirs.phone == "" and ours.phone == "0987654321"
+    assert "Xã Kim Đông: Thời hạn lưu giữ: 6 tháng." in out.getvalue()
 
 
 def test_retention_command_erases_old_closed_dossiers():

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import SiteSettings
+from portal import units
+from portal.models import SiteSettings, Unit
 
 
 def months_before(moment, months):
@@ -24,17 +25,25 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        months = SiteSettings.load().personal_data_retention_months
-        before = months_before(timezone.localtime(), months)
-        # Each app that keeps citizens' data has a `privacy` module with `erase_expired(before)`.
+        # Each unit keeps its own retention (its Cấu hình trang); each app that keeps citizens' data
+        # has a `privacy` module with `erase_expired(before)`, run for one unit at a time.
+        erasers = []
         for app_config in apps.get_app_configs():
             module_name = f"{app_config.name}.privacy"
-            if find_spec(module_name) is None:
-                continue
-            erase_expired = getattr(import_module(module_name), "erase_expired", None)
-            if erase_expired is None:
-                continue
-            with transaction.atomic():
-                label, count = erase_expired(before)
-            self.stdout.write(f"Đã xoá dữ liệu cá nhân của {count} {label} kết thúc trước {before:%d/%m/%Y}.")
-        self.stdout.write(self.style.SUCCESS(f"Thời hạn lưu giữ: {months} tháng."))
+            if find_spec(module_name) is not None:
+                erase_expired = getattr(import_module(module_name), "erase_expired", None)
+                if erase_expired is not None:
+                    erasers.append(erase_expired)
+        every = Unit.objects.order_by("pk")
+        for unit in every:
+            with units.active(unit):
+                months = SiteSettings.load().personal_data_retention_months
+                before = months_before(timezone.localtime(), months)
+                prefix = f"{unit}: " if len(every) > 1 else ""
+                for erase_expired in erasers:
+                    with transaction.atomic():
+                        label, count = erase_expired(before)
+                    self.stdout.write(
+                        f"{prefix}Đã xoá dữ liệu cá nhân của {count} {label} kết thúc trước {before:%d/%m/%Y}."
+                    )
+                self.stdout.write(self.style.SUCCESS(f"{prefix}Thời hạn lưu giữ: {months} tháng."))
