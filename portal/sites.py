@@ -13,8 +13,10 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from reversion.models import Version
 
 from . import staff, units
+from .models import UnitHost
 
 # Links to the user's other units in the header; a province's administrator may have a hundred.
 OTHER_UNITS_SHOWN = 8
@@ -74,8 +76,6 @@ class UnitScopedAdmin:
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        from reversion.models import Version
-
         version = Version.objects.filter(pk=version_id).first()
         if version is None or not self._version_in_unit(request, version):
             raise Http404("Không có mục đã xoá này trong đơn vị.")
@@ -134,8 +134,6 @@ class PortalAdminSite(admin.AdminSite):
 
 def admin_links(request, others):
     """[(unit, the address of its admin)] on each unit's main host, keeping the request's port."""
-    from .models import UnitHost
-
     hosts = {}
     for unit_id, name in (
         UnitHost.objects.filter(unit__in=others).order_by("-is_main", "pk").values_list("unit_id", "name")

@@ -12,6 +12,7 @@ province's communes with that group's rights: their staff and hosts.
 from functools import cache
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db.models import Q
@@ -97,8 +98,6 @@ def units_of(user):
 
 def users_with_perm(perm, unit_id):
     """Active staff who hold `perm` ("news.publish_article") in the unit, through its membership."""
-    from django.contrib.auth import get_user_model
-
     app_label, codename = perm.split(".", 1)
     rights = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
     return (
