@@ -105,3 +105,37 @@ def seed(log):
         created[2].amends.add(created[-2])
     if created:
         log(f"Tạo {len(created)} văn bản mẫu")
+
+
+def seed_unit(unit, log):
+    """Two documents of the unit's People's Committee (portal.demo)."""
+    agency = Agency.objects.get_or_create(name=f"UBND {unit.full_name}", defaults={"order": 10})[0]
+    today = date.today()
+    rows = [
+        ("Quyết định", "Đất đai", f"Về việc phê duyệt kế hoạch sử dụng đất năm {today.year} của {unit.full_name}"),
+        ("Kế hoạch", "Nội vụ", f"Kế hoạch cải cách hành chính năm {today.year} của UBND {unit.full_name}"),
+    ]
+    created = 0
+    for i, (type_name, sector_name, summary) in enumerate(rows):
+        prefix = dict(TYPES)[type_name]
+        number = f"{20 + i}/{prefix}-UBND"
+        if Document.objects.filter(number=number).exists():
+            continue
+        issued = today - timedelta(days=5 + 11 * i)
+        document = Document.objects.create(
+            number=number,
+            doc_type=DocumentType.objects.get_or_create(name=type_name)[0],
+            agency=agency,
+            sector=Sector.objects.get_or_create(name=sector_name)[0],
+            issued_on=issued,
+            signer_name="Nguyễn Văn Hùng",
+            signer_title=f"Chủ tịch UBND {unit.kind_lower}",
+            summary=summary,
+        )
+        pdf = tiny_pdf([f"{type_name} so {number}", f"Ngay {issued:%d/%m/%Y}"])
+        DocumentFile.objects.create(
+            document=document, file=ContentFile(pdf, name=f"{prefix}-{i + 1}.pdf"), title=number
+        )
+        created += 1
+    if created:
+        log(f"{unit}: tạo {created} văn bản mẫu")

@@ -48,3 +48,24 @@ def seed(log):
         sent = now - timedelta(days=40 - 12 * n, hours=3)
         Feedback.objects.filter(pk=item.pk).update(created_at=sent, answered_at=sent + timedelta(days=4 + n))
         log(f"Tạo góp ý mẫu: {title}")
+
+
+def seed_unit(unit, log):
+    """One answered question from a resident of the unit (portal.demo)."""
+    title = f"Hỏi về lịch thu gom rác thải tại {unit.full_name}"
+    if Feedback.objects.filter(title=title).exists():
+        return
+    item = Feedback.objects.create(
+        name="Lê Thị Hoa",
+        address=unit.full_name[:1].upper() + unit.full_name[1:],
+        phone="0912000111",
+        title=title,
+        content="Xin hỏi lịch thu gom rác thải sinh hoạt trong tuần.",
+        public_title=title,
+        public_content="Xin hỏi lịch thu gom rác thải sinh hoạt trong tuần.",
+        answer="Rác thải sinh hoạt được thu gom vào sáng thứ hai, thứ tư và thứ sáu hằng tuần.",
+        status=Feedback.Status.PUBLISHED,
+    )
+    sent = timezone.now() - timedelta(days=20)
+    Feedback.objects.filter(pk=item.pk).update(created_at=sent, answered_at=sent + timedelta(days=5))
+    log(f"{unit}: tạo góp ý mẫu")

@@ -470,6 +470,7 @@ def _article(
     author="",
     caption="",
     status=Article.Status.PUBLISHED,
+    source=None,
 ):
     slug = slugify_vi(title)
     if Article.objects.filter(slug=slug).exists():
@@ -485,9 +486,106 @@ def _article(
         author=author,
         status=status,
         cover_caption=caption,
-        source="Trang thông tin điện tử huyện Kim Sơn" if index % 5 == 0 else "",
+        source=source if source is not None else ("Trang thông tin điện tử huyện Kim Sơn" if index % 5 == 0 else ""),
     )
     if caption:
         article.cover_image.save(f"{slug[:60].rstrip('-')}.jpg", cover_image(index), save=False)
     article.save()
     return 1
+
+
+# The other demo units' articles (portal.demo): (category, title, sapo), per unit code.
+UNIT_ARTICLES = {
+    "ninh-binh": [
+        (
+            "Chính trị",
+            "Tỉnh Ninh Bình tổng kết một năm vận hành chính quyền địa phương hai cấp",
+            "Các xã, phường sau sắp xếp đã ổn định tổ chức, giải quyết kịp thời thủ tục hành chính cho người dân.",
+        ),
+        (
+            "Kinh tế",
+            "Ninh Bình thu hút nhiều dự án đầu tư vào các khu công nghiệp",
+            "Tỉnh tiếp tục cải thiện môi trường đầu tư, rút ngắn thời gian giải quyết thủ tục cho doanh nghiệp.",
+        ),
+        (
+            "Văn hóa - Xã hội",
+            "Quần thể danh thắng Tràng An đón lượng khách kỷ lục",
+            "Ngành du lịch tỉnh triển khai nhiều sản phẩm mới gắn với di sản văn hóa và thiên nhiên thế giới.",
+        ),
+        (
+            "Thông báo",
+            "Thông báo lịch tiếp công dân của Chủ tịch UBND tỉnh",
+            "Chủ tịch UBND tỉnh tiếp công dân định kỳ tại Trụ sở Tiếp công dân tỉnh.",
+        ),
+    ],
+    "kim-dong": [
+        (
+            "Kinh tế",
+            "Nông dân xã Kim Đông thu hoạch ngao trên vùng bãi bồi ven biển",
+            "Vụ ngao năm nay cho năng suất cao, giá bán ổn định nhờ liên kết với doanh nghiệp thu mua.",
+        ),
+        (
+            "Nông thôn mới",
+            "Xã Kim Đông mở rộng đường trục xã ra đê Bình Minh",
+            "Người dân tự nguyện hiến đất, góp công để tuyến đường sớm hoàn thành trước mùa mưa bão.",
+        ),
+        (
+            "Quốc phòng - An ninh",
+            "Xã Kim Đông ra quân huấn luyện dân quân năm nay",
+            "Lực lượng dân quân cơ động và tại chỗ được huấn luyện theo đúng kế hoạch, bảo đảm an toàn.",
+        ),
+        (
+            "Thông báo",
+            "Thông báo lịch tiêm chủng tại Trạm Y tế xã Kim Đông",
+            "Trạm Y tế xã tổ chức tiêm chủng mở rộng cho trẻ em vào ngày 25 hằng tháng.",
+        ),
+    ],
+    "phat-diem": [
+        (
+            "Văn hóa - Xã hội",
+            "Nhà thờ đá Phát Diệm đón đoàn khách quốc tế",
+            "Quần thể kiến trúc độc đáo tiếp tục là điểm đến hấp dẫn của du khách trong và ngoài nước.",
+        ),
+        (
+            "Kinh tế",
+            "Làng nghề cói xã Phát Diệm tăng ca giao hàng xuất khẩu",
+            "Các cơ sở sản xuất hàng thủ công mỹ nghệ từ cói có đơn hàng ổn định đến cuối năm.",
+        ),
+        (
+            "Chính trị",
+            "HĐND xã Phát Diệm tổ chức kỳ họp thường lệ cuối năm",
+            "Các đại biểu thảo luận kết quả phát triển kinh tế - xã hội và dự toán ngân sách năm tới.",
+        ),
+        (
+            "Thông báo",
+            "Thông báo tạm ngừng cấp điện tại khu phố Phát Diệm",
+            "Điện lực khu vực tạm ngừng cấp điện để bảo dưỡng đường dây trung thế.",
+        ),
+    ],
+}
+
+
+def seed_unit(unit, log):
+    """A few articles in the unit's default categories (portal.creating.create_unit made them)."""
+    now = timezone.now()
+    created = 0
+    for index, (category_name, title, sapo) in enumerate(UNIT_ARTICLES.get(unit.code, [])):
+        category = Category.objects.filter(name=category_name, parent=None).first()
+        if category is None:
+            continue
+        top = category_name if category_name in PARAGRAPHS else "Kinh tế"
+        created += _article(
+            200 + index,
+            title,
+            sapo,
+            PARAGRAPHS[top],
+            category,
+            publish_at=now - timedelta(days=index * 3, hours=2),
+            featured=index == 0,
+            author=AUTHORS[index % len(AUTHORS)],
+            caption=f"Ảnh minh họa: {title}.",
+            source=f"Trang thông tin điện tử {unit.full_name}",
+        )
+    if created:
+        log(f"{unit}: tạo {created} bài viết mẫu")
+    _seed_views(log)

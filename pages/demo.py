@@ -146,3 +146,22 @@ def seed(log):
                 place=place,
             )
         log(f"Tạo lịch công tác tuần {monday:%d/%m/%Y}")
+
+
+# The other demo units' overview (portal.demo): the intro pages create_unit made, written.
+OVERVIEWS = {
+    "ninh-binh": "Ninh Bình là tỉnh ở phía Nam đồng bằng sông Hồng; từ năm 2025, tỉnh mới gồm địa giới của ba tỉnh "
+    "Ninh Bình, Hà Nam và Nam Định, với chính quyền địa phương hai cấp: tỉnh và xã, phường.",
+    "kim-dong": "Xã Kim Đông là xã ven biển của tỉnh Ninh Bình, gắn với vùng bãi bồi, nghề nuôi trồng thủy sản "
+    "và công cuộc quai đê lấn biển.",
+    "phat-diem": "Xã Phát Diệm của tỉnh Ninh Bình có quần thể Nhà thờ đá Phát Diệm và làng nghề cói truyền thống.",
+}
+
+
+def seed_unit(unit, log):
+    overview = OVERVIEWS.get(unit.code)
+    page = Page.objects.filter(slug="tong-quan").first()
+    if overview and page is not None and "đang được cập nhật" in page.body:
+        page.body = f"<p>{overview}</p>"
+        page.save()
+        log(f"{unit}: viết trang Tổng quan")

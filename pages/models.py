@@ -6,7 +6,9 @@ from portal import units
 from portal.html import sanitize_body
 from portal.images import make_renditions, validate_image
 from portal.models import SingletonModel, UnitOwned
-from portal.text import unique_slug
+from portal.text import strip_diacritics, unique_slug
+
+KINDS_EN = {"tinh": "Province", "xa": "Commune", "phuong": "Ward", "dac-khu": "Special Zone", "huyen": "District"}
 
 
 class PageQuerySet(models.QuerySet):
@@ -120,6 +122,17 @@ class ContactDetails(SingletonModel):
 
     def __str__(self):
         return "Thông tin liên hệ"
+
+    @classmethod
+    def initial_values(cls, unit):
+        kind = KINDS_EN.get(unit.kind, "")
+        name = strip_diacritics(unit.name)
+        province = f", {strip_diacritics(unit.parent.name)} Province" if unit.parent_id and unit.kind != "tinh" else ""
+        return {
+            "organisation_en": f"People's Committee of {name} {kind}".strip(),
+            "address_en": f"{name} {kind}{province}, Viet Nam".replace("  ", " "),
+            "about_en": "",
+        }
 
 
 class ScheduleEntry(UnitOwned):

@@ -25,3 +25,17 @@ def seed(log):
     for order, (text, votes) in enumerate(CHOICES, start=1):
         poll.choices.create(text=text, order=order, votes=votes)
     log("Tạo câu hỏi bình chọn mẫu")
+
+
+def seed_unit(unit, log):
+    """The unit's poll (portal.creating.create_unit made it hidden) shown, with a few votes."""
+    poll = Poll.objects.order_by("pk").first()
+    if poll is None or poll.is_active or sum(poll.choices.values_list("votes", flat=True)):
+        return
+    for n, choice in enumerate(poll.choices.all()):
+        choice.votes = 5 + 7 * ((n * 3 + len(unit.name)) % 5)
+        choice.save()
+    poll.opens_at = timezone.now() - timedelta(days=10)
+    poll.is_active = True
+    poll.save()
+    log(f"{unit}: mở câu hỏi bình chọn")

@@ -1,13 +1,17 @@
 from django import forms
-from django.contrib import admin
+from django.apps import apps
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 
-from . import staff
+from . import creating, merging, staff, units
 from .groups import PROVINCE_ADMINS, STAFF_GROUPS
-from .models import SiteSettings, Unit, UnitMembership
+from .models import SiteSettings, Unit, UnitHost, UnitMembership
 from .sites import request_unit
 
 
@@ -119,3 +123,143 @@ if admin.site.is_registered(get_user_model()):
         shared lists only; a unit's work comes from the units below (portal.staff)."""
 
         inlines = (*UserAdmin.inlines, UnitMembershipInline)
+
+
+# Content counted in the list of units, by app label and model name (a missing app is skipped).
+COUNTED = (("news", "Article"), ("documents", "Document"), ("services", "Procedure"), ("feedback", "Feedback"))
+
+
+class UnitHostInline(admin.TabularInline):
+    model = UnitHost
+    extra = 0
+
+
+class UnitAddForm(forms.ModelForm):
+    """Thêm đơn vị: the unit and its main host; `portal.creating.create_unit` does the rest."""
+
+    host = forms.CharField(
+        label="Tên miền chính", max_length=253, help_text="Không ghi http:// và cổng, ví dụ kimdong.ninhbinh.gov.vn."
+    )
+    code = forms.SlugField(
+        label="Mã đơn vị", max_length=60, required=False, help_text="Để trống: tên không dấu, ví dụ kim-dong."
+    )
+
+    class Meta:
+        model = Unit
+        fields = ("name", "kind", "parent", "code")
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            checked = creating.check_new_unit(
+                data.get("name"), data.get("kind"), [data.get("host", "")], data.get("parent"), data.get("code")
+            )
+        except units.UnitError as error:
+            self.add_error(error.field if error.field in self.fields else None, str(error))
+            return data
+        data["name"], data["kind"], hosts, data["parent"], data["code"] = checked
+        data["host"] = hosts[0]
+        self.instance.code = data["code"]
+        return data
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(label="Sáp nhập vào đơn vị", queryset=Unit.objects.none())
+
+    def __init__(self, *args, olds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = Unit.objects.filter(merged_into=None).exclude(pk__in=[u.pk for u in olds])
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "parent", "host_names", "content", "merged_into")
+    list_filter = ("kind", "parent")
+    search_fields = ("name", "code", "hosts__name")
+    fields = ("name", "kind", "parent", "code", "merged_into")
+    readonly_fields = ("merged_into",)
+    actions = ("merge_into",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("parent", "merged_into").prefetch_related("hosts")
+        for app_label, model_name in COUNTED:
+            try:
+                model = apps.get_model(app_label, model_name)
+            except LookupError:
+                continue
+            rows = model.every_unit.filter(unit=OuterRef("pk")).order_by().values("unit")
+            count = Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+            queryset = queryset.annotate(**{f"count_{model_name.lower()}": Coalesce(count, 0)})
+        return queryset
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = UnitAddForm
+            kwargs["fields"] = ("name", "kind", "parent", "host", "code")
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ("name", "kind", "parent", "host", "code") if obj is None else self.fields
+
+    def get_inlines(self, request, obj):
+        return [UnitHostInline] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        unit = creating.create_unit(data["name"], data["kind"], [data["host"]], data["parent"], data["code"])
+        # The admin goes on with the form's instance (its history entry, the page it redirects to).
+        obj.pk, obj.code, obj._state.adding, obj._state.db = unit.pk, unit.code, False, unit._state.db
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        units.forget_hosts()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is None:
+            extra_context = {**(extra_context or {}), "title": "Thêm đơn vị"}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a unit's rows are protected; units end by merging
+
+    @admin.display(description="Tên miền")
+    def host_names(self, unit):
+        return ", ".join(host.name for host in unit.hosts.all())
+
+    @admin.display(description="Nội dung")
+    def content(self, unit):
+        parts = []
+        for app_label, model_name in COUNTED:
+            count = getattr(unit, f"count_{model_name.lower()}", None)
+            if count is not None:
+                label = apps.get_model(app_label, model_name)._meta.verbose_name_plural
+                parts.append(f"{label} {count}")
+        return " · ".join(parts)
+
+    @admin.action(description="Sáp nhập vào đơn vị…", permissions=["change"])
+    def merge_into(self, request, queryset):
+        olds = list(queryset.order_by("pk"))
+        form = MergeForm(request.POST if "target" in request.POST else None, olds=olds)
+        if "target" in request.POST and form.is_valid():
+            try:
+                report = merging.merge_units(olds, form.cleaned_data["target"])
+            except units.UnitError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return None
+            self.message_user(request, report.summary(), messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Sáp nhập đơn vị",
+            "opts": self.model._meta,
+            "olds": [(unit, merging.content_counts([unit.pk])) for unit in olds],
+            "form": form,
+            "selected": [unit.pk for unit in olds],
+            "action": "merge_into",
+        }
+        return TemplateResponse(request, "admin/portal/unit/merge.html", context)

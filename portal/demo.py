@@ -1,10 +1,41 @@
-"""Demo users and site settings. The passwords are for a local demo only (README)."""
+"""Demo units, users and site settings. The passwords are for a local demo only (README)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from . import units
-from .models import SiteSettings, UnitMembership
+from . import creating, units
+from .models import SiteSettings, Unit, UnitHost, UnitMembership
+
+PROVINCE = ("Ninh Bình", "ninhbinh.localhost")
+# The installation's first unit (Kim Sơn, the reference portal's content) answers here too.
+FIRST_UNIT_HOST = "kimson.localhost"
+# Communes of the province after the 2025 reform, each with a portal of its own.
+COMMUNES = [("Kim Đông", "kimdong.localhost"), ("Phát Diệm", "phatdiem.localhost")]
+
+
+def seed_units(log):
+    """The province, the first unit as one of its communes and two more communes: [first, *the others]."""
+    first = Unit.objects.order_by("pk").first()
+    province = Unit.objects.filter(hosts__name=PROVINCE[1]).first()
+    if province is None:
+        province = creating.create_unit(PROVINCE[0], Unit.Kind.PROVINCE, [PROVINCE[1]])
+        log(f"Tạo đơn vị {province} ({PROVINCE[1]})")
+    if first.parent_id is None:
+        first.parent, first.kind = province, Unit.Kind.COMMUNE
+        first.save()
+    if not UnitHost.objects.filter(name=FIRST_UNIT_HOST).exists():
+        UnitHost.objects.create(unit=first, name=FIRST_UNIT_HOST)
+        log(f"{first} trả lời cả ở {FIRST_UNIT_HOST}")
+    others = [province]
+    for name, host in COMMUNES:
+        unit = Unit.objects.filter(hosts__name=host).first()
+        if unit is None:
+            unit = creating.create_unit(name, Unit.Kind.COMMUNE, [host], parent=province)
+            log(f"Tạo đơn vị {unit} ({host})")
+        others.append(unit)
+    units.forget_hosts()
+    return [first, *others]
+
 
 DEMO_USERS = [
     # username, password, groups, superuser

@@ -54,6 +54,16 @@ class Unit(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
     @property
+    def kind_lower(self):
+        """ "xã", "tỉnh", as the unit is named inside a sentence."""
+        return self.get_kind_display().lower()
+
+    @property
+    def full_name(self):
+        """ "xã Kim Đông", "tỉnh Ninh Bình"."""
+        return f"{self.kind_lower} {self.name}"
+
+    @property
     def main_host(self):
         first = self.hosts.order_by("-is_main", "pk").first()
         return first.name if first else ""
@@ -107,6 +117,25 @@ class UnitMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.unit}"
+
+
+class MovedPath(models.Model):
+    """Where an address of a merged unit's portal now lives on the unit it was merged into
+    (`portal.merging`): requests for the old host answer with a permanent redirect there."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="Đơn vị cũ", on_delete=models.CASCADE, related_name="moved_paths", editable=False
+    )
+    path = models.CharField("Đường dẫn cũ", max_length=500)
+    target = models.CharField("Đường dẫn mới", max_length=500)
+
+    class Meta:
+        verbose_name = "Đường dẫn đã chuyển"
+        verbose_name_plural = "Đường dẫn đã chuyển"
+        constraints = [models.UniqueConstraint(fields=["unit", "path"], name="moved_path_per_unit")]
+
+    def __str__(self):
+        return f"{self.path} → {self.target}"
 
 
 class UnitOwned(models.Model):
@@ -173,9 +202,25 @@ class SingletonModel(UnitOwned):
     def load(cls):
         loaded = cache.get(cls.cache_key)
         if loaded is None:
-            loaded, _ = cls.every_unit.get_or_create(unit_id=units.owner_id())
+            unit_id = units.owner_id()
+            loaded = cls.every_unit.filter(unit_id=unit_id).first()
+            if loaded is None:
+                loaded, _ = cls.every_unit.get_or_create(unit_id=unit_id, defaults=cls._first_values(unit_id))
             cache.set(cls.cache_key, loaded, 300)
         return loaded
+
+    @classmethod
+    def _first_values(cls, unit_id):
+        # The installation's first unit keeps the field defaults it has always had.
+        if unit_id == units.first_unit_id():
+            return {}
+        unit = units.get(unit_id) or Unit.objects.select_related("parent").get(pk=unit_id)
+        return cls.initial_values(unit)
+
+    @classmethod
+    def initial_values(cls, unit):
+        """The values a new unit's row starts from (`portal.creating.create_unit`), e.g. its name."""
+        return {}
 
 
 class SiteSettings(SingletonModel):
@@ -237,6 +282,23 @@ class SiteSettings(SingletonModel):
 
     def __str__(self):
         return f"{self.site_title} {self.unit_level.lower()} {self.unit_name}"
+
+    @classmethod
+    def initial_values(cls, unit):
+        where = unit.full_name
+        province = f", tỉnh {unit.parent.name}" if unit.parent_id and unit.kind != Unit.Kind.PROVINCE else ""
+        return {
+            "site_title": "Trang thông tin điện tử",
+            "unit_level": unit.get_kind_display(),
+            "unit_name": unit.name,
+            "welcome_line": f"Chào mừng bạn đến với Trang thông tin điện tử {where}",
+            "agency": f"UBND {where}",
+            "address": f"{where[:1].upper()}{where[1:]}{province}",
+            "phone": "",
+            "email": "",
+            "responsible_person": f"Chánh Văn phòng HĐND và UBND {where}",
+            "licence": "",
+        }
 
     @property
     def unit_heading(self):

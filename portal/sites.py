@@ -32,7 +32,10 @@ class UnitScopedAdmin:
     users that may name any staff account, not only the unit's (the staff list's own)."""
 
     def get_queryset(self, request):
-        return staff.in_reach(super().get_queryset(request), request_unit(request))
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser and queryset.model._meta.label_lower in staff.UNIT_ADMINISTRATION:
+            return queryset  # superusers administer every unit, its hosts and staff, from any host
+        return staff.in_reach(queryset, request_unit(request))
 
     def get_field_queryset(self, db, db_field, request):
         """Foreign-key and many-to-many choices: the unit's rows, and for people its staff."""

@@ -14,11 +14,15 @@ import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
+from importlib import import_module
+from importlib.util import find_spec
 
 from django.apps import apps
 from django.db import connection, models
-from django.http import HttpResponseNotFound
+from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.template import loader
+
+from .text import strip_diacritics
 
 _current = ContextVar("unit", default=None)
 HOSTS_SECONDS = 10
@@ -166,8 +170,6 @@ def _port(host):
 
 def children_of(unit_id):
     """The units whose parent is `unit_id` (a province's communes and wards), by name."""
-    from .text import strip_diacritics
-
     found = (unit for unit in _hosts().units.values() if unit.parent_id == unit_id)
     return sorted(found, key=lambda unit: (strip_diacritics(unit.name).lower(), unit.name))
 
@@ -204,6 +206,8 @@ class UnitMiddleware:
         unit = for_host(request.get_host())
         if unit is None:
             return HttpResponseNotFound(loader.get_template("unknown_host.html").render())
+        if unit.merged_into_id:
+            return moved(request, unit)
         request.unit = unit
         token = _current.set(unit)
         try:
@@ -241,3 +245,55 @@ def managers(queryset_class=models.QuerySet):
     """`objects, every_unit = units.managers(ArticleQuerySet)`: the default manager (this unit's rows)
     and one that sees every unit's, both with the model's own queryset methods."""
     return UnitManager.from_queryset(queryset_class)(), queryset_class.as_manager()
+
+
+def moved(request, unit):
+    """A merged unit's host: every address answers with a permanent redirect to where its object
+    now lives on the unit it was merged into (`MovedPath`), else to the same path there."""
+    MovedPath = _unit_model().moved_paths.rel.related_model
+    path = request.path
+    prefixes = [path[: i + 1] for i, char in enumerate(path) if char == "/"]
+    found = dict(MovedPath.objects.filter(unit=unit, path__in=[path, *prefixes]).values_list("path", "target"))
+    if path in found:
+        path = found[path]
+    else:
+        # The longest moved address this one starts with: a category's feed, a list's later page.
+        start = max((prefix for prefix in prefixes if prefix in found), key=len, default=None)
+        if start is not None:
+            path = found[start] + path[len(start) :]
+    host = main_host(unit.merged_into_id) or host_name(request.get_host())
+    location = f"{request.scheme}://{host}{_port(request.get_host())}{path}"
+    if request.META.get("QUERY_STRING"):
+        location += "?" + request.META["QUERY_STRING"]
+    if request.method in ("GET", "HEAD"):
+        return HttpResponsePermanentRedirect(location)
+    response = HttpResponseRedirect(location)
+    response.status_code = 308  # a form sent to the old host is sent again, unchanged, to the new one
+    return response
+
+
+# What apps do for units: `<app>/unit_setup.py` may define `setup_unit(unit)` (a new unit's
+# defaults: categories, intro pages, a poll...), `before_merge(olds, new)` (write out what they hold
+# in memory) and `after_merge(olds, new)` (drop what they kept); found at first use, in
+# INSTALLED_APPS order, like search_indexes.
+_hooks = {}
+
+
+def app_hooks(name):
+    """The `name` functions of every app's `unit_setup` module."""
+    if name not in _hooks:
+        found = []
+        for app_config in apps.get_app_configs():
+            module_name = f"{app_config.name}.unit_setup"
+            if find_spec(module_name) is not None and hasattr(import_module(module_name), name):
+                found.append(getattr(import_module(module_name), name))
+        _hooks[name] = found
+    return _hooks[name]
+
+
+class UnitError(ValueError):
+    """A unit cannot be created or merged as asked; the message says why, in Vietnamese."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field

@@ -159,3 +159,24 @@ def seed(log):
             note = "Đề nghị bổ sung bản vẽ mặt bằng." if status == "supplement" else ""
             dossier.record(status, note, at=received + n * step + timedelta(minutes=15))
         log(f"Tạo hồ sơ mẫu {dossier.receipt_code} (tra cứu với 4 số cuối điện thoại: {phone[-4:]})")
+
+
+def seed_unit(unit, log):
+    """The first two procedures, as the unit's own (portal.demo)."""
+    for i, (sector_name, name, code, level, time, fee, requirements, _) in enumerate(PROCEDURES[:2]):
+        sector, _ = Sector.objects.get_or_create(name=sector_name, defaults={"order": i})
+        _, created = Procedure.objects.get_or_create(
+            name=name,
+            defaults={
+                "sector": sector,
+                "code": code,
+                "level": level,
+                "processing_time": time,
+                "fee": fee,
+                "requirements": requirements,
+                "steps": f"Bước 1: Nộp hồ sơ tại Bộ phận một cửa UBND {unit.full_name} hoặc trực tuyến.\n"
+                "Bước 2: Nhận kết quả.",
+            },
+        )
+        if created:
+            log(f"{unit}: tạo thủ tục mẫu {name}")

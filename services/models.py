@@ -37,6 +37,17 @@ class ServiceSettings(SingletonModel):
 
     cache_key = "services:settings"
 
+    @classmethod
+    def initial_values(cls, unit):
+        """The province's public-service portal: a commune's own, or its province's."""
+        province = unit if unit.kind == "tinh" else unit.parent
+        if province is None:
+            return {}
+        return {
+            "portal_name": f"Cổng Dịch vụ công tỉnh {province.name}",
+            "portal_url": f"https://dichvucong.{province.code.replace('-', '')}.gov.vn",
+        }
+
     class Meta:
         verbose_name = "Cấu hình một cửa"
         verbose_name_plural = "Cấu hình một cửa"

@@ -41,6 +41,17 @@ class VisitCounter(models.Model):
         counter, _ = cls.objects.get_or_create(unit_id=units.owner_id())
         return counter
 
+    @classmethod
+    def merge_units(cls, old_ids, new):
+        """Merging units (portal.merging): the new unit's carried-over total adds up the old ones'."""
+        olds = cls.objects.filter(unit_id__in=old_ids, starting_total__gt=0)
+        carried = olds.aggregate(total=models.Sum("starting_total"))["total"] or 0
+        if carried:
+            counter, _ = cls.objects.get_or_create(unit=new)
+            counter.starting_total += carried
+            counter.save()
+        return olds.update(starting_total=0)
+
 
 class DailyVisits(UnitOwned):
     """Visits started on one day (Asia/Ho_Chi_Minh); their sum is the all-time total."""
@@ -59,6 +70,15 @@ class DailyVisits(UnitOwned):
 
     def __str__(self):
         return f"{self.day:%d/%m/%Y}: {self.visits}"
+
+    @classmethod
+    def merge_units(cls, old_ids, new):
+        """Merging units (portal.merging): each day's visits of the old units add to the new unit's."""
+        olds = cls.every_unit.filter(unit_id__in=old_ids)
+        for day, visits in olds.values("day").annotate(total=models.Sum("visits")).values_list("day", "total"):
+            if not cls.every_unit.filter(unit=new, day=day).update(visits=models.F("visits") + visits):
+                cls.every_unit.create(unit=new, day=day, visits=visits)
+        return olds.delete()[0]
 
 
 class Presence(models.Model):

@@ -15,7 +15,7 @@ from reversion.models import Version
 
 from feedback.models import Feedback
 from news.models import Article
-from tests.factories import make_staff
+from tests.factories import first_unit, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +71,9 @@ def admin_pages(user):
             yield reverse(f"{name}_recoverlist")
     yield reverse("admin:index")
     yield reverse("admin:password_change")
-    # An article's revision, its comparison with the one before, and the recover form.
-    article = Article.objects.published().first()
+    # An article's revision, its comparison with the one before, and the recover form (an article
+    # of the unit the test client's host names: the demo has several).
+    article = Article.every_unit.published().filter(unit=first_unit()).first()
     for title in ("Tiêu đề một", "Tiêu đề hai"):
         with reversion.create_revision():
             article.title = title

@@ -114,7 +114,7 @@ def test_demo_questions_are_answered_days_after_they_were_sent(seeded):
     from feedback.models import Feedback
 
     items = Feedback.objects.published()
-    assert items.count() == 3
+    assert items.count() == 3 + 3  # the reference portal's three, one in each other demo unit
     for item in items:
         assert item.public_title and item.public_content
         assert (item.answered_at - item.created_at).days >= 3
@@ -143,3 +143,49 @@ def test_seed_demo_says_what_it_wrote_and_later_that_nothing_changed():
     assert "Tạo tài khoản admin" in first.getvalue()
     assert first.getvalue().rstrip().splitlines()[-1].startswith("Đã ghi dữ liệu mẫu")
     assert second.getvalue().strip() == "Dữ liệu mẫu đã có từ trước: không thay đổi gì."
+
+
+DEMO_HOSTS = {
+    "127.0.0.1": ("HUYỆN KIM SƠN", "Sơ kết hoạt động cụm địa bàn quốc phòng"),
+    "kimson.localhost": ("HUYỆN KIM SƠN", "Sơ kết hoạt động cụm địa bàn quốc phòng"),
+    "ninhbinh.localhost": ("TỈNH NINH BÌNH", "Quần thể danh thắng Tràng An đón lượng khách kỷ lục"),
+    "kimdong.localhost": ("XÃ KIM ĐÔNG", "Nông dân xã Kim Đông thu hoạch ngao"),
+    "phatdiem.localhost": ("XÃ PHÁT DIỆM", "Nhà thờ đá Phát Diệm đón đoàn khách quốc tế"),
+}
+
+
+def test_each_demo_host_shows_its_own_portal(seeded, client):
+    """The province and three communes answer on their demo hosts, each with its own name and articles only."""
+    homes = {host: client.get("/", HTTP_HOST=f"{host}:8000") for host in DEMO_HOSTS}
+    for host, (heading, article) in DEMO_HOSTS.items():
+        assert homes[host].status_code == 200, host
+        html = homes[host].content.decode()
+        assert heading in html and article in html, host
+        others = {title for other, (_, title) in DEMO_HOSTS.items() if title != article}
+        if host == "ninhbinh.localhost":
+            # The province's home shows its communes' latest news too ("Tin từ các xã").
+            assert "Tin từ các xã" in html and "Nông dân xã Kim Đông thu hoạch ngao" in html
+            continue
+        assert not [title for title in others if title in html], host
+    assert client.get("/", HTTP_HOST="khac.localhost:8000").status_code == 404
+
+
+def test_each_demo_unit_has_documents_a_procedure_a_poll_and_intro_pages(seeded, client):
+    from documents.models import Document
+    from pages.models import Page
+    from polls.models import Poll
+    from portal import units
+    from portal.models import Unit
+    from services.models import Procedure
+
+    province = Unit.objects.get(code="ninh-binh")
+    assert province.kind == "tinh"
+    communes = Unit.objects.filter(parent=province)
+    assert {unit.name for unit in communes} == {"Kim Sơn", "Kim Đông", "Phát Diệm"}
+    for unit in [province, *communes]:
+        with units.active(unit):
+            assert Article.objects.published().count() >= 4, unit
+            assert Document.objects.exists() and Procedure.objects.exists(), unit
+            assert Poll.objects.visible().exists() and Page.objects.filter(slug="tong-quan").exists(), unit
+    page = client.get("/gioi-thieu/tong-quan/", HTTP_HOST="kimdong.localhost").content.decode()
+    assert "Xã Kim Đông là xã ven biển" in page

@@ -139,8 +139,10 @@ def test_a_burst_of_new_visitors_from_one_address_is_served_but_stops_counting(s
 def test_two_hundred_new_readers_behind_one_address_all_get_the_article(settings):
     """CGNAT, a school, a commune office: 200 new readers of one article from one address within a
     minute all get the article (200, its text); only the counting stops at the engagement rate."""
-    article = make_article("Thông báo lịch tiếp công dân tháng 12")
-    answers = [visitor().get(article.get_absolute_url()) for _ in range(200)]
+    # Within one minute of the limit's window, however slowly a loaded machine runs them.
+    with time_machine.travel(START, tick=False):
+        article = make_article("Thông báo lịch tiếp công dân tháng 12")
+        answers = [visitor().get(article.get_absolute_url()) for _ in range(200)]
     assert [response.status_code for response in answers] == [200] * 200
     assert all("Thông báo lịch tiếp công dân tháng 12" in response.content.decode() for response in answers)
     counters.flush_pending()

@@ -5,13 +5,23 @@ import io
 from django.core.management import call_command
 from django.urls import reverse
 
+from portal import units
+
 
 def seed_demo():
     call_command("seed_demo", stdout=io.StringIO())
 
 
 def page_types():
-    """Name → address of one page of every public page type, found in the demo content."""
+    """Name → address of one page of every public page type, found in the demo content of the unit
+    the live server's 127.0.0.1 names (the demo has several units)."""
+    from tests.factories import first_unit
+
+    with units.active(first_unit()):
+        return _page_types()
+
+
+def _page_types():
     from documents.models import Document
     from news.models import Article, Category
     from polls.models import Poll

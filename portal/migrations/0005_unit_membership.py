@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('portal', '0003_units'),
+        ('portal', '0004_moved_paths'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

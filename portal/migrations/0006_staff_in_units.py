@@ -43,7 +43,7 @@ def back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0004_unit_membership"),
+        ("portal", "0005_unit_membership"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
