@@ -44,6 +44,8 @@ class UnitScopedAdmin:
         if queryset is None:
             queryset = target._default_manager.using(db).all()
         unit = request_unit(request)
+        if request.user.is_superuser and target._meta.label_lower in staff.UNIT_ADMINISTRATION:
+            return queryset
         if target is get_user_model():
             if db_field.name in getattr(self, "any_staff_fields", ()):
                 return queryset
