@@ -24,7 +24,9 @@ def seed_units(log):
         first.parent, first.kind = province, Unit.Kind.COMMUNE
         first.save()
     if not UnitHost.objects.filter(name=FIRST_UNIT_HOST).exists():
-        UnitHost.objects.create(unit=first, name=FIRST_UNIT_HOST)
+        # The demo's links between portals (the province's "Tin từ các xã") use this name.
+        first.hosts.update(is_main=False)
+        UnitHost.objects.create(unit=first, name=FIRST_UNIT_HOST, is_main=True)
         log(f"{first} trả lời cả ở {FIRST_UNIT_HOST}")
     others = [province]
     for name, host in COMMUNES:
