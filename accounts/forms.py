@@ -2,6 +2,9 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 
+from portal import staff
+from portal.sites import request_unit
+
 from .twofactor import CODE_NEEDED, check_code, confirmed_device
 
 
@@ -26,6 +29,14 @@ class StaffLoginForm(AdminAuthenticationForm):
         required=False,
         help_text="Chỉ khi tài khoản đã bật xác thực hai bước: 6 chữ số trong ứng dụng xác thực.",
     )
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not staff.may_enter(user, request_unit(self.request)):
+            raise forms.ValidationError(
+                "Tài khoản này không làm việc ở đơn vị này. Hãy đăng nhập ở trang quản trị của đơn vị mình.",
+                code="other_unit",
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -9,6 +9,8 @@ from base64 import b32encode
 
 import segno
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.utils import timezone
 from django_otp import devices_for_user
 
@@ -21,7 +23,12 @@ CODE_NEEDED = "Tài khoản này đã bật xác thực hai bước: hãy nhập
 def needs_second_factor(user):
     if not (settings.ADMIN_REQUIRE_2FA and user.is_authenticated and user.is_staff):
         return False
-    return user.is_superuser or user.groups.filter(name__in=settings.ADMIN_2FA_GROUPS).exists()
+    if user.is_superuser:
+        return True
+    # The groups count in any unit the user works in, and given on the user's own page.
+    return Group.objects.filter(
+        Q(user=user) | Q(unit_memberships__user=user), name__in=settings.ADMIN_2FA_GROUPS
+    ).exists()
 
 
 def confirmed_device(user):

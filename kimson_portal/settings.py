@@ -25,7 +25,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", ".l
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, served per unit (portal.sites).
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -163,7 +164,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads go to a folder per unit (portal.storage).
+    "default": {"BACKEND": "portal.storage.UnitFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -344,7 +346,8 @@ INSTALLED_APPS += ["axes"]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = [
     "portal.security.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's passwords and permissions, with rights per unit (portal.staff).
+    "portal.staff.UnitPermissionBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
@@ -374,7 +377,7 @@ MEDIA_BUCKET = env("MEDIA_BUCKET", default="")
 if MEDIA_BUCKET:
     MEDIA_DOMAIN = env("MEDIA_DOMAIN", default="")  # e.g. media.kimson.gov.vn, served by a CDN or the bucket
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "portal.storage.UnitS3Storage",
         "OPTIONS": {
             "bucket_name": MEDIA_BUCKET,
             "endpoint_url": env("MEDIA_ENDPOINT_URL", default=None),

@@ -11,17 +11,16 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
+from portal import staff
+
 from .workflow import PUBLISH_PERMISSION, at
 
 logger = logging.getLogger(__name__)
 
 
-def approvers():
-    """Active users who may publish, through a group or their own rights (superusers only by those)."""
-    users = get_user_model().objects.with_perm(
-        PUBLISH_PERMISSION, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
-    )
-    return users.filter(is_active=True).exclude(email="")
+def approvers(unit_id):
+    """The unit's staff who may publish, through their groups in the unit (superusers only by those)."""
+    return staff.users_with_perm(PUBLISH_PERMISSION, unit_id).exclude(email="")
 
 
 def writers(article):
@@ -44,7 +43,7 @@ def after_transition(request, step):
     by = (step.user.get_full_name() or step.user.get_username()) if step.user else "Hệ thống"
     comment = f"\nGóp ý: {step.comment}\n" if step.comment else ""
     if step.action == "submit":
-        people = approvers()
+        people = approvers(article.unit_id)
         subject = f"[Chờ duyệt] {article.title}"
         body = f"{by} đã gửi duyệt bài “{article.title}”.\n{comment}\nDuyệt bài tại: {link}\n"
     else:

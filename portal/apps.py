@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 
@@ -27,3 +28,10 @@ class PortalConfig(AppConfig):
 
         boolean_icons_in_vietnamese()
         axes_in_vietnamese(self.apps)
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the per-unit site (portal.sites), named in INSTALLED_APPS."""
+
+    default = False
+    default_site = "portal.sites.PortalAdminSite"

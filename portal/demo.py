@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from . import creating, units
-from .models import SiteSettings, Unit, UnitHost
+from .models import SiteSettings, Unit, UnitHost, UnitMembership
 
 PROVINCE = ("Ninh Bình", "ninhbinh.localhost")
 # The installation's first unit (Kim Sơn, the reference portal's content) answers here too.
@@ -63,5 +63,10 @@ def seed(log):
             user.set_password(password)
             user.save()
             log(f"Tạo tài khoản {username}")
-        # Groups made by later migrations join on a later run.
-        user.groups.add(*Group.objects.filter(name__in=groups))
+        # Groups made by later migrations join on a later run. In the unit they work in, and on
+        # their own page (the shared lists' rights), like staff from before units (portal.staff).
+        found = Group.objects.filter(name__in=groups)
+        user.groups.add(*found)
+        if not superuser:
+            membership, _ = UnitMembership.objects.get_or_create(user=user, unit_id=units.owner_id())
+            membership.groups.add(*found)

@@ -10,6 +10,10 @@ CLERKS = "Văn thư"
 ONE_STOP = "Một cửa"
 SITE_PAGES = "Quản trị trang"
 ALL = (EDITORS, APPROVERS, RECEPTION, CLERKS, ONE_STOP, SITE_PAGES)
+# The groups a unit's staff work in (portal.staff): the ones above, given per unit.
+STAFF_GROUPS = ALL
+# A province's administrators: its communes' staff and hosts (portal/migrations/0006).
+PROVINCE_ADMINS = "Quản trị tỉnh"
 
 
 def make_groups(apps, groups):

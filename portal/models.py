@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
+from django.utils.text import capfirst
 
 from . import units
 
@@ -91,6 +94,31 @@ class UnitHost(models.Model):
         super().save(*args, **kwargs)
 
 
+class UnitMembership(models.Model):
+    """A staff member's place in one unit and the staff groups they work in there (docs/units.md)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="Cán bộ", on_delete=models.CASCADE, related_name="unit_memberships"
+    )
+    unit = models.ForeignKey(Unit, verbose_name="Đơn vị", on_delete=models.CASCADE, related_name="memberships")
+    groups = models.ManyToManyField(
+        "auth.Group",
+        verbose_name="Nhóm",
+        blank=True,
+        related_name="unit_memberships",
+        help_text="Quyền của cán bộ trong đơn vị này.",
+    )
+
+    class Meta:
+        ordering = ("unit", "user__username")
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="one_membership_per_user_and_unit")]
+        verbose_name = "Cán bộ của đơn vị"
+        verbose_name_plural = "Cán bộ của đơn vị"
+
+    def __str__(self):
+        return f"{self.user} – {self.unit}"
+
+
 class MovedPath(models.Model):
     """Where an address of a merged unit's portal now lives on the unit it was merged into
     (`portal.merging`): requests for the old host answer with a permanent redirect there."""
@@ -120,6 +148,37 @@ class UnitOwned(models.Model):
 
     class Meta:
         abstract = True
+
+    # The admin's forms leave `unit` out (it is the request's), and Django then skips every check
+    # that names it: the unit+slug constraints are checked here with the row's unit all the same.
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=set(exclude or ()) - {"unit"})
+        except ValidationError as error:
+            raise ValidationError(_per_field(error)) from None
+
+    def unique_error_message(self, model_class, unique_check):
+        others = [name for name in unique_check if name != "unit"]
+        if "unit" not in unique_check or len(others) != 1:
+            return super().unique_error_message(model_class, unique_check)
+        label = model_class._meta.get_field(others[0]).verbose_name
+        return ValidationError(
+            f"{capfirst(label)} này đã có trong đơn vị; hãy chọn {label.lower()} khác.",
+            code="unique",
+            params={"unique_check": unique_check},
+        )
+
+
+def _per_field(error):
+    """A unit+field constraint's error belongs to that field, where the form shows it."""
+    errors = {}
+    for key, messages in error.error_dict.items():
+        for message in messages:
+            check = (message.params or {}).get("unique_check", ()) if message.code == "unique" else ()
+            others = [name for name in check if name != "unit"]
+            field = others[0] if key == NON_FIELD_ERRORS and "unit" in check and len(others) == 1 else key
+            errors.setdefault(field, []).append(message)
+    return errors
 
 
 class SingletonModel(UnitOwned):

@@ -1,7 +1,11 @@
-"""Storage for files the public must never reach, such as citizens' attachments.
+"""Where uploaded files go: a folder per unit, and a private place for citizens' attachments.
 
-It lives outside MEDIA_ROOT, so the web server that serves /media/ cannot serve it;
-views check permissions and stream the files themselves.
+Every new upload goes under the folder named by the code of the unit being served
+(`kim-dong/covers/2026/07/anh.jpg`), so units' files never mix and a unit's files can be moved or
+deleted as one. Files uploaded before units existed keep their names.
+
+The private storage lives outside MEDIA_ROOT, so the web server that serves /media/ cannot serve
+it; views check permissions and stream the files themselves.
 """
 
 import os
@@ -9,10 +13,35 @@ import os
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
+from storages.backends.s3 import S3Storage
+
+from . import units
+
+
+def unit_folder(name):
+    """`covers/a.jpg` -> `kim-dong/covers/a.jpg` for the unit being served (the first unit outside
+    a request)."""
+    unit = units.get(units.owner_id())
+    return f"{unit.code}/{name}" if unit is not None else name
+
+
+class UnitFolders:
+    """A storage whose files named by a model's upload_to go under the unit's folder."""
+
+    def generate_filename(self, filename):
+        return super().generate_filename(unit_folder(filename))
+
+
+class UnitFileSystemStorage(UnitFolders, FileSystemStorage):
+    pass
+
+
+class UnitS3Storage(UnitFolders, S3Storage):
+    pass
 
 
 @deconstructible
-class PrivateStorage(FileSystemStorage):
+class PrivateStorage(UnitFolders, FileSystemStorage):
     # Read the setting on every use, so tests and deployments can move it.
     @property
     def base_location(self):

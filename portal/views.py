@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import units
 from .images import EXTENSIONS, make_renditions, validate_image
 from .models import Unit
+from .storage import unit_folder
 from .text import slugify_vi
 
 
@@ -32,7 +33,8 @@ def editor_upload(request):
         return JsonResponse({"error": {"message": error.messages[0]}}, status=400)
     # The extension follows the content, so an image named "x.html" is never served as a page.
     stem = slugify_vi(posixpath.splitext(upload.name)[0])[:80] or "anh"
-    name = default_storage.save(timezone.now().strftime("uploads/%Y/%m/") + stem + EXTENSIONS[image_format], upload)
+    folder = unit_folder(timezone.now().strftime("uploads/%Y/%m/"))
+    name = default_storage.save(folder + stem + EXTENSIONS[image_format], upload)
     make_renditions(name)
     return JsonResponse({"url": default_storage.url(name)})
 

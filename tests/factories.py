@@ -37,12 +37,17 @@ def image_upload(name="anh.jpg", size=(1600, 1000), fmt="JPEG", color=(30, 120, 
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
 
 
-def make_staff(username, group=None, superuser=False):
+def make_staff(username, group=None, superuser=False, unit=None):
+    """A staff account working in `unit` (the first unit by default) in `group` (a name or several)."""
+    from portal.models import UnitMembership
+
     user = get_user_model().objects.create_user(
         username, password="pw-" + username, is_staff=True, is_superuser=superuser
     )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
+    if not superuser or group:
+        names = [] if not group else [group] if isinstance(group, str) else list(group)
+        membership = UnitMembership.objects.create(user=user, unit=unit or first_unit())
+        membership.groups.set(Group.objects.filter(name__in=names))
     return user
 
 

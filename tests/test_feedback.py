@@ -192,7 +192,7 @@ def test_attachment_is_stored_with_the_extension_of_its_content(client, settings
     """A real photo named ….html is stored as a random name ending .jpg: the citizen's extension is never kept."""
     assert client.post("/gop-y/", {**form_data(), "attachment": upload()}).status_code == 302
     name = Feedback.objects.get().attachment.name
-    assert re.fullmatch(rf"feedback/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}\{extension}", name), name
+    assert re.fullmatch(rf"kim-son/feedback/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}\{extension}", name), name
     assert (settings.PRIVATE_MEDIA_ROOT / name).exists()
 
 

@@ -32,11 +32,26 @@ def test_each_group_works_in_its_sections_and_nowhere_else(client, group):
     assert client.get(reverse("admin:auth_user_add")).status_code == 403
 
 
+# Lists every unit shares: a unit's staff pick from them, only the group given on the user's own page changes them.
+SHARED_LISTS = {"documents_documenttype", "documents_agency", "documents_sector", "services_sector"}
+
+
 @pytest.mark.parametrize("group", [CLERKS, ONE_STOP, SITE_PAGES])
 def test_new_groups_add_in_their_sections(client, group):
-    """The new groups may add the things their section is made of."""
+    """The new groups may add the things their unit's section is made of, and only see the shared lists."""
     client.force_login(make_staff("canbo", group=group))
     for model in SECTIONS[group]:
+        expected = 403 if model in SHARED_LISTS else 200
+        assert client.get(reverse(f"admin:{model}_add")).status_code == expected, model
+
+
+@pytest.mark.parametrize("group", [CLERKS, ONE_STOP])
+def test_the_group_on_the_users_own_page_changes_the_shared_lists(client, group):
+    """Given on the user's page ("Nhóm"), the group keeps today's rights on the lists every unit shares."""
+    user = make_staff("canbo", group=group)
+    user.groups.add(Group.objects.get(name=group))
+    client.force_login(user)
+    for model in set(SECTIONS[group]) & SHARED_LISTS:
         assert client.get(reverse(f"admin:{model}_add")).status_code == 200, model
 
 
@@ -60,4 +75,4 @@ def test_seed_demo_puts_a_demo_user_in_each_new_group():
     call_command("seed_demo", verbosity=0)
     users = get_user_model().objects
     for username, group in (("vanthu", CLERKS), ("motcua", ONE_STOP), ("quantritrang", SITE_PAGES)):
-        assert users.get(username=username).groups.filter(name=group).exists()
+        assert users.get(username=username).unit_memberships.filter(groups__name=group).exists()

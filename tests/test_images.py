@@ -130,7 +130,7 @@ def test_editor_uploads_a_real_image_and_gets_its_url(client, editor):
     response = client.post(reverse("portal:editor_upload"), {"upload": image_upload("ảnh hội nghị.png", fmt="PNG")})
     assert response.status_code == 200
     url = response.json()["url"]
-    assert url.startswith("/media/uploads/") and url.endswith("/anh-hoi-nghi.png")
+    assert url.startswith("/media/kim-son/uploads/") and url.endswith("/anh-hoi-nghi.png")
     name = url.removeprefix("/media/")
     assert default_storage.exists(name)
     assert default_storage.exists(f"renditions/{name.rsplit('.', 1)[0]}-600w.jpg")
@@ -150,7 +150,7 @@ def test_editor_upload_of_a_fake_image_is_a_400_with_a_vietnamese_error(client, 
     response = client.post(reverse("portal:editor_upload"), {"upload": fake})
     assert response.status_code == 400
     assert NOT_AN_IMAGE in response.json()["error"]["message"]
-    assert not default_storage.exists("uploads")
+    assert not default_storage.exists("kim-son/uploads")
 
 
 def test_editor_upload_without_a_file_is_a_400(client, editor):
@@ -179,7 +179,7 @@ def test_body_images_from_uploads_are_rewritten_to_renditions(client, editor):
         body=f'<figure class="image"><img src="{url}" alt="Đại biểu dự hội nghị"><figcaption>Đại biểu.</figcaption></figure>'
     )
     tag = re.search(r"<img [^>]+>", article.body).group(0)
-    assert f'src="{url}"' not in tag and "/media/renditions/uploads/" in tag
+    assert f'src="{url}"' not in tag and "/media/renditions/kim-son/uploads/" in tag
     assert "srcset=" in tag and "1200w" in tag
     assert 'width="1200" height="750"' in tag
     assert 'alt="Đại biểu dự hội nghị"' in tag and 'loading="lazy"' in tag

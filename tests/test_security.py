@@ -146,5 +146,5 @@ def test_media_goes_to_object_storage_when_a_bucket_is_set():
         AWS_SECRET_ACCESS_KEY="test",
     )
     lines = result.stdout.splitlines()
-    assert lines[0] == "S3Storage https://media.kimson.example/media/uploads/anh.jpg", result.stderr
+    assert lines[0] == "UnitS3Storage https://media.kimson.example/media/uploads/anh.jpg", result.stderr
     assert "https://media.kimson.example" in lines[1]
