@@ -118,20 +118,13 @@ def due_date(received, days, working):
 def seed(log):
     ServiceSettings.load()
     procedures = []
-    for i, (sector_name, name, code, level, time, fee, requirements, form_title) in enumerate(PROCEDURES):
-        sector, _ = Sector.objects.get_or_create(name=sector_name, defaults={"order": i})
-        procedure, created = Procedure.objects.get_or_create(
-            name=name,
-            defaults={
-                "sector": sector,
-                "code": code,
-                "level": level,
-                "processing_time": time,
-                "fee": fee,
-                "requirements": requirements,
-                "steps": "Bước 1: Nộp hồ sơ tại Bộ phận một cửa hoặc trực tuyến.\n"
-                "Bước 2: Cán bộ kiểm tra, tiếp nhận và hẹn trả kết quả.\nBước 3: Nhận kết quả.",
-            },
+    for i, row in enumerate(PROCEDURES):
+        name, form_title = row[1], row[7]
+        procedure, created = _procedure(
+            i,
+            row,
+            "Bước 1: Nộp hồ sơ tại Bộ phận một cửa hoặc trực tuyến.\n"
+            "Bước 2: Cán bộ kiểm tra, tiếp nhận và hẹn trả kết quả.\nBước 3: Nhận kết quả.",
         )
         if created and form_title:
             pdf = tiny_pdf([form_title, "Kinh gui: UBND huyen Kim Son", "Ho va ten: ....................."])
@@ -163,20 +156,26 @@ def seed(log):
 
 def seed_unit(unit, log):
     """The first two procedures, as the unit's own (portal.demo)."""
-    for i, (sector_name, name, code, level, time, fee, requirements, _) in enumerate(PROCEDURES[:2]):
-        sector, _ = Sector.objects.get_or_create(name=sector_name, defaults={"order": i})
-        _, created = Procedure.objects.get_or_create(
-            name=name,
-            defaults={
-                "sector": sector,
-                "code": code,
-                "level": level,
-                "processing_time": time,
-                "fee": fee,
-                "requirements": requirements,
-                "steps": f"Bước 1: Nộp hồ sơ tại Bộ phận một cửa UBND {unit.full_name} hoặc trực tuyến.\n"
-                "Bước 2: Nhận kết quả.",
-            },
-        )
+    for i, row in enumerate(PROCEDURES[:2]):
+        steps = f"Bước 1: Nộp hồ sơ tại Bộ phận một cửa UBND {unit.full_name} hoặc trực tuyến.\nBước 2: Nhận kết quả."
+        _, created = _procedure(i, row, steps)
         if created:
-            log(f"{unit}: tạo thủ tục mẫu {name}")
+            log(f"{unit}: tạo thủ tục mẫu {row[1]}")
+
+
+def _procedure(order, row, steps):
+    """(procedure, created) for a row of PROCEDURES in the unit being seeded."""
+    sector_name, name, code, level, time, fee, requirements, _ = row
+    sector, _ = Sector.objects.get_or_create(name=sector_name, defaults={"order": order})
+    return Procedure.objects.get_or_create(
+        name=name,
+        defaults={
+            "sector": sector,
+            "code": code,
+            "level": level,
+            "processing_time": time,
+            "fee": fee,
+            "requirements": requirements,
+            "steps": steps,
+        },
+    )
