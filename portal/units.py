@@ -103,9 +103,10 @@ def _hosts(max_age=HOSTS_SECONDS):
     global _kept
     kept = _kept
     if kept is None or not kept.units or time.monotonic() - kept.read_at > max_age:
+        asked = time.monotonic()
         with _lock:
-            kept = _kept  # the threads that waited use the copy the first one read
-            if kept is None or time.monotonic() - kept.read_at > HOSTS_SECONDS:
+            kept = _kept  # the threads that waited use the copy read while they waited
+            if kept is None or kept.read_at < asked:
                 kept = _kept = _Hosts()
     return kept
 
