@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, OperationalError, models, transaction
 from django.utils.text import capfirst
 
 from . import units
@@ -205,11 +205,16 @@ class SingletonModel(UnitOwned):
             unit_id = units.owner_id()
             loaded = cls.every_unit.filter(unit_id=unit_id).first()
             if loaded is None:
+                values = cls._first_values(unit_id)
                 try:
                     with transaction.atomic():
-                        loaded = cls.every_unit.create(unit_id=unit_id, **cls._first_values(unit_id))
+                        loaded = cls.every_unit.create(unit_id=unit_id, **values)
                 except IntegrityError:  # another request made it meanwhile
                     loaded = cls.every_unit.get(unit_id=unit_id)
+                except OperationalError:
+                    # The database cannot take the write now (SQLite busy with other writers): this
+                    # page shows the starting values; a later request stores them.
+                    return cls(unit_id=unit_id, **values)
             cache.set(cls.cache_key, loaded, 300)
         return loaded
 
