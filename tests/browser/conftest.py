@@ -135,3 +135,18 @@ def screenshots():
     """The folder the layout screenshots go to (not committed)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def newsroom_groups():
+    """The editors' and approvers' groups: a data migration makes them, but a transactional test's
+    flush empties the tables, so they are made again here from the migration's own list."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("news.migrations.0002_editor_groups")
+    for name, permissions in migration.GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for app_label, codename in permissions:
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

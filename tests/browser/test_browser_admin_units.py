@@ -16,7 +16,7 @@ from tests.factories import first_unit, make_article, make_category, make_staff,
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_commune_editor_signs_in_on_the_communes_host(open_context, live_server, axe):
+def test_a_commune_editor_signs_in_on_the_communes_host(open_context, live_server, axe, newsroom_groups):
     kimdong = make_unit("Kim Đông", "kimdong.localhost")
     with units.active(first_unit()):
         make_article("Tin của Kim Sơn", category=make_category("Thời sự"), status="draft")

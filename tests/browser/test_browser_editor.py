@@ -1,11 +1,9 @@
 """The newsroom in a real browser: an editor writes with CKEditor 5, an approver publishes."""
 
-import importlib
 import io
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from PIL import Image
 
 from news.models import Article
@@ -14,17 +12,6 @@ from tests.factories import make_category, make_staff
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ADMIN = "/" + settings.ADMIN_URL
-
-
-@pytest.fixture
-def newsroom_groups():
-    """The editors' and approvers' groups: a data migration makes them, but a transactional test's
-    flush empties the tables, so they are made again here from the migration's own list."""
-    migration = importlib.import_module("news.migrations.0002_editor_groups")
-    for name, permissions in migration.GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in permissions:
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
 def png_bytes(size=(640, 400), color=(12, 110, 70)):
@@ -60,7 +47,7 @@ def test_editor_writes_with_an_image_approver_publishes_it_appears_on_home(open_
     editor.locator(".ck-editor input[type=file]").set_input_files(
         {"name": "le-don-nhan.png", "mimeType": "image/png", "buffer": png_bytes()}
     )
-    uploaded = body.locator("img[src*='/media/uploads/']")
+    uploaded = body.locator("img[src*='/uploads/']")
     uploaded.wait_for()
     uploaded.click()
     editor.get_by_role("button", name="Đổi chữ alt của ảnh").click()

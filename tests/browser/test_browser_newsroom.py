@@ -91,7 +91,7 @@ def test_editor_submits_approver_returns_editor_resubmits_approver_schedules_it_
     editor.locator(".ck-editor input[type=file]").set_input_files(
         {"name": "le-don-nhan.png", "mimeType": "image/png", "buffer": png_bytes()}
     )
-    body.locator("img[src*='/media/uploads/']").wait_for()
+    body.locator("img[src*='/uploads/']").wait_for()
     assert body.locator("figure.image figcaption").count() == 1, "the caption field shows by default"
     assert editor.locator("#id_status").count() == 0
 
