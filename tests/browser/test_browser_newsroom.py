@@ -5,7 +5,6 @@ revisions and returns it with a comment; the editor fixes it and resubmits; the 
 it; it appears on the home page when its time comes, not before.
 """
 
-import importlib
 import io
 import re
 from datetime import timedelta
@@ -14,7 +13,6 @@ from urllib.parse import urlparse
 import pytest
 import time_machine
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.utils import timezone
 from PIL import Image
@@ -31,13 +29,8 @@ ALT = "Lễ đón nhận bằng công nhận nông thôn mới nâng cao"
 
 
 @pytest.fixture
-def newsroom():
-    """The newsroom's groups (a transactional test's flush empties them) and one member of each, with mail."""
-    migration = importlib.import_module("news.migrations.0002_editor_groups")
-    for name, permissions in migration.GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in permissions:
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+def newsroom(newsroom_groups):
+    """One member of each newsroom group (tests/browser/conftest.py makes the groups), with mail."""
     for username, group in (("bientap", EDITORS), ("duyetbai", APPROVERS)):
         user = make_staff(username, group=group)
         user.email = f"{username}@kimson.local"
