@@ -6,8 +6,10 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 from . import creating, merging, staff, units
 from .groups import PROVINCE_ADMINS, STAFF_GROUPS
@@ -51,6 +53,21 @@ class UnitMembershipForm(forms.ModelForm):
             self.add_error("groups", f"Nhóm “{PROVINCE_ADMINS}” chỉ dành cho cán bộ của tỉnh.")
         return cleaned
 
+    def _save_m2m(self):
+        # Groups the form does not offer (a province administrator edits a membership a superuser
+        # gave more) stay as they were: the checkboxes change only the groups they show.
+        kept = []
+        if self.instance.pk and "groups" in self.fields:
+            kept = list(self.instance.groups.exclude(pk__in=self.fields["groups"].queryset.values("pk")))
+        super()._save_m2m()
+        if kept:
+            self.instance.groups.add(*kept)
+
+
+def staff_group_names(user):
+    """The groups `user` gives in a membership: the staff groups, and for superusers "Quản trị tỉnh"."""
+    return [*STAFF_GROUPS, PROVINCE_ADMINS] if user.is_superuser else list(STAFF_GROUPS)
+
 
 def membership_choices(request, db_field, queryset):
     """Who and where: the admin's units (a province's: its communes too), the staff groups, and
@@ -60,16 +77,26 @@ def membership_choices(request, db_field, queryset):
     if db_field.name == "unit":
         return queryset.filter(pk__in=staff.reach(UnitMembership, request_unit(request)))
     if db_field.name == "groups":
-        names = [*STAFF_GROUPS, PROVINCE_ADMINS] if request.user.is_superuser else STAFF_GROUPS
-        return queryset.filter(name__in=names)
+        return queryset.filter(name__in=staff_group_names(request.user))
     if db_field.name == "user":
         return get_user_model().objects.filter(is_staff=True, is_superuser=False, is_active=True)
     return queryset
 
 
+def makes_province_administrators(request, membership):
+    """Whether `membership` holds "Quản trị tỉnh" and the user is no superuser: then it is only shown."""
+    return (
+        membership is not None
+        and not request.user.is_superuser
+        and membership.groups.filter(name=PROVINCE_ADMINS).exists()
+    )
+
+
 @admin.register(UnitMembership)
 class UnitMembershipAdmin(admin.ModelAdmin):
-    """A unit's staff and their groups there; a province's administrators keep its communes' too."""
+    """A unit's staff and their groups there; a province's administrators keep its communes' too.
+    Another administrator's membership is shown to them, not changed: only superusers make and
+    unmake province administrators."""
 
     form = UnitMembershipForm
     any_staff_fields = ("user",)
@@ -87,6 +114,20 @@ class UnitMembershipAdmin(admin.ModelAdmin):
     def get_list_filter(self, request):
         return [("unit", admin.RelatedOnlyFieldListFilter), ("groups", admin.RelatedOnlyFieldListFilter)]
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not makes_province_administrators(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not makes_province_administrators(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # "Delete selected" asks here for every chosen row: an administrator's membership among
+        # them makes the deletion need a right the user lacks (refused, nothing deleted).
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(makes_province_administrators(request, membership) for membership in objs):
+            perms_needed = {*perms_needed, f"{self.opts.verbose_name} ({PROVINCE_ADMINS})"}
+        return deleted, counts, perms_needed, protected
+
     @admin.display(description="Họ tên", ordering="user__last_name")
     def full_name(self, membership):
         return membership.user.get_full_name()
@@ -96,22 +137,53 @@ class UnitMembershipAdmin(admin.ModelAdmin):
         return ", ".join(group.name for group in membership.groups.all()) or "—"
 
 
+class UnitMembershipFormSet(BaseInlineFormSet):
+    default_error_messages = {
+        **BaseInlineFormSet.default_error_messages,
+        "too_few_forms": "Hãy chọn ít nhất một đơn vị làm việc cho tài khoản.",
+    }
+
+
 class UnitMembershipInline(admin.TabularInline):
-    """The units a user works in, on the user's page (superusers give any unit)."""
+    """The units a user works in, on the user's page: superusers give any unit, a province's
+    administrator the units they administer (`staff.administered_units`), whose rows alone the
+    inline shows them; the user's other memberships stay as they are."""
 
     model = UnitMembership
     form = UnitMembershipForm
+    formset = UnitMembershipFormSet
     fields = ("unit", "groups")
     extra = 0
     verbose_name = "Đơn vị làm việc"
     verbose_name_plural = "Đơn vị làm việc và nhóm trong từng đơn vị"
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(unit_id__in=staff.administered_units(request.user, request_unit(request)))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj is None and not request.user.is_superuser:
+            # An account a province's administrator makes works somewhere in the province.
+            kwargs.update(min_num=1, validate_min=True)
+        return super().get_formset(request, obj, **kwargs)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "groups" and formfield is not None:
-            names = [*STAFF_GROUPS, PROVINCE_ADMINS]
-            formfield.queryset = formfield.queryset.filter(name__in=names)
+        if formfield is None:
+            return formfield
+        if db_field.name == "groups":
+            formfield.queryset = formfield.queryset.filter(name__in=staff_group_names(request.user))
+        if db_field.name == "unit" and not request.user.is_superuser:
+            formfield.queryset = formfield.queryset.filter(
+                pk__in=staff.administered_units(request.user, request_unit(request))
+            )
         return formfield
+
+
+# Set on an account by superusers only: a POST naming one from anyone else is refused (403).
+SUPERUSER_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
 
 if admin.site.is_registered(get_user_model()):
@@ -120,9 +192,82 @@ if admin.site.is_registered(get_user_model()):
     @admin.register(get_user_model())
     class StaffUserAdmin(UserAdmin):
         """Django's user page, plus the units the user works in. "Nhóm" there gives rights on the
-        shared lists only; a unit's work comes from the units below (portal.staff)."""
+        shared lists only; a unit's work comes from the units below (portal.staff).
+
+        A province's administrator ("Quản trị tỉnh": add, change and view users) makes accounts and
+        edits those of the province's staff (`staff.accounts_administered`): name, e-mail,
+        password, active, and memberships in the units they administer; never superuser, staff
+        flag, own groups or rights. The staff flag follows the memberships."""
 
         inlines = (*UserAdmin.inlines, UnitMembershipInline)
+        add_fieldsets = (
+            *UserAdmin.add_fieldsets,
+            (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        )
+        administrator_fieldsets = (
+            (None, {"fields": ("username", "password")}),
+            (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+            ("Trạng thái", {"fields": ("is_active",)}),
+            (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        )
+        list_display = (*UserAdmin.list_display, "unit_names")
+
+        def get_queryset(self, request):
+            queryset = super().get_queryset(request).prefetch_related("unit_memberships__unit")
+            if request.user.is_superuser:
+                return queryset
+            reachable = staff.accounts_administered(request.user, request_unit(request))
+            return queryset.filter(pk__in=reachable.values("pk"))
+
+        def _administers(self, request):
+            return request.user.is_superuser or bool(staff.administered_units(request.user, request_unit(request)))
+
+        def has_view_permission(self, request, obj=None):
+            return super().has_view_permission(request, obj) and self._administers(request)
+
+        def has_add_permission(self, request):
+            return super().has_add_permission(request) and self._administers(request)
+
+        def has_change_permission(self, request, obj=None):
+            return super().has_change_permission(request, obj) and self._administers(request)
+
+        def has_delete_permission(self, request, obj=None):
+            # Accounts of staff end by switching them off ("Đang hoạt động"): only superusers delete.
+            return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+        def get_fieldsets(self, request, obj=None):
+            if obj is None or request.user.is_superuser:
+                return super().get_fieldsets(request, obj)
+            return self.administrator_fieldsets
+
+        def get_readonly_fields(self, request, obj=None):
+            if obj is None or request.user.is_superuser:
+                return super().get_readonly_fields(request, obj)
+            return ("last_login", "date_joined")
+
+        def get_list_filter(self, request):
+            return super().get_list_filter(request) if request.user.is_superuser else ("is_active",)
+
+        def get_list_display(self, request):
+            if request.user.is_superuser:
+                return super().get_list_display(request)
+            return ("username", "email", "first_name", "last_name", "is_active", "unit_names")
+
+        def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+            if request.method == "POST" and not request.user.is_superuser and set(SUPERUSER_FIELDS) & set(request.POST):
+                raise PermissionDenied
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+        def save_related(self, request, form, formsets, change):
+            super().save_related(request, form, formsets, change)
+            user = form.instance
+            if not user.is_staff and UnitMembership.objects.filter(user=user).exists():  # not the prefetched rows
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])
+
+        @admin.display(description="Đơn vị làm việc")
+        def unit_names(self, user):
+            return ", ".join(str(membership.unit) for membership in user.unit_memberships.all()) or "—"
 
 
 # Content counted in the list of units, by app label and model name (a missing app is skipped).

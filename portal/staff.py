@@ -6,7 +6,8 @@ only from the membership in the unit being served. Lists every unit shares (docu
 agencies, fields, user accounts) belong to no unit: staff may see and pick them, and only
 superusers and the user's own groups and rights ("Nhóm" and "Quyền" on the user's page) change
 them. A province administrator ("Quản trị tỉnh" in the province's membership) also works in the
-province's communes with that group's rights: their staff and hosts.
+province's communes with that group's rights: their staff and hosts, and the accounts of the
+province's staff (`accounts_administered`).
 """
 
 from functools import cache
@@ -22,6 +23,9 @@ from .groups import PROVINCE_ADMINS
 
 # Rows a province's administrator keeps for its communes too (units, their hosts, their staff).
 UNIT_ADMINISTRATION = {"portal.unit", "portal.unithost", "portal.unitmembership"}
+# A shared list "Quản trị tỉnh" changes, not only sees: the accounts of the province's staff (the
+# user admin shows an administrator those only, `accounts_administered`).
+ACCOUNTS = {"auth.user"}
 
 
 @cache
@@ -96,6 +100,61 @@ def units_of(user):
     return [unit for unit in units.all_units() if unit.pk in ids or unit.parent_id in provinces]
 
 
+def administered_units(user, unit):
+    """The units in whose memberships `user` gives staff groups from the admin of `unit`, as ids:
+    for an administrator of the unit's province, the province and its communes on the province's
+    host, the commune on a commune's (`reach`); superusers, every unit; anyone else, none."""
+    if unit is None or not (user.is_active and user.is_staff):
+        return []
+    if user.is_superuser:
+        return [u.pk for u in units.all_units()]
+    province = unit if unit.kind == "tinh" else units.get(unit.parent_id) if unit.parent_id else None
+    if province is None or province.kind != "tinh":
+        return []
+    known = user.__dict__.setdefault("_province_administered", {})
+    if province.pk not in known:
+        known[province.pk] = user.unit_memberships.filter(unit_id=province.pk, groups__name=PROVINCE_ADMINS).exists()
+    return reach(apps.get_model("portal", "UnitMembership"), unit) if known[province.pk] else []
+
+
+def accounts_administered(user, unit):
+    """The accounts `user` edits from the admin of `unit`: for a superuser every account; for a
+    province's administrator the staff of the units they administer there (`administered_units`)
+    whose every right is one the administrator could have given — no superuser, no membership
+    outside the province or with "Quản trị tỉnh" (the administrators themselves), no right of their
+    own beyond seeing the shared lists; anyone else, none."""
+    User = get_user_model()
+    if user.is_superuser:
+        return User.objects.all()
+    here = administered_units(user, unit)
+    if not here:
+        return User.objects.none()
+    Membership = apps.get_model("portal", "UnitMembership")
+    province = unit if unit.kind == "tinh" else units.get(unit.parent_id)
+    beyond = user.__dict__.get("_rights_beyond_units")
+    if beyond is None:
+        beyond = user.__dict__["_rights_beyond_units"] = _rights_beyond_units()
+    return (
+        User.objects.filter(is_superuser=False, pk__in=Membership.objects.filter(unit_id__in=here).values("user_id"))
+        .exclude(pk=user.pk)
+        .exclude(pk__in=Membership.objects.exclude(unit_id__in=reach(Membership, province)).values("user_id"))
+        .exclude(pk__in=Membership.objects.filter(groups__name=PROVINCE_ADMINS).values("user_id"))
+        .exclude(pk__in=User.user_permissions.through.objects.filter(permission_id__in=beyond).values("user_id"))
+        .exclude(pk__in=User.groups.through.objects.filter(group__permissions__in=beyond).values("user_id"))
+    )
+
+
+def _rights_beyond_units():
+    """Ids of the rights a user's own page gives that no membership gives: changing a shared list."""
+    return [
+        pk
+        for pk, app, model in Permission.objects.exclude(codename__startswith="view_").values_list(
+            "pk", "content_type__app_label", "content_type__model"
+        )
+        if _shared_model(app, model)
+    ]
+
+
 def users_with_perm(perm, unit_id):
     """Active staff who hold `perm` ("news.publish_article") in the unit, through its membership."""
     app_label, codename = perm.split(".", 1)
@@ -162,11 +221,17 @@ class UnitPermissionBackend(ModelBackend):
                 group__unit_memberships__user=user,
                 group__unit_memberships__unit_id=unit.parent_id,
             )
-        # A unit's staff see and pick the shared lists; changing them is not a unit's business.
+        # A unit's staff see and pick the shared lists; changing them is not a unit's business,
+        # but for the staff's accounts in a province's administrators' hands.
+        found = Permission.objects.filter(groups).values_list(
+            "content_type__app_label", "content_type__model", "codename", "group__name"
+        )
         return {
             f"{app}.{codename}"
-            for app, model, codename in _named(Permission.objects.filter(groups))
-            if codename.startswith("view_") or not _shared_model(app, model)
+            for app, model, codename, group in found.distinct()
+            if codename.startswith("view_")
+            or not _shared_model(app, model)
+            or (group == PROVINCE_ADMINS and f"{app}.{model}" in ACCOUNTS)
         }
 
     def with_perm(self, perm, is_active=True, include_superusers=True, obj=None):

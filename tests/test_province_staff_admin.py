@@ -1,0 +1,479 @@
+"""A province's administrator makes and edits the accounts of its staff, and nothing beyond them
+(portal.admin.StaffUserAdmin, portal.staff.accounts_administered): docs/units.md "Staff per unit"."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from news.models import Article
+from portal import units
+from portal.groups import APPROVERS, CLERKS, EDITORS, PROVINCE_ADMINS, STAFF_GROUPS
+from portal.models import UnitMembership
+from tests.factories import make_category, make_staff, make_unit
+
+pytestmark = pytest.mark.django_db
+
+PROVINCE, KIMDONG, GIAVIEN, OTHER = "ninhbinh.localhost", "kimdong.localhost", "giavien.localhost", "hanam.localhost"
+PASSWORD = "Xuan-Hoa@2026"
+User = get_user_model()
+
+
+@pytest.fixture
+def province(settings):
+    """Ninh Bình (communes Kim Đông and Gia Viễn) with its administrator; Hà Nam (commune Duy Tiên)."""
+    settings.ADMIN_REQUIRE_2FA = False
+    ninhbinh = make_unit("Ninh Bình", PROVINCE, kind="tinh")
+    kimdong = make_unit("Kim Đông", KIMDONG, parent=ninhbinh)
+    giavien = make_unit("Gia Viễn", GIAVIEN, parent=ninhbinh)
+    hanam = make_unit("Hà Nam", OTHER, kind="tinh")
+    duytien = make_unit("Duy Tiên", "duytien.localhost", parent=hanam)
+    boss = make_staff("quantritinh", PROVINCE_ADMINS, unit=ninhbinh)
+    return {
+        "ninhbinh": ninhbinh,
+        "kimdong": kimdong,
+        "giavien": giavien,
+        "hanam": hanam,
+        "duytien": duytien,
+        "boss": boss,
+    }
+
+
+def group_ids(*names):
+    return [Group.objects.get(name=name).pk for name in names]
+
+
+def add_form(username="canbo.kimdong", memberships=(), password=PASSWORD, **extra):
+    """The add page's POST: the account and its memberships [(unit, [group names])]."""
+    data = {
+        "username": username,
+        "usable_password": "true",
+        "password1": password,
+        "password2": password,
+        "first_name": "Hoa",
+        "last_name": "Nguyễn Thị",
+        "email": f"{username}@kimdong.gov.vn",
+        **inline(memberships),
+    }
+    data.update(extra)
+    return data
+
+
+def inline(memberships, initial=()):
+    """The memberships inline's fields: `initial` are existing rows [(membership, [group names])]."""
+    rows = [*initial, *memberships]
+    data = {
+        "unit_memberships-TOTAL_FORMS": str(len(rows)),
+        "unit_memberships-INITIAL_FORMS": str(len(initial)),
+        "unit_memberships-MIN_NUM_FORMS": "0",
+        "unit_memberships-MAX_NUM_FORMS": "1000",
+    }
+    for index, (where, names) in enumerate(rows):
+        if isinstance(where, UnitMembership):
+            data[f"unit_memberships-{index}-id"] = str(where.pk)
+            data[f"unit_memberships-{index}-user"] = str(where.user_id)
+            where = where.unit
+        data[f"unit_memberships-{index}-unit"] = str(where.pk)
+        data[f"unit_memberships-{index}-groups"] = group_ids(*names)
+    return data
+
+
+def change_form(user, memberships=(), **extra):
+    """The change page's POST for `user` as it is, with `extra` fields and new `memberships`."""
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        **({"is_active": "on"} if user.is_active else {}),
+        **inline(memberships, initial=[(m, list(m.groups.values_list("name", flat=True))) for m in mine(user)]),
+    }
+    data.update(extra)
+    return data
+
+
+def mine(user):
+    return list(user.unit_memberships.order_by("pk"))
+
+
+def snapshot(user):
+    """Everything about an account a tampered POST must leave as it was."""
+    user = User.objects.get(pk=user.pk)
+    return (
+        user.username,
+        user.first_name,
+        user.email,
+        user.password,
+        user.is_active,
+        user.is_staff,
+        user.is_superuser,
+        set(user.groups.values_list("name", flat=True)),
+        set(user.user_permissions.values_list("codename", flat=True)),
+        {(m.unit_id, name) for m in user.unit_memberships.all() for name in m.groups.values_list("name", flat=True)},
+    )
+
+
+def users_url(name="changelist", *args):
+    return reverse(f"admin:auth_user_{'password_change' if name == 'password' else name}", args=args)
+
+
+def test_the_province_administrator_makes_a_commune_editor_who_publishes_in_that_commune_only(client, province):
+    kimdong, giavien = province["kimdong"], province["giavien"]
+    client.force_login(province["boss"])
+    page = client.get(users_url("add"), HTTP_HOST=PROVINCE)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert not {"is_superuser", "is_staff", "groups", "user_permissions"} & set(form.fields)
+    membership_form = page.context["inline_admin_formsets"][0].formset.forms[0]
+    assert set(membership_form.fields["unit"].queryset) == {province["ninhbinh"], kimdong, giavien}
+    assert set(membership_form.fields["groups"].queryset.values_list("name", flat=True)) == set(STAFF_GROUPS)
+
+    response = client.post(
+        users_url("add"),
+        add_form("bientap.kimdong", [(kimdong, [EDITORS, APPROVERS])]),
+        HTTP_HOST=PROVINCE,
+    )
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    editor = User.objects.get(username="bientap.kimdong")
+    assert editor.is_staff and editor.is_active and not editor.is_superuser
+    assert (editor.first_name, editor.email) == ("Hoa", "bientap.kimdong@kimdong.gov.vn")
+    assert not editor.groups.exists() and not editor.user_permissions.exists()
+    assert snapshot(editor)[-1] == {(kimdong.pk, EDITORS), (kimdong.pk, APPROVERS)}
+
+    # The new editor logs in with the password given and publishes in Kim Đông ...
+    newcomer = client.__class__()
+    login = newcomer.post(
+        reverse("admin:login"),
+        {"username": "bientap.kimdong", "password": PASSWORD, "next": reverse("admin:index")},
+        HTTP_HOST=KIMDONG,
+    )
+    assert login.status_code == 302 and "_auth_user_id" in newcomer.session
+    with units.active(kimdong):
+        category = make_category("Tin tức xã")
+    published = newcomer.post(
+        reverse("admin:news_article_add"),
+        {
+            "_transition": "publish",
+            "title": "Xã Kim Đông ra quân làm thủy lợi",
+            "slug": "",
+            "category": category.pk,
+            "sapo": "Tóm tắt.",
+            "body": "<p>Nội dung.</p>",
+            "cover_caption": "",
+            "author": "",
+            "source": "",
+        },
+        HTTP_HOST=KIMDONG,
+    )
+    assert published.status_code == 302
+    article = Article.every_unit.get(title="Xã Kim Đông ra quân làm thủy lợi")
+    assert article.unit_id == kimdong.pk and article.status == Article.Status.PUBLISHED
+    # ... and nowhere else: Gia Viễn's and the province's admin send the editor to the login.
+    for host in (GIAVIEN, PROVINCE):
+        response = newcomer.get(reverse("admin:news_article_add"), HTTP_HOST=host)
+        assert response.status_code == 302 and "/login/" in response.url, host
+    from news import workflow
+
+    with units.active(giavien):
+        assert workflow.role_of(editor) is None
+
+
+def test_a_weak_password_is_refused_in_vietnamese_and_makes_no_account(client, province):
+    client.force_login(province["boss"])
+    response = client.post(
+        users_url("add"), add_form("yeu", [(province["kimdong"], [EDITORS])], password="1234"), HTTP_HOST=PROVINCE
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Mật khẩu này quá ngắn" in text and "Mật khẩu này hoàn toàn là số" in text
+    assert not User.objects.filter(username="yeu").exists()
+
+
+def test_a_new_account_needs_a_unit_to_work_in(client, province):
+    """A province administrator's new account works somewhere in the province, or it is not made."""
+    client.force_login(province["boss"])
+    response = client.post(users_url("add"), add_form("khongdonvi"), HTTP_HOST=PROVINCE)
+    assert response.status_code == 200
+    assert "Hãy chọn ít nhất một đơn vị" in response.content.decode()
+    assert not User.objects.filter(username="khongdonvi").exists()
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        {"is_superuser": "on"},
+        {"is_staff": "on"},
+        {"groups": "__province_admins__"},
+        {"user_permissions": "__change_user__"},
+    ],
+    ids=["is_superuser", "is_staff", "own-groups", "user-permissions"],
+)
+def test_a_post_naming_rights_beyond_the_staff_groups_is_refused(client, province, tampered):
+    """The add and change pages refuse (403) a POST that names superuser, staff, own groups or rights."""
+    values = {
+        name: (
+            Group.objects.get(name=PROVINCE_ADMINS).pk
+            if value == "__province_admins__"
+            else Permission.objects.get(codename="change_user").pk
+            if value == "__change_user__"
+            else value
+        )
+        for name, value in tampered.items()
+    }
+    client.force_login(province["boss"])
+    kimdong = province["kimdong"]
+    added = client.post(users_url("add"), add_form("leoquyen", [(kimdong, [EDITORS])], **values), HTTP_HOST=PROVINCE)
+    assert added.status_code == 403
+    assert not User.objects.filter(username="leoquyen").exists()
+    editor = make_staff("bientap", EDITORS, unit=kimdong)
+    before = snapshot(editor)
+    changed = client.post(users_url("change", editor.pk), change_form(editor, **values), HTTP_HOST=PROVINCE)
+    assert changed.status_code == 403
+    assert snapshot(editor) == before
+
+
+def membership_in(unit_key, group=EDITORS):
+    return lambda p: [(p[unit_key], [group])]
+
+
+@pytest.mark.parametrize(
+    "memberships, field",
+    [
+        (membership_in("duytien"), "unit"),  # a commune of another province
+        (membership_in("hanam"), "unit"),  # another province
+        (membership_in("ninhbinh", PROVINCE_ADMINS), "groups"),  # only superusers make province administrators
+        (membership_in("kimdong", "Nhóm khác"), "groups"),  # a group that is not a staff group
+    ],
+    ids=["other-province-commune", "other-province", "province-admins", "other-group"],
+)
+def test_a_membership_beyond_the_province_or_the_staff_groups_is_a_form_error(client, province, memberships, field):
+    Group.objects.get_or_create(name="Nhóm khác")
+    client.force_login(province["boss"])
+    response = client.post(users_url("add"), add_form("vuotquyen", memberships(province)), HTTP_HOST=PROVINCE)
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert field in formset.forms[0].errors
+    assert "Hãy chọn một lựa chọn hợp lệ" in str(formset.forms[0].errors[field])
+    assert not User.objects.filter(username="vuotquyen").exists()
+    # The same on an account the administrator does edit: nothing changes.
+    editor = make_staff("bientap", EDITORS, unit=province["kimdong"])
+    before = snapshot(editor)
+    response = client.post(
+        users_url("change", editor.pk), change_form(editor, memberships(province)), HTTP_HOST=PROVINCE
+    )
+    assert response.status_code == 200
+    assert snapshot(editor) == before
+
+
+def out_of_reach(p):
+    """Accounts the province's administrator must not open, by name."""
+    kimdong, duytien = p["kimdong"], p["duytien"]
+    both = make_staff("haitinh", EDITORS, unit=kimdong)
+    UnitMembership.objects.create(user=both, unit=duytien).groups.add(Group.objects.get(name=EDITORS))
+    own_rights = make_staff("vanthu", CLERKS, unit=kimdong)
+    own_rights.groups.add(Group.objects.get(name=CLERKS))  # changes the lists every unit shares
+    return {
+        "superuser": make_staff("admin", superuser=True),
+        "superuser-member": make_staff("admin2", EDITORS, superuser=True, unit=kimdong),
+        "other-province": make_staff("bientap.duytien", EDITORS, unit=duytien),
+        "both-provinces": both,
+        "own-rights": own_rights,
+        "peer": make_staff("quantritinh2", PROVINCE_ADMINS, unit=p["ninhbinh"]),
+        "self": p["boss"],
+    }
+
+
+@pytest.mark.parametrize(
+    "who", ["superuser", "superuser-member", "other-province", "both-provinces", "own-rights", "peer", "self"]
+)
+def test_accounts_beyond_the_province_are_404_by_address_and_a_post_changes_nothing(client, province, who):
+    target = out_of_reach(province)[who]
+    before = snapshot(target)
+    client.force_login(province["boss"])
+    for name in ("change", "history", "password"):
+        assert client.get(users_url(name, target.pk), HTTP_HOST=PROVINCE).status_code == 404, name
+    posted = client.post(users_url("change", target.pk), change_form(target, first_name="Bị đổi"), HTTP_HOST=PROVINCE)
+    assert posted.status_code == 404
+    password = client.post(
+        users_url("password", target.pk), {"password1": PASSWORD, "password2": PASSWORD}, HTTP_HOST=PROVINCE
+    )
+    assert password.status_code == 404
+    assert client.post(users_url("delete", target.pk), {"post": "yes"}, HTTP_HOST=PROVINCE).status_code in (403, 404)
+    assert snapshot(target) == before
+
+
+def test_the_user_list_shows_the_provinces_staff_only(client, province):
+    p = province
+    out_of_reach(p)
+    make_staff("bientap.kimdong", EDITORS, unit=p["kimdong"])
+    make_staff("duyet.giavien", APPROVERS, unit=p["giavien"])
+    make_staff("vanphong.tinh", CLERKS, unit=p["ninhbinh"])
+    both = make_staff("hai.xa", EDITORS, unit=p["kimdong"])
+    UnitMembership.objects.create(user=both, unit=p["giavien"]).groups.add(Group.objects.get(name=EDITORS))
+    client.force_login(p["boss"])
+
+    def listed(host, query=""):
+        response = client.get(users_url() + query, HTTP_HOST=host)
+        assert response.status_code == 200
+        return {user.username for user in response.context["cl"].result_list}
+
+    assert listed(PROVINCE) == {"bientap.kimdong", "duyet.giavien", "vanphong.tinh", "hai.xa"}
+    # Filters on superusers or staff are not offered, and naming them shows no one beyond the list.
+    assert listed(PROVINCE, "?is_superuser__exact=1") <= {"bientap.kimdong", "duyet.giavien", "vanphong.tinh", "hai.xa"}
+    # In a commune's admin, that commune's staff.
+    assert listed(KIMDONG) == {"bientap.kimdong", "hai.xa"}
+    assert client.get(users_url(), HTTP_HOST=OTHER).status_code == 302  # not Hà Nam's admin
+
+
+def test_the_administrator_edits_a_communes_editor(client, province):
+    kimdong, giavien = province["kimdong"], province["giavien"]
+    editor = make_staff("bientap", EDITORS, unit=kimdong)
+    client.force_login(province["boss"])
+    page = client.get(users_url("change", editor.pk), HTTP_HOST=PROVINCE)
+    assert page.status_code == 200
+    assert not {"is_superuser", "is_staff", "groups", "user_permissions"} & set(page.context["adminform"].form.fields)
+    response = client.post(
+        users_url("change", editor.pk),
+        change_form(editor, [(giavien, [APPROVERS])], first_name="Lan", email="lan@giavien.gov.vn"),
+        HTTP_HOST=PROVINCE,
+    )
+    assert response.status_code == 302
+    editor.refresh_from_db()
+    assert (editor.first_name, editor.email, editor.is_staff) == ("Lan", "lan@giavien.gov.vn", True)
+    assert snapshot(editor)[-1] == {(kimdong.pk, EDITORS), (giavien.pk, APPROVERS)}
+    # A new password, checked by the password validators (in Vietnamese), then accepted.
+    weak = client.post(
+        users_url("password", editor.pk), {"password1": "bientap", "password2": "bientap"}, HTTP_HOST=PROVINCE
+    )
+    assert weak.status_code == 200 and "Mật khẩu" in weak.content.decode()
+    assert "quá giống" in weak.content.decode() or "quá ngắn" in weak.content.decode()
+    strong = client.post(
+        users_url("password", editor.pk),
+        {"password1": PASSWORD, "password2": PASSWORD, "usable_password": "true"},
+        HTTP_HOST=PROVINCE,
+    )
+    assert strong.status_code == 302
+    editor.refresh_from_db()
+    assert editor.check_password(PASSWORD)
+    # Switched off: the account no longer logs in.
+    data = change_form(editor)
+    del data["is_active"]
+    assert client.post(users_url("change", editor.pk), data, HTTP_HOST=PROVINCE).status_code == 302
+    editor.refresh_from_db()
+    assert not editor.is_active
+
+
+def test_a_membership_of_another_account_cannot_be_posted_into_the_form(client, province):
+    """The inline's rows are the account's memberships in the administrator's units: another
+    account's membership (in this province or another) named by its id changes nothing."""
+    kimdong = province["kimdong"]
+    editor = make_staff("bientap", EDITORS, unit=kimdong)
+    elsewhere = make_staff("bientap.duytien", EDITORS, unit=province["duytien"])
+    neighbour = make_staff("bientap.giavien", EDITORS, unit=province["giavien"])
+    client.force_login(province["boss"])
+    for other in (elsewhere, neighbour):
+        before = (snapshot(editor), snapshot(other))
+        data = change_form(editor)
+        stolen = other.unit_memberships.get()
+        data.update(
+            {
+                "unit_memberships-TOTAL_FORMS": "2",
+                "unit_memberships-INITIAL_FORMS": "2",
+                "unit_memberships-1-id": str(stolen.pk),
+                "unit_memberships-1-user": str(editor.pk),
+                "unit_memberships-1-unit": str(kimdong.pk),
+                "unit_memberships-1-groups": group_ids(APPROVERS),
+            }
+        )
+        response = client.post(users_url("change", editor.pk), data, HTTP_HOST=PROVINCE)
+        assert response.status_code in (200, 400, 404)
+        assert (snapshot(editor), snapshot(other)) == before
+
+
+def test_commune_staff_see_no_user_admin(client, province):
+    editor = make_staff("bientap", [EDITORS, APPROVERS], unit=province["kimdong"])
+    other = make_staff("bientap2", EDITORS, unit=province["kimdong"])
+    client.force_login(editor)
+    index = client.get("/" + settings.ADMIN_URL, HTTP_HOST=KIMDONG)
+    assert index.status_code == 200
+    assert users_url() not in index.content.decode()
+    for address in (users_url(), users_url("add"), users_url("change", other.pk), users_url("password", other.pk)):
+        assert client.get(address, HTTP_HOST=KIMDONG).status_code == 403, address
+    before = snapshot(other)
+    assert (
+        client.post(users_url("change", other.pk), change_form(other, first_name="X"), HTTP_HOST=KIMDONG).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            users_url("add"), add_form("moi", [(province["kimdong"], [EDITORS])]), HTTP_HOST=KIMDONG
+        ).status_code
+        == 403
+    )
+    assert snapshot(other) == before and not User.objects.filter(username="moi").exists()
+
+
+def test_the_province_administrator_finds_accounts_on_the_index(client, province):
+    client.force_login(province["boss"])
+    index = client.get("/" + settings.ADMIN_URL, HTTP_HOST=PROVINCE).content.decode()
+    assert users_url() in index and users_url("add") in index
+
+
+def test_a_superuser_gives_memberships_and_the_staff_flag_follows(client, province):
+    client.force_login(make_staff("admin", superuser=True))
+    response = client.post(
+        users_url("add"), add_form("canbo.moi", [(province["giavien"], [EDITORS])]), HTTP_HOST=PROVINCE
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="canbo.moi")
+    assert user.is_staff and not user.is_superuser
+    plain = User.objects.create_user("chuadonvi", password=PASSWORD)
+    response = client.post(
+        users_url("change", plain.pk),
+        {
+            **change_form(plain, [(province["kimdong"], [EDITORS])]),
+            "date_joined_0": "01/01/2026",
+            "date_joined_1": "08:00",
+        },
+        HTTP_HOST=PROVINCE,
+    )
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    plain.refresh_from_db()
+    assert plain.is_staff
+
+
+def test_a_peers_membership_stays_out_of_the_administrators_hands(client, province):
+    """In Cán bộ của đơn vị the administrator sees another administrator's membership but cannot
+    change or delete it (only superusers make and unmake province administrators)."""
+    peer = make_staff("quantritinh2", PROVINCE_ADMINS, unit=province["ninhbinh"])
+    membership = peer.unit_memberships.get()
+    client.force_login(province["boss"])
+    change = reverse("admin:portal_unitmembership_change", args=[membership.pk])
+    posted = client.post(
+        change, {"user": peer.pk, "unit": province["ninhbinh"].pk, "groups": group_ids(EDITORS)}, HTTP_HOST=PROVINCE
+    )
+    assert posted.status_code == 403
+    deleted = client.post(
+        reverse("admin:portal_unitmembership_changelist"),
+        {"action": "delete_selected", "_selected_action": [membership.pk], "post": "yes"},
+        HTTP_HOST=PROVINCE,
+    )
+    assert deleted.status_code in (302, 403)
+    assert snapshot(peer)[-1] == {(province["ninhbinh"].pk, PROVINCE_ADMINS)}
+
+
+def test_editing_a_membership_keeps_the_groups_the_editor_cannot_give(client, province):
+    """A superuser gave "Nhóm khác" in Kim Đông; the province's administrator adding a group there keeps it."""
+    other, _ = Group.objects.get_or_create(name="Nhóm khác")
+    editor = make_staff("bientap", EDITORS, unit=province["kimdong"])
+    membership = editor.unit_memberships.get()
+    membership.groups.add(other)
+    client.force_login(province["boss"])
+    response = client.post(
+        reverse("admin:portal_unitmembership_change", args=[membership.pk]),
+        {"user": editor.pk, "unit": province["kimdong"].pk, "groups": group_ids(EDITORS, APPROVERS)},
+        HTTP_HOST=PROVINCE,
+    )
+    assert response.status_code == 302
+    assert set(membership.groups.values_list("name", flat=True)) == {EDITORS, APPROVERS, "Nhóm khác"}
