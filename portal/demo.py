@@ -40,33 +40,43 @@ def seed_units(log):
 
 
 DEMO_USERS = [
-    # username, password, groups, superuser
-    ("admin", "KimSon@2026", [], True),
-    ("bientap", "BienTap@2026", ["Biên tập viên"], False),
-    ("duyetbai", "DuyetBai@2026", ["Duyệt bài"], False),
-    ("tiepnhan", "TiepNhan@2026", ["Cán bộ tiếp nhận"], False),
-    ("vanthu", "VanThu@2026", ["Văn thư"], False),
-    ("motcua", "MotCua@2026", ["Một cửa"], False),
-    ("quantritrang", "QuanTriTrang@2026", ["Quản trị trang"], False),
+    # username, password, groups, superuser, the host of the unit they work in (None: the first unit)
+    ("admin", "KimSon@2026", [], True, None),
+    ("bientap", "BienTap@2026", ["Biên tập viên"], False, None),
+    ("duyetbai", "DuyetBai@2026", ["Duyệt bài"], False, None),
+    ("tiepnhan", "TiepNhan@2026", ["Cán bộ tiếp nhận"], False, None),
+    ("vanthu", "VanThu@2026", ["Văn thư"], False, None),
+    ("motcua", "MotCua@2026", ["Một cửa"], False, None),
+    ("quantritrang", "QuanTriTrang@2026", ["Quản trị trang"], False, None),
+    # Made since units: groups in their unit's membership only.
+    ("quantritinh", "QuanTriTinh@2026", ["Quản trị tỉnh"], False, PROVINCE[1]),
+    ("bientap.kimdong", "BienTap@2026", ["Biên tập viên"], False, "kimdong.localhost"),
 ]
 
 
 def seed(log):
     SiteSettings.load()
     User = get_user_model()
-    for username, password, groups, superuser in DEMO_USERS:
+    for username, password, groups, superuser, host in DEMO_USERS:
+        unit_id = Unit.objects.get(hosts__name=host).pk if host else units.owner_id()
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"email": f"{username}@kimson.local", "is_staff": True, "is_superuser": superuser},
+            defaults={
+                "email": f"{username}@{(host or FIRST_UNIT_HOST).split('.')[0]}.local",
+                "is_staff": True,
+                "is_superuser": superuser,
+            },
         )
         if created:
             user.set_password(password)
             user.save()
             log(f"Tạo tài khoản {username}")
-        # Groups made by later migrations join on a later run. In the unit they work in, and on
-        # their own page (the shared lists' rights), like staff from before units (portal.staff).
+        # Groups made by later migrations join on a later run. In the unit they work in; the first
+        # unit's staff also on their own page (the shared lists' rights), like staff from before
+        # units (portal.staff).
         found = Group.objects.filter(name__in=groups)
-        user.groups.add(*found)
+        if host is None:
+            user.groups.add(*found)
         if not superuser:
-            membership, _ = UnitMembership.objects.get_or_create(user=user, unit_id=units.owner_id())
+            membership, _ = UnitMembership.objects.get_or_create(user=user, unit_id=unit_id)
             membership.groups.add(*found)

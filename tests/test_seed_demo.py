@@ -189,3 +189,53 @@ def test_each_demo_unit_has_documents_a_procedure_a_poll_and_intro_pages(seeded,
             assert Poll.objects.visible().exists() and Page.objects.filter(slug="tong-quan").exists(), unit
     page = client.get("/gioi-thieu/tong-quan/", HTTP_HOST="kimdong.localhost").content.decode()
     assert "Xã Kim Đông là xã ven biển" in page
+
+
+def test_the_demo_province_administrator_manages_the_kim_dong_editor(seeded, client, settings):
+    """README's accounts: `quantritinh` administers Ninh Bình's staff from ninhbinh.localhost and
+    finds `bientap.kimdong` there, who works on kimdong.localhost only."""
+    from django.urls import reverse
+
+    settings.ADMIN_REQUIRE_2FA = False
+    User = get_user_model()
+    boss, editor = User.objects.get(username="quantritinh"), User.objects.get(username="bientap.kimdong")
+    assert {(m.unit.code, g) for m in boss.unit_memberships.all() for g in m.groups.values_list("name", flat=True)} == {
+        ("ninh-binh", "Quản trị tỉnh")
+    }
+    assert {
+        (m.unit.code, g) for m in editor.unit_memberships.all() for g in m.groups.values_list("name", flat=True)
+    } == {("kim-dong", "Biên tập viên")}
+    assert not boss.groups.exists() and not editor.groups.exists() and not boss.is_superuser
+    login = reverse("admin:login")
+    assert (
+        client.post(
+            login, {"username": "quantritinh", "password": "QuanTriTinh@2026"}, HTTP_HOST="ninhbinh.localhost"
+        ).status_code
+        == 302
+    )
+    listed = client.get(reverse("admin:auth_user_changelist"), HTTP_HOST="ninhbinh.localhost")
+    names = {user.username for user in listed.context["cl"].result_list}
+    assert "bientap.kimdong" in names and "admin" not in names
+    client.logout()
+    assert (
+        client.post(
+            login, {"username": "bientap.kimdong", "password": "BienTap@2026"}, HTTP_HOST="kimdong.localhost"
+        ).status_code
+        == 302
+    )
+    client.logout()
+    refused = client.post(
+        login, {"username": "bientap.kimdong", "password": "BienTap@2026"}, HTTP_HOST="kimson.localhost"
+    )
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_demo_passwords_are_written_once():
+    """A demo account whose password was changed keeps it when seed_demo runs again."""
+    call_command("seed_demo", verbosity=0)
+    editor = get_user_model().objects.get(username="bientap.kimdong")
+    editor.set_password("Mat-Khau-Moi@2026")
+    editor.save()
+    call_command("seed_demo", verbosity=0)
+    editor.refresh_from_db()
+    assert editor.check_password("Mat-Khau-Moi@2026")
