@@ -138,6 +138,24 @@ class MovedPath(models.Model):
         return f"{self.path} → {self.target}"
 
 
+class DeletedRowUnit(models.Model):
+    """The unit a row deleted in the admin belonged to, kept with the deletion's log entry: the row
+    is gone, and the index's "recent actions" shows the deletion in that unit's admin only
+    (`portal.sites.UnitScopedAdmin.log_deletions`)."""
+
+    entry = models.OneToOneField(
+        "admin.LogEntry", on_delete=models.CASCADE, primary_key=True, related_name="deleted_row_unit"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "Đơn vị của mục đã xóa"
+        verbose_name_plural = "Đơn vị của mục đã xóa"
+
+    def __str__(self):
+        return f"{self.entry.object_repr} – {self.unit}"
+
+
 class UnitOwned(models.Model):
     """A row that belongs to one unit; its default manager shows the current unit's rows only."""
 

@@ -16,7 +16,7 @@ from django.http import Http404
 from reversion.models import Version
 
 from . import staff, units
-from .models import UnitHost
+from .models import DeletedRowUnit, UnitHost
 
 # Links to the user's other units in the header; a province's administrator may have a hundred.
 OTHER_UNITS_SHOWN = 8
@@ -72,6 +72,24 @@ class UnitScopedAdmin:
         if elsewhere:
             raise Http404("Không có mục này trong đơn vị.")
         return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+
+    def log_deletions(self, request, queryset):
+        """Django's log entries for rows about to be deleted, each with the unit the row belongs to
+        (`DeletedRowUnit`): once it is gone, that is where its deletion shows."""
+        entries = super().log_deletions(request, queryset)
+        path = staff.unit_path(self.model)
+        if path is None or not entries:
+            return entries
+        owners = dict(self.model._base_manager.filter(pk__in=[obj.pk for obj in queryset]).values_list("pk", path))
+        owners = {str(pk): unit_id for pk, unit_id in owners.items()}
+        DeletedRowUnit.objects.bulk_create(
+            [
+                DeletedRowUnit(entry_id=entry.pk, unit_id=owners[str(entry.object_id)])
+                for entry in entries  # object_id: as given (the pk), until read back as text
+                if entry.pk is not None and owners.get(str(entry.object_id)) is not None
+            ]
+        )
+        return entries
 
     # django-reversion's pages (VersionAdmin) read versions by id: each must be of this unit.
 

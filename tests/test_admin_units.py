@@ -273,6 +273,39 @@ def test_recent_actions_show_this_units_rows_only(client, two_units):
     assert "Tin riêng của Kim Đông" in page and "Tin riêng của Kim Sơn" not in page
 
 
+def test_recent_actions_show_deletions_in_this_unit_only(client, two_units):
+    """A deleted row names no unit; the unit it belonged to is recorded when it is deleted, so the
+    index's "recent actions" shows the deletion in that unit's admin only (one or many at once,
+    rows under a parent too)."""
+    from pages.models import Page
+    from ratings.models import Rating
+
+    a, b = two_units
+    login(client, "superuser", b)
+    for host, unit, title in ((HOST_A, a, "Trang xóa ở Kim Sơn"), (HOST_B, b, "Trang xóa ở Kim Đông")):
+        with units.active(unit):
+            page = Page.objects.create(title=title, body="<p>x</p>")
+        response = client.post(url(Page, "delete", page.pk), {"post": "yes"}, HTTP_HOST=host, follow=True)
+        assert response.redirect_chain  # followed, so its message is not on the index below
+    with units.active(b):
+        article = Rating.objects.filter(article__unit=b).first().article
+        Rating.objects.create(article=article, visitor_id="khachB2", score=5)
+        ratings = list(Rating.objects.filter(article__unit=b).values_list("pk", flat=True))
+    assert len(ratings) == 2  # Django logs one deletion alone, several in one insert: both paths
+    response = client.post(
+        url(Rating, "changelist"),
+        {"action": "delete_selected", "_selected_action": ratings, "post": "yes"},
+        HTTP_HOST=HOST_B,
+        follow=True,
+    )
+    assert response.redirect_chain and not Rating._base_manager.filter(pk__in=ratings).exists()
+    index_b = client.get("/" + settings.ADMIN_URL, HTTP_HOST=HOST_B).content.decode()
+    index_a = client.get("/" + settings.ADMIN_URL, HTTP_HOST=HOST_A).content.decode()
+    assert "Trang xóa ở Kim Đông" in index_b and "Trang xóa ở Kim Sơn" not in index_b
+    assert "Trang xóa ở Kim Sơn" in index_a and "Trang xóa ở Kim Đông" not in index_a
+    assert index_b.count('class="deletelink"') == 3 and index_a.count('class="deletelink"') == 1
+
+
 def test_the_counters_chart_shows_the_units_visits(client, two_units):
     a, b = two_units
     login(client, "superuser", b)
