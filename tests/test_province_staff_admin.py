@@ -459,7 +459,9 @@ def test_a_peers_membership_stays_out_of_the_administrators_hands(client, provin
         {"action": "delete_selected", "_selected_action": [membership.pk], "post": "yes"},
         HTTP_HOST=PROVINCE,
     )
-    assert deleted.status_code in (302, 403)
+    assert deleted.status_code == 403
+    delete = reverse("admin:portal_unitmembership_delete", args=[membership.pk])
+    assert client.post(delete, {"post": "yes"}, HTTP_HOST=PROVINCE).status_code == 403
     assert snapshot(peer)[-1] == {(province["ninhbinh"].pk, PROVINCE_ADMINS)}
 
 
@@ -477,3 +479,32 @@ def test_editing_a_membership_keeps_the_groups_the_editor_cannot_give(client, pr
     )
     assert response.status_code == 302
     assert set(membership.groups.values_list("name", flat=True)) == {EDITORS, APPROVERS, "Nhóm khác"}
+
+
+def test_the_administrators_account_pages_are_vietnamese(client, province):
+    """The list, add, change and password pages a province's administrator opens, a refused
+    password included: no English word from the admin walk's list."""
+    from tests.test_admin_walk import ENGLISH_RE, visible_text
+
+    editor = make_staff("bientap", EDITORS, unit=province["kimdong"])
+    client.force_login(province["boss"])
+    weak = client.post(users_url("password", editor.pk), {"password1": "123", "password2": "1234"}, HTTP_HOST=PROVINCE)
+    pages = [
+        client.get(url, HTTP_HOST=PROVINCE) for url in (users_url(), users_url("add"), users_url("change", editor.pk))
+    ]
+    pages.append(client.get(users_url("password", editor.pk), HTTP_HOST=PROVINCE))
+    for response in [*pages, weak]:
+        assert response.status_code == 200
+        text = visible_text(response.content.decode())
+        assert not ENGLISH_RE.findall(text), (response.wsgi_request.path, ENGLISH_RE.findall(text))
+
+
+def test_a_right_on_users_on_ones_own_page_opens_no_account(client, province):
+    """Only superusers and a province's administrators manage accounts: "change user" given on an
+    editor's own page opens none (it would reach superusers)."""
+    editor = make_staff("bientap", EDITORS, unit=province["kimdong"])
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user", "add_user"]))
+    admin_account = make_staff("admin", superuser=True)
+    client.force_login(editor)
+    for address in (users_url(), users_url("add"), users_url("change", admin_account.pk)):
+        assert client.get(address, HTTP_HOST=KIMDONG).status_code == 403, address
