@@ -306,7 +306,6 @@ def main():
         "RATING_RATE": "100000000/m",
         "POLL_VOTE_RATE": "100000000/m",
         "LIVE_KEY_PREFIX": LIVE_KEY_PREFIX,
-        "GUNICORN_ACCESS_LOG": os.environ.get("GUNICORN_ACCESS_LOG", "/dev/null"),
     }
     for portal in portals:
         portal.prepare(portal.env(env), options)

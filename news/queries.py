@@ -83,6 +83,11 @@ def categories_by_slug():
     return fragments.kept("news:categories", read)
 
 
+def categories_by_id():
+    """{id: category} of the kept categories (categories_by_slug)."""
+    return fragments.kept("news:categories-by-id", lambda: {c.pk: c for c in categories_by_slug().values()})
+
+
 def newest_in_category(category_id, limit):
     """The newest published articles of one category (for "Tin liên quan"), kept per content version."""
 

@@ -57,7 +57,7 @@ class CategoryView(ArticleListMixin, ListView):
         self.children = self.category.children_list
         self.list_name = f"category:{self.category.pk}"
         family = [self.category.pk, *(child.pk for child in self.children)]
-        return Article.objects.published().for_listing().filter(category_id__in=family)
+        return Article.objects.published().for_cards().filter(category_id__in=family)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, children=self.children, **kwargs)
@@ -69,7 +69,7 @@ class ArticleListView(ArticleListMixin, ListView):
     template_name = "news/list.html"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.published().for_cards()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(crumbs=[("Tin tức - Sự kiện", None)], **kwargs)
@@ -80,7 +80,11 @@ class ArticleView(DetailView):
     context_object_name = "article"
 
     def get_object(self, queryset=None):
-        article = get_object_or_404(Article.objects.select_related("category__parent"), slug=self.kwargs["slug"])
+        article = get_object_or_404(Article.objects.all(), slug=self.kwargs["slug"])
+        # Its category and the category's parent from the ones every page keeps (no join).
+        category = queries.categories_by_id().get(article.category_id)
+        if category is not None:
+            article.category = category
         if not article.is_public and not self.can_preview(article):
             raise Http404("Không tìm thấy bài viết.")
         return article
