@@ -210,6 +210,55 @@ def sample_statuses(base_url, paths_file, cold):
     return {" ".join(filter(None, line)): get(base_url + line[1], line[0]) for line in paths[::step][:SAMPLE]}
 
 
+class Portal:
+    """One portal under test: its scratch database, Redis database, URL lists and gunicorn.
+
+    `bench/run --units N` serves two, side by side in one run: the one-unit dataset and the same
+    articles dealt to N units, each row measured on both in turn."""
+
+    def __init__(self, units, database_url, redis_url, paths):
+        self.units = units
+        self.label = f"{units} unit{'s' if units > 1 else ''}"
+        self.database_url = database_url
+        self.redis_url = redis_url
+        self.paths = paths
+        self.process = self.url = None
+
+    def env(self, base):
+        return {**base, "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url}
+
+    def prepare(self, env, options):
+        log(f"{self.label}: scratch database {urlsplit(self.database_url).path.lstrip('/')}, Redis {self.redis_url}")
+        scratch_database(self.database_url, options.fresh)
+        manage(env, "migrate", "--noinput", "--verbosity", "0")
+        log(f"{self.label}: dataset (bulk_create; reused when already there)")
+        started = time.monotonic()
+        generator_args = [
+            f"--articles={options.articles}",
+            f"--documents={options.documents}",
+            f"--article-urls={options.article_urls}",
+            f"--units={self.units}",
+        ]
+        subprocess.run(
+            [PYTHON, "bench/generate.py", *generator_args, "--paths", str(self.paths)], cwd=ROOT, env=env, check=True
+        )
+        log(f"{self.label}: dataset ready in {time.monotonic() - started:.0f} s")
+        flush_redis(self.redis_url)
+
+    def unit_ids(self):
+        """The dataset's unit ids, oldest first (bench/generate.py lists them): each has its page-cache version."""
+        return [int(pk) for pk in (self.paths / "units.txt").read_text().split()]
+
+    def database_name(self):
+        return urlsplit(self.database_url).path.lstrip("/")
+
+
+def next_redis_database(url):
+    parts = urlsplit(url)
+    number = int(parts.path.lstrip("/") or "0") + 1
+    return parts._replace(path=f"/{number}").geturl()
+
+
 def main():
     parser = argparse.ArgumentParser(description="Benchmark the portal under gunicorn with wrk.")
     parser.add_argument("--articles", type=int, default=100_000)
@@ -225,25 +274,31 @@ def main():
         "--units",
         type=int,
         default=1,
-        help="deal the articles and documents to this many unit portals, each on its host",
+        help="also deal the same articles to this many unit portals, each on its host, and measure both in one run",
     )
     options = parser.parse_args()
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
-    if options.units > 1:  # a dataset of its own, kept beside the one-unit one
-        database_url = f"{database_url}_u{options.units}"
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
     if not shutil.which("wrk"):
         sys.exit("wrk is missing (Debian: apt-get install wrk)")
     OUT.mkdir(parents=True, exist_ok=True)
+    portals = [Portal(1, database_url, redis_url, OUT / "paths")]
+    if options.units > 1:  # a dataset of its own beside the one-unit one, and a Redis database of its own
+        portals.append(
+            Portal(
+                options.units,
+                f"{database_url}_u{options.units}",
+                next_redis_database(redis_url),
+                OUT / f"paths-u{options.units}",
+            )
+        )
     env = {
         **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,.bench.localhost",
         "TRUST_X_FORWARDED_PROTO": "1",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
         "STATIC_ROOT": str(OUT / "static"),
         "MEDIA_ROOT": str(OUT / "media"),
         # All the load comes from one address; per-address limits would turn it into 429s.
@@ -251,113 +306,166 @@ def main():
         "RATING_RATE": "100000000/m",
         "POLL_VOTE_RATE": "100000000/m",
         "LIVE_KEY_PREFIX": LIVE_KEY_PREFIX,
+        "GUNICORN_ACCESS_LOG": os.environ.get("GUNICORN_ACCESS_LOG", "/dev/null"),
     }
+    for portal in portals:
+        portal.prepare(portal.env(env), options)
+    manage(portals[0].env(env), "collectstatic", "--noinput", "--verbosity", "0")
 
-    log(f"scratch database {urlsplit(database_url).path.lstrip('/')}, Redis {redis_url}")
-    scratch_database(database_url, options.fresh)
-    manage(env, "migrate", "--noinput", "--verbosity", "0")
-    log("dataset (bulk_create; reused when already there)")
-    started = time.monotonic()
-    generator_args = [
-        f"--articles={options.articles}",
-        f"--documents={options.documents}",
-        f"--article-urls={options.article_urls}",
-        f"--units={options.units}",
-    ]
-    subprocess.run(
-        [PYTHON, "bench/generate.py", *generator_args, "--paths", str(OUT / "paths")], cwd=ROOT, env=env, check=True
-    )
-    log(f"dataset ready in {time.monotonic() - started:.0f} s")
-    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    flush_redis(redis_url)
-
-    bumper = PageVersionBumper(redis_url, unit_ids())
     load_before = " ".join(f"{n:.1f}" for n in os.getloadavg())
-    portal, portal_url = start_gunicorn(env, "kimson_portal.wsgi:application", "gunicorn", "/healthz")
-    hello_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.hello.settings"}
+    for portal in portals:
+        portal.process, portal.url = start_gunicorn(
+            portal.env(env), "kimson_portal.wsgi:application", f"gunicorn-u{portal.units}", "/healthz"
+        )
+    hello_env = {**portals[0].env(env), "DJANGO_SETTINGS_MODULE": "bench.hello.settings"}
     hello, hello_url = start_gunicorn(hello_env, "bench.hello.wsgi:application", "hello", "/")
-    results = {}
-    rounds = {row: [] for row in ROWS}
-    walked = dict.fromkeys(COLD_ROWS, SAMPLE)
+    # (portal, row) -> rounds; `hello` is measured once, against the first portal's database server.
+    measured = [(portals[0], "hello")] + [(portal, row) for row in ROWS[1:] for portal in portals]
+    rounds = {key: [] for key in measured}
+    results = {portal.units: {} for portal in portals}
+    walked = {(portal, row): SAMPLE for portal in portals for row in COLD_ROWS}
     sizes = {}
     try:
         # Rows take turns, round after round, so that a slow moment of the machine falls on all of them.
         for round_number in range(1, options.rounds + 1):
-            for row in ROWS:
-                paths_file = OUT / "paths" / f"{row}.txt"
-                base_url = hello_url if row == "hello" else portal_url
+            for portal, row in measured:
+                paths_file = portal.paths / f"{row}.txt"
+                base_url = hello_url if row == "hello" else portal.url
+                found = results[portal.units]
                 cold = row in COLD_ROWS
+                name = row if len(portals) == 1 else f"{row} ({portal.label})"
                 if round_number == 1:
                     statuses = sample_statuses(base_url, paths_file, cold) if paths_file.exists() else {}
                     if set(statuses.values()) <= {404}:
-                        log(f"{row}: n/a (no such page on this build)")
-                        results[row] = None
+                        log(f"{name}: n/a (no such page on this build)")
+                        found[row] = None
                         continue
                     wrong = {path: status for path, status in statuses.items() if status != 200}
                     if wrong:
-                        log(f"{row}: not every page answers 200: {wrong}")
-                    sizes[row] = len(read_paths(paths_file))
-                elif results.get(row, 0) is None:
+                        log(f"{name}: not every page answers 200: {wrong}")
+                    sizes[portal, row] = len(read_paths(paths_file))
+                elif found.get(row, 0) is None:
                     continue
                 if not options.cold and not cold:
                     prime(base_url, paths_file)
                 seconds = max(1, round(options.duration / options.rounds))
                 log(
-                    f"{row}, round {round_number}/{options.rounds}: warm-up, then {seconds} s at {options.connections} connections"
+                    f"{name}, round {round_number}/{options.rounds}: warm-up, then {seconds} s at {options.connections} connections"
                 )
                 load = (base_url, paths_file)
+                server = ServerCpu(hello if row == "hello" else portal.process, portal.database_name())
+                bumper = PageVersionBumper(portal.redis_url, portal.unit_ids())
                 with bumper if cold else contextlib.nullcontext():
-                    warm_up = wrk(
-                        *load, 3 if round_number == 1 else 1, options.connections, options.threads, walked.get(row, 0)
-                    )
-                    walked[row] = warm_up["last"] if cold else 0
-                    run = wrk(*load, seconds, options.connections, options.threads, walked.get(row, 0))
-                    walked[row] = run["last"] if cold else 0
-                rounds[row].append(run)
-                results[row] = combine(rounds[row])
+                    start = walked.get((portal, row), 0)
+                    warm_up = wrk(*load, 3 if round_number == 1 else 1, options.connections, options.threads, start)
+                    start = warm_up["last"] if cold else 0
+                    server.start()
+                    run = wrk(*load, seconds, options.connections, options.threads, start)
+                    run["cpu_s"] = server.seconds()
+                    if cold:
+                        walked[portal, row] = run["last"]
+                rounds[portal, row].append(run)
+                found[row] = combine(rounds[portal, row])
     finally:
-        for process in (portal, hello):
+        for process in (*(portal.process for portal in portals), hello):
             process.terminate()
-        for process in (portal, hello):
+        for process in (*(portal.process for portal in portals), hello):
             process.wait(timeout=30)
 
-    for row in COLD_ROWS & set(results):
-        if results[row] is not None:
-            results[row]["walked"] = walked[row]
-            results[row]["urls"] = sizes[row]
-    (OUT / "results.json").write_text(json.dumps(results, indent=2))
-    (OUT / f"results-units-{options.units}.json").write_text(json.dumps(results, indent=2))
-    print_table(results, options, load_before)
-    if options.units > 1:
-        print_units_comparison(results, options.units)
+    for portal in portals:
+        found = results[portal.units]
+        found.setdefault("hello", results[1].get("hello"))
+        for row in COLD_ROWS & set(found):
+            if found[row] is not None:
+                found[row]["walked"] = walked[portal, row]
+                found[row]["urls"] = sizes[portal, row]
+        (OUT / f"results-units-{portal.units}.json").write_text(json.dumps(found, indent=2))
+        print_table(found, options, portal, load_before)
+    (OUT / "results.json").write_text(json.dumps(results[1], indent=2))
+    if len(portals) > 1:
+        print_units_comparison(results[1], results[options.units], options.units)
 
 
-def unit_ids():
-    """The dataset's unit ids, oldest first (bench/generate.py lists them): each has its page-cache version."""
-    return [int(pk) for pk in (OUT / "paths" / "units.txt").read_text().split()]
+class ServerCpu:
+    """CPU seconds the server side spends while a row is measured: one gunicorn (master and workers),
+    the PostgreSQL backends connected to the row's database, and Redis. wrk is not counted."""
+
+    def __init__(self, gunicorn, database):
+        self.gunicorn = gunicorn.pid
+        self.database = database
+        self.before = None
+
+    @staticmethod
+    def _stat(pid):
+        """(parent pid, command name, CPU seconds) of a process, None when it is gone."""
+        try:
+            head, tail = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)
+        except OSError:
+            return None
+        fields = tail.split()
+        return int(fields[1]), head.split("(", 1)[1], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def _sample(self):
+        import psycopg2
+
+        times = {}
+        stats = {int(pid): self._stat(pid) for pid in os.listdir("/proc") if pid.isdigit()}
+        for pid, stat in stats.items():
+            if stat and (pid == self.gunicorn or stat[0] == self.gunicorn):
+                times[pid] = stat[2]
+        for pid, stat in stats.items():
+            if stat and stat[1] == "redis-server":
+                times[pid] = stat[2]
+        parts = urlsplit(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE))
+        with (
+            contextlib.closing(
+                psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username, dbname="postgres")
+            ) as connection,
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.database])
+            for (pid,) in cursor.fetchall():
+                stat = stats.get(pid)
+                if stat:
+                    times[pid] = stat[2]
+        return times
+
+    def start(self):
+        self.before = self._sample()
+
+    def seconds(self):
+        after = self._sample()
+        # A process that appeared during the run (a new database connection) counts from zero.
+        return sum(after[pid] - self.before.get(pid, 0) for pid in after)
 
 
-def print_units_comparison(results, count):
-    """Each row's share of `hello` with `count` units against the last one-unit run's (bench/out)."""
-    single_file = OUT / "results-units-1.json"
-    if not single_file.exists():
-        print("No one-unit run in bench/out to compare with: run bench/run --units 1 with the same --articles.")
-        return
-    single = json.loads(single_file.read_text())
+def print_units_comparison(single, many, count):
+    """Each row with one unit and with `count` units, measured side by side in this run: its share of
+    `hello` and the server's CPU per request."""
 
     def share(data, row):
         hello = (data.get("hello") or {}).get("rps")
         return data[row]["rps"] / hello if hello and data.get(row) else None
 
+    def cpu(data, row):
+        return data[row].get("cpu_ms") if data.get(row) else None
+
     print()
-    print(f"{count} units against one unit, each as its share of hello in its own run:")
-    print(f"| {'page':<13} | {'1 unit':>7} | {f'{count} units':>9} | {'change':>7} |")
-    print(f"|{'-' * 15}|{'-' * 8}:|{'-' * 10}:|{'-' * 8}:|")
-    for row in ROWS:
-        one, many = share(single, row), share(results, row)
-        if one is None or many is None:
+    print(f"{count} units against one unit, side by side in this run:")
+    print(
+        f"| {'page':<13} | {'1 unit':>7} | {f'{count} units':>9} | {'change':>7} "
+        f"| {'CPU ms, 1':>9} | {f'CPU ms, {count}':>11} | {'change':>7} |"
+    )
+    print(f"|{'-' * 15}|{'-' * 8}:|{'-' * 10}:|{'-' * 8}:|{'-' * 10}:|{'-' * 12}:|{'-' * 8}:|")
+    for row in ROWS[1:]:
+        one, other = share(single, row), share(many, row)
+        if one is None or other is None:
             continue
-        print(f"| {row:<13} | {one:>7.3f} | {many:>9.3f} | {many / one - 1:>+7.1%} |")
+        cpu_one, cpu_other = cpu(single, row), cpu(many, row)
+        print(
+            f"| {row:<13} | {one:>7.3f} | {other:>9.3f} | {other / one - 1:>+7.1%} "
+            f"| {cpu_one:>9.2f} | {cpu_other:>11.2f} | {cpu_other / cpu_one - 1:>+7.1%} |"
+        )
 
 
 def combine(runs):
@@ -373,6 +481,7 @@ def combine(runs):
         "worst_p99_us": max(run["p99_us"] for run in runs),
         "rps": requests / (duration_us / 1e6),
         "rounds": [round(run["rps"]) for run in runs],
+        "cpu_ms": sum(run.get("cpu_s", 0) for run in runs) * 1000 / max(requests, 1),
     }
 
 
@@ -392,31 +501,35 @@ def merged_percentile(runs, percent):
     return max(run["tail_us"][-1] for run in runs)
 
 
-def print_table(results, options, load_before):
+def print_table(results, options, portal, load_before):
     hello = (results.get("hello") or {}).get("rps")
     print()
     print(
         f"{platform.node()}: {os.cpu_count()} cores, {options.connections} connections, "
         f"{options.duration} s per row in {options.rounds} rounds, {options.articles} articles ({options.article_urls} different ones requested{', cold' if options.cold else ''}), "
-        f"{options.units} unit{'s' if options.units > 1 else ''}, "
-        f"load average before the run {load_before}"
+        f"{portal.label}, load average before the run {load_before}"
     )
     print(
         f"| {'page':<13} | {'requests/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'worst p99':>9} "
-        f"| {'errors':>6} | {'vs hello':>8} |"
+        f"| {'errors':>6} | {'vs hello':>8} | {'CPU ms':>6} |"
     )
-    print(f"|{'-' * 15}|{'-' * 11}:|{'-' * 8}:|{'-' * 8}:|{'-' * 10}:|{'-' * 7}:|{'-' * 9}:|")
+    print(f"|{'-' * 15}|{'-' * 11}:|{'-' * 8}:|{'-' * 8}:|{'-' * 10}:|{'-' * 7}:|{'-' * 9}:|{'-' * 7}:|")
     for row in ROWS:
         data = results.get(row)
         if data is None:
-            print(f"| {row:<13} | {'n/a':>10} | {'n/a':>7} | {'n/a':>7} | {'n/a':>9} | {'n/a':>6} | {'n/a':>8} |")
+            print(
+                f"| {row:<13} | {'n/a':>10} | {'n/a':>7} | {'n/a':>7} | {'n/a':>9} | {'n/a':>6} | {'n/a':>8} | {'n/a':>6} |"
+            )
             continue
         ratio = f"{data['rps'] / hello:.3f}" if hello else "n/a"
         print(
             f"| {row:<13} | {data['rps']:>10.0f} | {data['p50_us'] / 1000:>7.1f} | {data['p99_us'] / 1000:>7.1f} "
-            f"| {data['worst_p99_us'] / 1000:>9.1f} | {data['errors']:>6} | {ratio:>8} |"
+            f"| {data['worst_p99_us'] / 1000:>9.1f} | {data['errors']:>6} | {ratio:>8} | {data.get('cpu_ms', 0):>6.2f} |"
         )
-    print("requests/s and p99: all rounds' requests together; p50: the median round's; worst p99: the slowest round's.")
+    print(
+        "requests/s and p99: all rounds' requests together; p50: the median round's; worst p99: the slowest round's; "
+        "CPU ms: the server's CPU time per request (gunicorn, its PostgreSQL backends, Redis)."
+    )
     for row in ROWS:
         data = results.get(row) or {}
         if "walked" in data:

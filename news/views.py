@@ -57,7 +57,7 @@ class CategoryView(ArticleListMixin, ListView):
         self.children = self.category.children_list
         self.list_name = f"category:{self.category.pk}"
         family = [self.category.pk, *(child.pk for child in self.children)]
-        return Article.objects.published().for_listing().filter(category_id__in=family)
+        return Article.objects.published().for_cards().filter(category_id__in=family)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, children=self.children, **kwargs)
@@ -69,7 +69,7 @@ class ArticleListView(ArticleListMixin, ListView):
     template_name = "news/list.html"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.published().for_cards()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(crumbs=[("Tin tức - Sự kiện", None)], **kwargs)

@@ -2,7 +2,8 @@
 
 Registered by the app config with `stats.figures` (the figures: sum, count, this visitor's stars)
 and with `portal.live` (the `rating` marker). The block is rendered once per distinct (article,
-figures, own stars) and kept; only the CSRF token differs between visitors, put in afterwards.
+own stars, figures) and kept, the article's id and address put in afterwards like the CSRF token:
+an article read for the first time with no stars yet reuses the block every such article has.
 """
 
 from functools import lru_cache
@@ -18,6 +19,7 @@ from stats import figures
 from .models import Rating, RatingSummary, summary_text
 
 CSRF_PLACEHOLDER = "__rating_csrf__"
+ARTICLE_PLACEHOLDER = "987654321987"  # an id no article has: reverse() checks its pattern (digits)
 
 
 def _q(model):
@@ -49,14 +51,14 @@ class RatingFigures:
         return {"score_sum": values.get("rsum:{a}", 0), "votes": values.get("rcnt:{a}", 0), "own": own}
 
 
-@lru_cache(maxsize=4096)
-def _block(script_prefix, article_id, own, score_sum, votes):
+@lru_cache(maxsize=1024)
+def _block(script_prefix, own, score_sum, votes):
     return render_to_string(
         "ratings/block.html",
         {
-            "action": reverse("ratings:rate", args=[article_id]),
+            "action": reverse("ratings:rate", args=[ARTICLE_PLACEHOLDER]),
             "csrf_marker": CSRF_PLACEHOLDER,
-            "article_id": article_id,
+            "article_id": ARTICLE_PLACEHOLDER,
             "stars": range(1, 6),
             "own": own,
             "summary": summary_text(score_sum, votes),
@@ -68,8 +70,8 @@ def rating_block(request, article_id, numbers):
     """The `Đánh giá cho bài viết:` form: five labelled star radios, the summary, the visitor's own stars."""
     if article_id != numbers.get("article"):
         return ""
-    html = _block(get_script_prefix(), article_id, int(numbers["own"]), numbers["score_sum"], numbers["votes"])
-    return html.replace(CSRF_PLACEHOLDER, form_token(request))
+    html = _block(get_script_prefix(), int(numbers["own"]), numbers["score_sum"], numbers["votes"])
+    return html.replace(ARTICLE_PLACEHOLDER, str(int(article_id))).replace(CSRF_PLACEHOLDER, form_token(request))
 
 
 def register():

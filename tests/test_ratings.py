@@ -46,6 +46,26 @@ def test_stars_are_labelled_radio_buttons():
         assert re.search(rf'<label[^>]+for="{input_id}">(?:(?!</label>).)*?{star} sao</span></label>', html)
 
 
+def test_unrated_articles_share_one_rendering_with_their_own_ids(monkeypatch):
+    """A block is rendered once per figures and shared by every article with those figures (a crawler
+    walking the archive), each page's form posting for its own article with its own radio ids."""
+    from django.template import loader
+
+    from ratings import live
+
+    live._block.cache_clear()
+    renders = []
+    real = loader.render_to_string
+    monkeypatch.setattr(live, "render_to_string", lambda name, context: renders.append(name) or real(name, context))
+    first, second = make_article(), make_article()
+    for article in (first, second):
+        html = page(visitor(), article)
+        assert f'action="/danh-gia/{article.pk}/"' in html
+        assert f'id="sao-{article.pk}-5"' in html
+        assert live.ARTICLE_PLACEHOLDER not in html
+    assert renders == ["ratings/block.html"]
+
+
 def test_plain_form_post_redirects_back_with_thanks_and_own_rating():
     """Without JavaScript: POST, redirect to the article, a thank-you message, the visitor's stars checked."""
     article = make_article()

@@ -1,6 +1,6 @@
 from django import template
 
-from news import queries
+from news import cards, queries
 
 register = template.Library()
 
@@ -18,3 +18,9 @@ def category_crumbs(category, last_is_link=True):
         crumbs.append((category.parent.name, category.parent.get_absolute_url()))
     crumbs.append((category.name, category.get_absolute_url() if last_is_link else None))
     return crumbs
+
+
+@register.simple_tag
+def article_cards(articles, wide=False, show_sapo=False, sizes=None, empty=""):
+    """{% article_cards articles wide=True show_sapo=True empty="…" %}: one card per article (news.cards)."""
+    return cards.cards(articles, wide, show_sapo, sizes, empty)

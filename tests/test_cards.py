@@ -1,0 +1,59 @@
+"""Article cards rendered in Python (news.cards) give exactly what their former template gave."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import Context, Template
+
+from news.cards import cards
+from news.models import Article
+from tests.factories import image_upload, make_article
+
+pytestmark = pytest.mark.django_db
+
+# templates/news/article_cards.html as it was, the contract of news.cards.
+TEMPLATE = """{% load portal_tags %}{% for article in cards %}<article class="card{% if wide %} card--wide{% endif %}">
+  {% if article.cover_image %}<a class="card__image" href="{{ article.get_absolute_url }}" tabindex="-1" aria-hidden="true">{% picture article.cover_image article.cover_width article.cover_height "" sizes|default:"(max-width: 600px) 100vw, 300px" %}</a>{% endif %}
+  <div class="card__body">
+    <h3 class="card__title"><a href="{{ article.get_absolute_url }}">{{ article.title }}</a></h3>
+    <p class="card__date"><time datetime="{{ article.publish_at|date:'c' }}">{{ article.publish_at|short_date }}</time></p>
+    {% if show_sapo %}<p class="card__sapo">{{ article.sapo|truncatewords:40 }}</p>{% endif %}
+  </div>
+</article>{% empty %}{% if empty %}<p>{{ empty }}</p>{% endif %}{% endfor %}"""
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def articles():
+    long_sapo = " ".join(f"từ{n}" for n in range(60)) + ' & <b>"đậm"</b>'
+    first = make_article(
+        title='Lễ khánh thành "cầu" <Kim Sơn> & Phát Diệm',
+        sapo=long_sapo,
+        cover_image=image_upload("cau kim-son.jpg"),
+    )
+    second = make_article(title="Tin ngắn", sapo="")
+    make_article(title="Ảnh nhỏ", cover_image=image_upload("a.png", size=(400, 300), fmt="PNG"))
+    # 23:30 UTC on 30 November is 1 December in Hà Nội: the date is the portal's time zone's.
+    Article.objects.filter(pk=first.pk).update(publish_at=datetime(2026, 11, 30, 23, 30, tzinfo=ZoneInfo("UTC")))
+    Article.objects.filter(pk=second.pk).update(publish_at=datetime(2026, 1, 5, 8, 0, tzinfo=HANOI))
+    found = list(Article.objects.order_by("pk"))
+    assert found[0].cover_width and found[2].cover_width
+    return found
+
+
+@pytest.mark.parametrize("wide, show_sapo, sizes", [(False, False, None), (True, True, None), (True, False, "50vw")])
+def test_cards_match_the_template(wide, show_sapo, sizes):
+    found = articles()
+    context = {"cards": found, "wide": wide, "show_sapo": show_sapo, "sizes": sizes, "empty": "Chưa có <bài>."}
+    expected = Template(TEMPLATE).render(Context(context))
+    assert cards(found, wide, show_sapo, sizes, "Chưa có <bài>.") == expected
+    assert "01/12/2026" in expected and "2026-12-01T06:30:00+07:00" in expected
+
+
+def test_no_articles_show_the_empty_line_escaped_or_nothing():
+    assert cards([], empty="Chưa có <bài>.") == "<p>Chưa có &lt;bài&gt;.</p>"
+    assert Template(TEMPLATE).render(Context({"cards": [], "empty": "Chưa có <bài>."})) == cards(
+        [], empty="Chưa có <bài>."
+    )
+    assert cards([]) == ""
