@@ -211,6 +211,11 @@ def _move(model, old_ids, new, paths, report):
     label = str(model._meta.verbose_name)
     old_units = {unit.pk: unit for unit in report.olds}
     joined, saved, count = {}, [], 0  # saved: (row, fields to write after the move)
+    here = {}  # pk -> a row moved in above, as it will be (its new slug not written yet)
+
+    def row_of(pk):
+        return here.get(pk) or model._base_manager.get(pk=pk)
+
     for obj in moving:
         old_unit, old_url = obj.unit_id, obj.get_absolute_url() if has_url else None
         if slug:
@@ -220,7 +225,7 @@ def _move(model, old_ids, new, paths, report):
                 up = getattr(obj, parent.attname)
                 up = joined.get(up, up)
             if value in taken and same == "join" and taken[value][1] == up:
-                survivor = model._base_manager.get(pk=taken[value][0])
+                survivor = row_of(taken[value][0])
                 joined[obj.pk] = survivor.pk
                 report.joined.append((label, old_units[old_unit], str(obj), str(survivor), survivor.get_absolute_url()))
                 paths.append((old_unit, old_url, survivor.get_absolute_url()))
@@ -228,7 +233,7 @@ def _move(model, old_ids, new, paths, report):
             count += 1
             max_length = model._meta.get_field(slug).max_length
             if value in taken and same == "keep":
-                survivor = model._base_manager.get(pk=taken[value][0])
+                survivor = row_of(taken[value][0])
                 fresh = _free(f"{value}-{old_units[old_unit].code}"[:max_length].rstrip("-"), taken, max_length)
                 setattr(obj, slug, fresh)
                 extra = obj.set_aside(old_units[old_unit])
@@ -236,6 +241,7 @@ def _move(model, old_ids, new, paths, report):
                 report.kept.append((label, survivor.get_absolute_url(), old_units[old_unit], obj.get_absolute_url()))
                 paths.append((old_unit, old_url, survivor.get_absolute_url()))
                 taken[fresh] = (obj.pk, up)
+                here[obj.pk] = obj
                 continue
             if value in taken:
                 fresh = _free(value, taken, max_length)
@@ -244,6 +250,8 @@ def _move(model, old_ids, new, paths, report):
                 saved.append((obj, [slug]))
                 value = fresh
             taken[value] = (obj.pk, up)
+            if same != "rename":
+                here[obj.pk] = obj
         else:
             count += 1
         if has_url:
