@@ -4,56 +4,58 @@ from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 
+from portal import demo
 from portal.pdf import tiny_pdf
 
 from .models import Agency, Document, DocumentFile, DocumentType, Sector
 
 TYPES = [("Quyết định", "QĐ"), ("Kế hoạch", "KH"), ("Thông báo", "TB"), ("Chỉ thị", "CT"), ("Nghị quyết", "NQ")]
-AGENCIES = ["UBND huyện Kim Sơn", "HĐND huyện Kim Sơn", "UBND tỉnh Ninh Bình"]
+# The first unit's: {where} is "xã Kim Sơn", {kind} "xã" (the demo's Kim Sơn is a commune, portal.demo).
+AGENCIES = ["UBND {where}", "HĐND {where}", "UBND tỉnh Ninh Bình"]
 SECTORS = ["Đất đai", "Giáo dục", "Y tế", "Nông nghiệp", "Xây dựng", "Tài chính", "Nội vụ", "Văn hóa - Thể thao"]
 SIGNERS = [
-    ("Trần Văn Quang", "Chủ tịch UBND huyện"),
-    ("Phạm Thị Hạnh", "Phó Chủ tịch UBND huyện"),
-    ("Nguyễn Đức Thịnh", "Phó Chủ tịch UBND huyện"),
+    ("Trần Văn Quang", "Chủ tịch UBND {kind}"),
+    ("Phạm Thị Hạnh", "Phó Chủ tịch UBND {kind}"),
+    ("Nguyễn Đức Thịnh", "Phó Chủ tịch UBND {kind}"),
 ]
 
 # (type index, sector index, summary)
 SUMMARIES = [
-    (0, 0, "Về việc phê duyệt kế hoạch sử dụng đất năm {y} của huyện Kim Sơn"),
-    (1, 1, "Kế hoạch tuyển sinh vào lớp 1 và lớp 6 năm học {y}-{y1} trên địa bàn huyện"),
+    (0, 0, "Về việc phê duyệt kế hoạch sử dụng đất năm {y} của {where}"),
+    (1, 1, "Kế hoạch tuyển sinh vào lớp 1 và lớp 6 năm học {y}-{y1} trên địa bàn {kind}"),
     (2, 2, "Thông báo lịch tiêm chủng mở rộng tháng {m}/{y} tại các trạm y tế xã, thị trấn"),
     (0, 3, "Về việc hỗ trợ giống lúa chất lượng cao vụ Xuân {y} cho các hợp tác xã"),
-    (3, 4, "Chỉ thị về tăng cường quản lý trật tự xây dựng trên địa bàn huyện Kim Sơn"),
+    (3, 4, "Chỉ thị về tăng cường quản lý trật tự xây dựng trên địa bàn {where}"),
     (0, 5, "Về việc giao dự toán thu, chi ngân sách nhà nước năm {y}"),
-    (1, 6, "Kế hoạch cải cách hành chính năm {y} của UBND huyện Kim Sơn"),
-    (2, 7, "Thông báo tổ chức Giải bóng đá thanh niên huyện Kim Sơn năm {y}"),
+    (1, 6, "Kế hoạch cải cách hành chính năm {y} của UBND {where}"),
+    (2, 7, "Thông báo tổ chức Giải bóng đá thanh niên {where} năm {y}"),
     (0, 0, "Về việc thu hồi đất để thực hiện dự án nâng cấp đường ĐT.481 đoạn qua xã Kim Định"),
     (4, 5, "Nghị quyết về phân bổ vốn đầu tư công trung hạn giai đoạn 2026-2030"),
-    (1, 2, "Kế hoạch phòng, chống dịch sốt xuất huyết trên địa bàn huyện năm {y}"),
-    (0, 6, "Về việc kiện toàn Ban Chỉ đạo chuyển đổi số huyện Kim Sơn"),
+    (1, 2, "Kế hoạch phòng, chống dịch sốt xuất huyết trên địa bàn {kind} năm {y}"),
+    (0, 6, "Về việc kiện toàn Ban Chỉ đạo chuyển đổi số {where}"),
     (2, 3, "Thông báo khung lịch thời vụ gieo cấy lúa vụ Mùa năm {y}"),
     (1, 4, "Kế hoạch xây dựng xã nông thôn mới kiểu mẫu tại xã Chất Bình, Kim Mỹ"),
     (0, 1, "Về việc công nhận trường đạt chuẩn quốc gia cho Trường Tiểu học Lai Thành"),
     (3, 0, "Chỉ thị về tăng cường công tác quản lý đất đai ven biển Cồn Thoi, Kim Hải"),
-    (4, 6, "Nghị quyết về chương trình giám sát của HĐND huyện năm {y}"),
+    (4, 6, "Nghị quyết về chương trình giám sát của HĐND {kind} năm {y}"),
     (1, 7, "Kế hoạch tổ chức Lễ hội Văn hóa Du lịch Phát Diệm năm {y}"),
-    (0, 2, "Về việc thành lập Đội cấp cứu lưu động Trung tâm Y tế huyện"),
-    (2, 5, "Thông báo công khai quyết toán ngân sách huyện năm {y0}"),
+    (0, 2, "Về việc thành lập Đội cấp cứu lưu động Trung tâm Y tế"),
+    (2, 5, "Thông báo công khai quyết toán ngân sách {kind} năm {y0}"),
     (0, 3, "Về việc phê duyệt phương án phòng, chống thiên tai và tìm kiếm cứu nạn năm {y}"),
     (1, 1, "Kế hoạch bồi dưỡng thường xuyên giáo viên mầm non, phổ thông năm học {y}-{y1}"),
     (3, 6, "Chỉ thị về đẩy mạnh thanh toán không dùng tiền mặt trong dịch vụ công"),
     (0, 4, "Về việc phê duyệt quy hoạch chi tiết xây dựng khu dân cư mới thị trấn Bình Minh"),
     (2, 0, "Thông báo kết luận thanh tra việc giao đất tại xã Hồi Ninh"),
     (4, 3, "Nghị quyết về chính sách hỗ trợ phát triển nuôi trồng thủy sản vùng bãi bồi"),
-    (1, 6, "Kế hoạch tiếp công dân định kỳ của lãnh đạo UBND huyện năm {y}"),
+    (1, 6, "Kế hoạch tiếp công dân định kỳ của lãnh đạo UBND {kind} năm {y}"),
     (0, 7, "Về việc công nhận danh hiệu Gia đình văn hóa tiêu biểu năm {y0}"),
-    (2, 2, "Thông báo tuyển dụng viên chức y tế huyện Kim Sơn năm {y}"),
-    (0, 5, "Về việc ban hành quy chế quản lý tài sản công tại các cơ quan, đơn vị thuộc huyện"),
+    (2, 2, "Thông báo tuyển dụng viên chức y tế {where} năm {y}"),
+    (0, 5, "Về việc ban hành quy chế quản lý tài sản công tại các cơ quan, đơn vị thuộc {kind}"),
     (1, 3, "Kế hoạch chuyển đổi cơ cấu cây trồng trên đất lúa kém hiệu quả năm {y}"),
     (3, 2, "Chỉ thị về bảo đảm an toàn thực phẩm dịp Tết Nguyên đán"),
     (0, 6, "Về việc giao chỉ tiêu biên chế công chức năm {y}"),
     (2, 4, "Thông báo tạm dừng lưu thông cầu Kim Đông để sửa chữa"),
-    (0, 0, "Về việc điều chỉnh bảng giá đất trên địa bàn huyện Kim Sơn"),
+    (0, 0, "Về việc điều chỉnh bảng giá đất trên địa bàn {where}"),
 ]
 
 
@@ -62,8 +64,10 @@ def _lookup(model, names):
 
 
 def seed(log):
+    unit = demo.serving()
+    words = {"where": unit.full_name, "kind": unit.kind_lower}
     types = _lookup(DocumentType, [name for name, _ in TYPES])
-    agencies = _lookup(Agency, AGENCIES)
+    agencies = _lookup(Agency, [name.format(**words) for name in AGENCIES])
     sectors = _lookup(Sector, SECTORS)
     today = date.today()
     created = []
@@ -75,7 +79,7 @@ def seed(log):
         number = f"{100 + 7 * (len(SUMMARIES) - i)}/{prefix}-{issuer}"
         if Document.objects.filter(number=number).exists():
             continue
-        summary = template.format(y=issued.year, y0=issued.year - 1, y1=issued.year + 1, m=issued.month)
+        summary = template.format(y=issued.year, y0=issued.year - 1, y1=issued.year + 1, m=issued.month, **words)
         signer = SIGNERS[i % len(SIGNERS)]
         document = Document.objects.create(
             number=number,
@@ -87,7 +91,7 @@ def seed(log):
             effective_from=issued + timedelta(days=30) if i % 9 == 0 else None,
             effective_until=issued + timedelta(days=60) if i % 7 == 6 else None,
             signer_name=signer[0],
-            signer_title=signer[1] if issuer == "UBND" else "Chủ tịch HĐND huyện",
+            signer_title=(signer[1] if issuer == "UBND" else "Chủ tịch HĐND {kind}").format(**words),
             summary=summary,
         )
         pdf = tiny_pdf([f"{types[type_index].name} so {number}", summary, f"Ngay {issued:%d/%m/%Y}"])

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from portal import demo
+
 from .models import Feedback
 
 ITEMS = [
@@ -35,7 +37,7 @@ def seed(log):
             continue
         item = Feedback.objects.create(
             name=name,
-            address="Huyện Kim Sơn, tỉnh Ninh Bình",
+            address=f"{demo.serving().get_kind_display()} {demo.serving().name}, tỉnh Ninh Bình",
             phone="0912345678",
             title=title,
             content=content,

@@ -12,3 +12,4 @@ class NewsConfig(AppConfig):
 
         counting.register()
         register_scheduled(queries.next_scheduled_at)
+        register_scheduled(queries.next_commune_scheduled_at)  # a province's pages show its communes

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from portal import demo
 from portal.text import slugify_vi
 
 from .models import Article, Category
@@ -163,7 +164,7 @@ ARTICLES = [
     ),
     (
         "Văn hóa - Xã hội",
-        "Giải bóng chuyền hơi người cao tuổi huyện Kim Sơn",
+        "Giải bóng chuyền hơi người cao tuổi Kim Sơn",
         "Giải đấu góp phần phong trào rèn luyện thân thể, nâng cao sức khỏe cho người cao tuổi.",
     ),
     (
@@ -459,6 +460,11 @@ def _seed_views(log):
         log("Đặt lượt xem mẫu cho bài viết")
 
 
+def _portal_name():
+    """ "Trang thông tin điện tử xã Kim Sơn": the unit's portal as it is named now."""
+    return f"Trang thông tin điện tử {demo.serving().full_name}"
+
+
 def _article(
     index,
     title,
@@ -486,7 +492,7 @@ def _article(
         author=author,
         status=status,
         cover_caption=caption,
-        source=source if source is not None else ("Trang thông tin điện tử huyện Kim Sơn" if index % 5 == 0 else ""),
+        source=source if source is not None else (_portal_name() if index % 5 == 0 else ""),
     )
     if caption:
         article.cover_image.save(f"{slug[:60].rstrip('-')}.jpg", cover_image(index), save=False)

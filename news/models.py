@@ -36,6 +36,10 @@ class Category(UnitOwned):
 
     objects, every_unit = units.managers()
 
+    # Merging units (portal.merging): a moved category with the address and parent of one the new
+    # unit has becomes that one (its articles and sub-categories join it).
+    merge_same_slug = "join"
+
     class Meta:
         ordering = ("order", "name")
         verbose_name = "Chuyên mục"

@@ -67,6 +67,32 @@ def next_scheduled_at():
     return fragments.kept("news:next-scheduled", find)
 
 
+def next_commune_scheduled_at():
+    """When the next scheduled article of the current unit's communes and wards goes public (None if
+    none is waiting or the unit has none): a province's pages show their news ("Tin từ các xã", a
+    search of the whole province), so they end there too. Kept like `next_scheduled_at`, per
+    province and content version (a commune's article saved makes its province's version new)."""
+    children = units.children_of(units.owner_id())
+    if not children:
+        return None
+
+    def find():
+        moment = (
+            Article.every_unit.filter(
+                unit_id__in=[child.pk for child in children],
+                status=Article.Status.PUBLISHED,
+                publish_at__gt=timezone.now(),
+            )
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+        fragments.changes_at(moment)
+        return moment
+
+    return fragments.kept("news:next-commune-scheduled", find)
+
+
 def categories_by_slug():
     """{slug: category} with `parent` and `children` (a list) filled, kept per content version."""
 

@@ -5,9 +5,10 @@ from .models import ContactDetails, Leader, Page, ScheduleEntry
 
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "order", "is_published", "updated_at")
-    list_editable = ("order", "is_published")
-    fields = ("title", "slug", "body", "order", "is_published")
+    list_display = ("title", "slug", "order", "is_published", "in_menu", "updated_at")
+    list_editable = ("order", "is_published", "in_menu")
+    list_filter = ("in_menu",)
+    fields = ("title", "slug", "body", "order", "is_published", "in_menu")
 
 
 @admin.register(Leader)

@@ -7,42 +7,44 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from .models import ContactDetails, Leader, Page, ScheduleEntry
+from portal import demo
 
+from .models import KINDS_EN, ContactDetails, Leader, Page, ScheduleEntry
+
+# The first unit's reference content, in the words of what the unit is now ({kind}: "xã"; the
+# demo's Kim Sơn is a commune of the province, portal.demo); its history before the reform stays.
 PAGES = [
     (
         "Tổng quan",
         "tong-quan",
-        "<p>Kim Sơn là huyện ven biển nằm ở phía Đông Nam tỉnh Ninh Bình, có diện tích tự nhiên khoảng "
-        "217 km² và dân số gần 180 nghìn người. Huyện có 2 thị trấn Phát Diệm, Bình Minh và các xã, "
-        "trong đó vùng bãi ngang ven biển đang được quai đê lấn biển mở rộng hằng năm.</p>"
-        "<p>Kinh tế của huyện gắn với trồng lúa, cói, nuôi trồng thủy sản, tiểu thủ công nghiệp "
-        "chế biến cói và du lịch văn hóa - tâm linh với quần thể Nhà thờ đá Phát Diệm.</p>",
+        "<p>{Where} là {kind} ven biển ở phía Đông Nam tỉnh Ninh Bình, nơi vùng bãi ngang ven biển đang "
+        "được quai đê lấn biển mở rộng hằng năm.</p>"
+        "<p>Kinh tế của {kind} gắn với trồng lúa, cói, nuôi trồng thủy sản, tiểu thủ công nghiệp "
+        "chế biến cói và du lịch văn hóa - tâm linh.</p>",
     ),
     (
         "Lịch sử hình thành",
         "lich-su",
-        "<p>Huyện Kim Sơn được thành lập năm 1829 dưới thời vua Minh Mạng, do Doanh điền sứ Nguyễn Công Trứ "
-        "chiêu mộ dân nghèo khai hoang, lấn biển. Trải qua gần hai thế kỷ, các thế hệ người dân Kim Sơn "
-        "đã không ngừng mở đất về phía biển.</p>",
+        "<p>Vùng đất Kim Sơn được lập thành huyện năm 1829 dưới thời vua Minh Mạng, do Doanh điền sứ "
+        "Nguyễn Công Trứ chiêu mộ dân nghèo khai hoang, lấn biển. Trải qua gần hai thế kỷ, các thế hệ "
+        "người dân Kim Sơn đã không ngừng mở đất về phía biển. Từ năm 2025, khi chính quyền địa phương "
+        "tổ chức theo hai cấp, Kim Sơn là {kind} của tỉnh Ninh Bình.</p>",
     ),
     (
         "Cơ cấu tổ chức và chức năng",
         "co-cau-to-chuc",
-        "<p>UBND huyện là cơ quan hành chính nhà nước ở địa phương, chịu trách nhiệm trước HĐND huyện và "
-        "UBND tỉnh. Giúp việc UBND huyện có các phòng chuyên môn:</p>"
-        "<ul><li>Văn phòng HĐND và UBND huyện</li><li>Phòng Nội vụ</li><li>Phòng Tài chính - Kế hoạch</li>"
-        "<li>Phòng Tài nguyên và Môi trường</li><li>Phòng Kinh tế và Hạ tầng</li>"
-        "<li>Phòng Nông nghiệp và Phát triển nông thôn</li><li>Phòng Giáo dục và Đào tạo</li>"
-        "<li>Phòng Văn hóa và Thông tin</li><li>Phòng Lao động - Thương binh và Xã hội</li>"
-        "<li>Phòng Tư pháp</li><li>Thanh tra huyện</li><li>Phòng Y tế</li></ul>",
+        "<p>UBND {kind} là cơ quan hành chính nhà nước ở địa phương, chịu trách nhiệm trước HĐND {kind} và "
+        "UBND tỉnh. Giúp việc UBND {kind} có:</p>"
+        "<ul><li>Văn phòng HĐND và UBND</li><li>Phòng Kinh tế</li><li>Phòng Văn hóa - Xã hội</li>"
+        "<li>Trung tâm Phục vụ hành chính công</li></ul>",
     ),
 ]
 
 LEADERS = [
-    ("Trần Văn Quang", "Chủ tịch UBND huyện", "Chairman of the District People's Committee", "0229 3862 100"),
-    ("Phạm Thị Hạnh", "Phó Chủ tịch UBND huyện", "Vice Chairwoman", "0229 3862 101"),
-    ("Nguyễn Đức Thịnh", "Phó Chủ tịch UBND huyện", "Vice Chairman", "0229 3862 102"),
+    # name, title, English title, phone ({kind}: "xã", {kind_en}: "Commune")
+    ("Trần Văn Quang", "Chủ tịch UBND {kind}", "Chairman of the {kind_en} People's Committee", "0229 3862 100"),
+    ("Phạm Thị Hạnh", "Phó Chủ tịch UBND {kind}", "Vice Chairwoman", "0229 3862 101"),
+    ("Nguyễn Đức Thịnh", "Phó Chủ tịch UBND {kind}", "Vice Chairman", "0229 3862 102"),
 ]
 
 # (weekday, hour, content, host, attendees, place)
@@ -50,8 +52,8 @@ WEEK = [
     (
         0,
         7,
-        "Giao ban lãnh đạo UBND huyện",
-        "Đ/c Chủ tịch UBND huyện",
+        "Giao ban lãnh đạo UBND {kind}",
+        "Đ/c Chủ tịch UBND {kind}",
         "Các Phó Chủ tịch, Chánh Văn phòng",
         "Phòng họp số 1",
     ),
@@ -60,15 +62,15 @@ WEEK = [
         8,
         "Kiểm tra tiến độ đê lấn biển Bình Minh IV",
         "Đ/c Phó Chủ tịch Nguyễn Đức Thịnh",
-        "Phòng NN&PTNT, xã Kim Đông",
-        "Xã Kim Đông",
+        "Phòng Kinh tế, các thôn ven đê",
+        "Đê Bình Minh IV",
     ),
     (
         2,
         14,
         "Tiếp công dân định kỳ",
-        "Đ/c Chủ tịch UBND huyện",
-        "Thanh tra huyện, Ban Tiếp công dân",
+        "Đ/c Chủ tịch UBND {kind}",
+        "Văn phòng HĐND và UBND, công chức tiếp công dân",
         "Trụ sở Tiếp công dân",
     ),
     (
@@ -76,18 +78,23 @@ WEEK = [
         8,
         "Hội nghị triển khai kế hoạch chuyển đổi số",
         "Đ/c Phó Chủ tịch Phạm Thị Hạnh",
-        "Các phòng, ban; UBND các xã",
-        "Hội trường UBND huyện",
+        "Các phòng, ban; trưởng thôn",
+        "Hội trường UBND {kind}",
     ),
     (
         4,
         15,
         "Họp Ban Chỉ đạo phòng, chống thiên tai",
-        "Đ/c Chủ tịch UBND huyện",
+        "Đ/c Chủ tịch UBND {kind}",
         "Thành viên Ban Chỉ đạo",
         "Phòng họp số 2",
     ),
 ]
+
+ABOUT_EN = (
+    "Kim Son is a coastal {kind_en_lower} in the south-east of Ninh Binh Province, a leading area of sea "
+    "encroachment and rice and sedge farming."
+)
 
 
 # Soft backgrounds, one per leader, and a darker tone of each for the silhouette.
@@ -112,8 +119,27 @@ def _portrait(order):
 
 
 def seed(log):
-    ContactDetails.load()
+    unit = demo.serving()
+    kind_en = KINDS_EN.get(unit.kind, "")
+    words = {
+        "kind": unit.kind_lower,
+        "Where": f"{unit.get_kind_display()} {unit.name}",
+        "kind_en": kind_en,
+        "kind_en_lower": kind_en.lower(),
+    }
+    contact = ContactDetails.load()
+    values = ContactDetails.initial_values(unit)
+    demo.reword(
+        contact,
+        {
+            "organisation_en": values["organisation_en"],
+            "address_en": values["address_en"],
+            "about_en": ABOUT_EN.format(**words),
+        },
+        log,
+    )
     for order, (title, slug, body) in enumerate(PAGES):
+        body = body.format(**words)
         _, created = Page.objects.get_or_create(slug=slug, defaults={"title": title, "body": body, "order": order})
         if created:
             log(f"Tạo trang giới thiệu: {title}")
@@ -122,8 +148,8 @@ def seed(log):
             continue
         Leader.objects.create(
             name=name,
-            title=title,
-            title_en=title_en,
+            title=title.format(**words),
+            title_en=title_en.format(**words),
             phone=phone,
             email=f"lanhdao{order + 1}@kimson.ninhbinh.gov.vn",
             order=order,
@@ -140,10 +166,10 @@ def seed(log):
             ScheduleEntry.objects.create(
                 day=monday + timedelta(days=weekday),
                 time=time(hour, 30 if hour == 7 else 0),
-                content=content,
-                host=host,
+                content=content.format(**words),
+                host=host.format(**words),
                 attendees=attendees,
-                place=place,
+                place=place.format(**words),
             )
         log(f"Tạo lịch công tác tuần {monday:%d/%m/%Y}")
 

@@ -26,9 +26,18 @@ class Page(UnitOwned):
         "Thứ tự", default=0, help_text="Trang có số nhỏ nhất mở đầu mục Giới thiệu."
     )
     is_published = models.BooleanField("Công khai", default=True)
+    in_menu = models.BooleanField(
+        "Hiện trong mục Giới thiệu",
+        default=True,
+        help_text="Bỏ chọn để trang vẫn xem được theo đường dẫn nhưng không có trong danh sách mục Giới thiệu.",
+    )
     updated_at = models.DateTimeField("Cập nhật", auto_now=True)
 
     objects, every_unit = units.managers(PageQuerySet)
+
+    # Merging units (portal.merging): a moved page whose address the new unit already uses is kept
+    # aside (`set_aside`), and its old address goes to the new unit's page.
+    merge_same_slug = "keep"
 
     class Meta:
         ordering = ("order", "id")
@@ -47,6 +56,13 @@ class Page(UnitOwned):
             self.slug = unique_slug(self, self.title)
         self.body = sanitize_body(self.body)
         super().save(*args, **kwargs)
+
+    def set_aside(self, old_unit):
+        """A merged unit's page the new unit had one of: its text stays readable at its new address,
+        named after its unit and out of the intro menu, for the editors to fold in. The fields changed."""
+        self.title = f"{self.title} ({old_unit} trước sáp nhập)"[: self._meta.get_field("title").max_length]
+        self.in_menu = False
+        return ["title", "in_menu"]
 
 
 class LeaderQuerySet(models.QuerySet):

@@ -14,7 +14,7 @@ INTRO = "Giới thiệu"
 
 
 def _intro_nav():
-    return list(Page.objects.published().only("title", "slug"))
+    return list(Page.objects.published().filter(in_menu=True).only("title", "slug"))
 
 
 def introduction(request, slug=None):

@@ -54,8 +54,35 @@ DEMO_USERS = [
 ]
 
 
+def serving():
+    """The unit a demo `seed` writes for: the one being served (seed_demo), else the first unit."""
+    return units.current() or Unit.objects.select_related("parent").get(pk=units.owner_id())
+
+
+def reword(row, values, log):
+    """Put `values` in the settings row's fields that still hold their default: the installation's
+    first unit's defaults speak of a huyện, and the demo's Kim Sơn is a commune now. A field an
+    operator has edited stays as it is, and a second run changes nothing."""
+    changed = [
+        name
+        for name, value in values.items()
+        if getattr(row, name) == row._meta.get_field(name).default and getattr(row, name) != value
+    ]
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed:
+        row.save(update_fields=changed)
+        log(f"{row._meta.verbose_name}: ghi theo cấp đơn vị ({', '.join(changed)})")
+
+
+# The site settings that name the unit and its kind; the phone, e-mail and licence the demo keeps.
+UNIT_WORDS = ["unit_level", "welcome_line", "agency", "address", "responsible_person"]
+
+
 def seed(log):
-    SiteSettings.load()
+    site = SiteSettings.load()
+    values = SiteSettings.initial_values(serving())
+    reword(site, {name: values[name] for name in UNIT_WORDS}, log)
     User = get_user_model()
     for username, password, groups, superuser, host in DEMO_USERS:
         unit_id = Unit.objects.get(hosts__name=host).pk if host else units.owner_id()

@@ -2,8 +2,9 @@
 
 `merge_units(olds, new)` moves every row the old units own into the new one in one transaction:
 every model with a `unit` field, found at run time, so an app's new model follows without a line
-here. A slug the new unit already uses is given to the moved row with a number added. A model
-that adds up rather than moves (a day's visits, a carried-over total) says how with a classmethod
+here. A slug the new unit already uses is given to the moved row with a number added, unless the
+model says otherwise (`merge_same_slug`: categories of the same place become one, intro pages of the
+same address are set aside). A model that adds up rather than moves (a day's visits, a carried-over total) says how with a classmethod
 `merge_units(old_ids, new) -> rows`. Each moved object's address is recorded (`MovedPath`), so the
 old units' hosts, which keep answering, send every old address to its new place (`units.moved`).
 The old units' singletons (site settings, contact details) stay with them, unused.
@@ -25,12 +26,21 @@ class MergeReport:
     moved: dict = field(default_factory=dict)  # verbose_name_plural -> rows
     redirects: int = 0
     renamed: list = field(default_factory=list)  # (label, old slug, new slug)
+    joined: list = field(default_factory=list)  # (label, old unit, row, the row it joined, its address)
+    kept: list = field(default_factory=list)  # (label, the new unit's address, old unit, set-aside address)
 
     def lines(self):
         names = ", ".join(str(unit) for unit in self.olds)
         yield f"Đã sáp nhập {names} vào {self.new}."
         for label, count in self.moved.items():
             yield f"  {label}: {count}"
+        for label, old_unit, row, survivor, url in self.joined:
+            yield f"  Gộp {label.lower()}: {row} của {old_unit} vào {survivor} ({url})"
+        for label, url, old_unit, aside in self.kept:
+            yield (
+                f"  {label} {url}: giữ {label.lower()} của {self.new}; {label.lower()} của {old_unit}"
+                f" chuyển sang {aside} (không hiện trên menu)"
+            )
         for label, old, new in self.renamed:
             yield f"  Đổi đường dẫn ({label}): {old} → {new}"
         yield f"  Đường dẫn cũ chuyển hướng: {self.redirects}"
@@ -38,7 +48,17 @@ class MergeReport:
     def summary(self):
         parts = ", ".join(f"{label.lower()} {count}" for label, count in self.moved.items())
         names = ", ".join(str(unit) for unit in self.olds)
-        return f"Đã sáp nhập {names} vào {self.new}: {parts or 'không có nội dung'}; {self.redirects} đường dẫn cũ chuyển hướng."
+        text = f"Đã sáp nhập {names} vào {self.new}: {parts or 'không có nội dung'}"
+        for label in dict.fromkeys(label for label, *_ in self.joined):
+            rows = [survivor for each, _, _, survivor, _ in self.joined if each == label]
+            text += (
+                f"; gộp {len(rows)} {label.lower()} trùng tên vào {label.lower()} có sẵn"
+                f" ({', '.join(dict.fromkeys(rows))})"
+            )
+        for label in dict.fromkeys(label for label, *_ in self.kept):
+            count = sum(1 for each, *_ in self.kept if each == label)
+            text += f"; {count} {label.lower()} trùng đường dẫn giữ riêng, không hiện trên menu"
+        return f"{text}; {self.redirects} đường dẫn cũ chuyển hướng."
 
 
 def unit_models():
@@ -135,6 +155,7 @@ def _slug_field(model):
 
 
 def _free(value, taken, max_length):
+    """`value`, or `value-2`, `value-3`... whichever `taken` does not hold."""
     n = 2
     candidate = value
     while candidate in taken:
@@ -144,35 +165,124 @@ def _free(value, taken, max_length):
     return candidate
 
 
+def _parent_field(model):
+    """A model's foreign key to itself (a category's parent), if any."""
+    for model_field in model._meta.concrete_fields:
+        if model_field.many_to_one and model_field.related_model is model:
+            return model_field
+    return None
+
+
+def _parents_first(objs, parent):
+    """`objs` with each row after its parent, in primary key order otherwise."""
+    by_pk = {obj.pk: obj for obj in objs}
+
+    def depth(obj):
+        level, up = 0, getattr(obj, parent.attname)
+        while up in by_pk and level < len(objs):
+            level, up = level + 1, getattr(by_pk[up], parent.attname)
+        return level
+
+    return sorted(objs, key=depth)
+
+
 def _move(model, old_ids, new, paths, report):
     rows = _rows(model).filter(unit_id__in=old_ids)
     slug = _slug_field(model)
     has_url = hasattr(model, "get_absolute_url")
     if slug is None and not has_url:
         return rows.update(unit=new)
-    taken = set(_rows(model).filter(unit=new).values_list(slug, flat=True)) if slug else set()
-    renamed, count = [], 0
-    for obj in rows.order_by("pk").iterator():
-        count += 1
+    # What a moved row whose slug the new unit already uses becomes: "rename" (a number added),
+    # "join" (the new unit's row of the same slug and parent takes its place and what points at
+    # it), "keep" (the new unit's row keeps the address; the moved one is renamed and set aside).
+    same = getattr(model, "merge_same_slug", "rename") if slug else "rename"
+    parent = _parent_field(model) if same == "join" else None
+    if same == "rename":
+        taken = dict.fromkeys(_rows(model).filter(unit=new).values_list(slug, flat=True)) if slug else {}
+        moving = rows.order_by("pk").iterator()
+    else:
+        fields = ["pk", slug, *([parent.attname] if parent else [])]
+        taken = {
+            row[1]: (row[0], row[2] if parent else None) for row in _rows(model).filter(unit=new).values_list(*fields)
+        }
+        moving = list(rows.order_by("pk"))
+        if parent:
+            moving = _parents_first(moving, parent)
+    label = str(model._meta.verbose_name)
+    old_units = {unit.pk: unit for unit in report.olds}
+    joined, saved, count = {}, [], 0  # saved: (row, fields to write after the move)
+    here = {}  # pk -> a row moved in above, as it will be (its new slug not written yet)
+
+    def row_of(pk):
+        return here.get(pk) or model._base_manager.get(pk=pk)
+
+    for obj in moving:
         old_unit, old_url = obj.unit_id, obj.get_absolute_url() if has_url else None
         if slug:
             value = getattr(obj, slug)
-            if value in taken:
-                fresh = _free(value, taken, model._meta.get_field(slug).max_length)
-                report.renamed.append((str(model._meta.verbose_name), value, fresh))
+            up = None
+            if parent:
+                up = getattr(obj, parent.attname)
+                up = joined.get(up, up)
+            if value in taken and same == "join" and taken[value][1] == up:
+                survivor = row_of(taken[value][0])
+                joined[obj.pk] = survivor.pk
+                report.joined.append((label, old_units[old_unit], str(obj), str(survivor), survivor.get_absolute_url()))
+                paths.append((old_unit, old_url, survivor.get_absolute_url()))
+                continue
+            count += 1
+            max_length = model._meta.get_field(slug).max_length
+            if value in taken and same == "keep":
+                survivor = row_of(taken[value][0])
+                fresh = _free(f"{value}-{old_units[old_unit].code}"[:max_length].rstrip("-"), taken, max_length)
                 setattr(obj, slug, fresh)
-                renamed.append(obj)
+                extra = obj.set_aside(old_units[old_unit])
+                saved.append((obj, [slug, *extra]))
+                report.kept.append((label, survivor.get_absolute_url(), old_units[old_unit], obj.get_absolute_url()))
+                paths.append((old_unit, old_url, survivor.get_absolute_url()))
+                taken[fresh] = (obj.pk, up)
+                here[obj.pk] = obj
+                continue
+            if value in taken:
+                fresh = _free(value, taken, max_length)
+                report.renamed.append((label, value, fresh))
+                setattr(obj, slug, fresh)
+                saved.append((obj, [slug]))
                 value = fresh
-            taken.add(value)
+            taken[value] = (obj.pk, up)
+            if same != "rename":
+                here[obj.pk] = obj
+        else:
+            count += 1
         if has_url:
             paths.append((old_unit, old_url, obj.get_absolute_url()))
-    rows.exclude(pk__in=[obj.pk for obj in renamed]).update(unit=new)
-    for obj in renamed:
+    rows.exclude(pk__in=[*joined, *(obj.pk for obj, _ in saved)]).update(unit=new)
+    for obj, changed in saved:
         # Then saved, so the search index and the page cache learn the new address.
         model._base_manager.filter(pk=obj.pk).update(unit=new, **{slug: getattr(obj, slug)})
         obj.unit = new
-        obj.save(update_fields=[slug])
+        obj.save(update_fields=changed)
+    if joined:
+        _join(model, joined)
     return count
+
+
+def _join(model, joined):
+    """Whatever points at a joined row (`joined`: its pk -> the pk of the row it became) points at
+    that row instead; then the joined rows go."""
+    for relation in model._meta.related_objects:
+        if not relation.one_to_many:
+            continue
+        name = relation.field.attname
+        relation.related_model._base_manager.filter(**{f"{name}__in": list(joined)}).update(
+            **{
+                name: models.Case(
+                    *(models.When(**{name: old}, then=models.Value(survivor)) for old, survivor in joined.items())
+                )
+            }
+        )
+    for obj in model._base_manager.filter(pk__in=list(joined)):
+        obj.delete()  # its own delete and signals: the menu it was in, its unit's cached pages
 
 
 def _record(paths, old_ids, new):

@@ -1,7 +1,9 @@
 import posixpath
+import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
@@ -22,31 +24,71 @@ def validate_form_file(upload):
     validate_upload(upload, FORM_KINDS, settings.DOCUMENT_FILE_MAX_BYTES)
 
 
+# The unit's part of a receipt code, e.g. the official identifier 000.00.25.H42: it is followed by
+# "-<day>-<random>", so no hyphen; groups of letters and digits with dots between them.
+RECEIPT_PREFIX = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
+RECEIPT_PREFIX_MAX = 20
+# A unit code written as the official identifier, 000-21-25-h42 for 000.21.25.H42.
+OFFICIAL_CODE = re.compile(r"\d{3}-\d{2}-\d{2}-[a-z]\d{2}")
+
+
+def validate_receipt_prefix(value):
+    if not RECEIPT_PREFIX.fullmatch(value or ""):
+        raise ValidationError(
+            "Mã đơn vị trên giấy biên nhận chỉ gồm chữ cái không dấu, chữ số và dấu chấm giữa các nhóm "
+            "(không dấu cách, không gạch ngang), ví dụ 000.00.25.H42.",
+            code="invalid",
+        )
+
+
 class ServiceSettings(SingletonModel):
-    """Where citizens file online: the provincial public-service portal, editable in admin."""
+    """Where citizens file online: the provincial public-service portal, editable in admin; the
+    unit's part of its receipt codes."""
 
     portal_name = models.CharField("Tên cổng dịch vụ công", max_length=200, default="Cổng Dịch vụ công tỉnh Ninh Bình")
     portal_url = models.URLField("Địa chỉ cổng dịch vụ công", default="https://dichvucong.ninhbinh.gov.vn")
     national_portal_url = models.URLField("Cổng Dịch vụ công quốc gia", default="https://dichvucong.gov.vn")
     receipt_prefix = models.CharField(
         "Mã đơn vị trên giấy biên nhận",
-        max_length=20,
+        max_length=RECEIPT_PREFIX_MAX,
         default="000.00.25.H42",
-        help_text="Phần đầu của mã biên nhận hồ sơ, ví dụ 000.00.25.H42.",
+        validators=[validate_receipt_prefix],
+        help_text="Phần đầu mã biên nhận hồ sơ của đơn vị, nên ghi mã định danh điện tử của đơn vị, "
+        "ví dụ 000.00.25.H42; mỗi đơn vị một mã. Đổi mã không đổi mã biên nhận của hồ sơ đã nhận.",
     )
 
     cache_key = "services:settings"
 
     @classmethod
     def initial_values(cls, unit):
-        """The province's public-service portal: a commune's own, or its province's."""
+        """The province's public-service portal: a commune's own, or its province's; a receipt
+        prefix of the unit's own, from its code."""
+        values = {"receipt_prefix": derived_receipt_prefix(unit.code)}
         province = unit if unit.kind == "tinh" else unit.parent
-        if province is None:
-            return {}
-        return {
-            "portal_name": f"Cổng Dịch vụ công tỉnh {province.name}",
-            "portal_url": f"https://dichvucong.{province.code.replace('-', '')}.gov.vn",
-        }
+        if province is not None:
+            values["portal_name"] = f"Cổng Dịch vụ công tỉnh {province.name}"
+            values["portal_url"] = f"https://dichvucong.{province.code.replace('-', '')}.gov.vn"
+        return values
+
+    def clean(self):
+        self.receipt_prefix = (self.receipt_prefix or "").strip().upper()
+        other = (
+            ServiceSettings.every_unit.filter(receipt_prefix=self.receipt_prefix, unit__merged_into=None)
+            .exclude(unit_id=self.unit_id)
+            .select_related("unit")
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "receipt_prefix": f"Mã {self.receipt_prefix} đã dùng cho {other.unit}: mỗi đơn vị cần "
+                    "một mã riêng để mã biên nhận của hai đơn vị không lẫn nhau."
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        self.receipt_prefix = (self.receipt_prefix or "").strip().upper()
+        super().save(*args, **kwargs)
 
     class Meta:
         verbose_name = "Cấu hình một cửa"
@@ -54,6 +96,23 @@ class ServiceSettings(SingletonModel):
 
     def __str__(self):
         return self.portal_name
+
+
+def derived_receipt_prefix(code, taken=None):
+    """A new unit's receipt prefix from its code: the official identifier when the code is written
+    as one (000-21-25-h42 -> 000.21.25.H42), else its letters and digits (kim-dong -> KIMDONG), a
+    number added when another unit has it. `taken`: the prefixes in use (read when None)."""
+    if taken is None:
+        field = ServiceSettings._meta.get_field("receipt_prefix")
+        taken = {field.default, *ServiceSettings.every_unit.values_list("receipt_prefix", flat=True)}
+    if OFFICIAL_CODE.fullmatch(code):
+        base = code.replace("-", ".").upper()
+    else:
+        base = re.sub(r"[^A-Za-z0-9]", "", code).upper()[:RECEIPT_PREFIX_MAX] or "DONVI"
+    prefix, n = base, 2
+    while prefix in taken:
+        prefix, n = f"{base[: RECEIPT_PREFIX_MAX - len(str(n))]}{n}", n + 1
+    return prefix
 
 
 class Sector(models.Model):
@@ -180,13 +239,18 @@ RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECEIPT_RANDOM_LENGTH = 6
 
 
-def new_receipt_code(received_on):
-    """ "000.00.25.H42-261120-K7QM4X": unit, day of receipt, and a random part nobody can count through."""
-    prefix = ServiceSettings.load().receipt_prefix
+def new_receipt_code(received_on, unit_id=None):
+    """ "000.00.25.H42-261120-K7QM4X": the unit's prefix (that of `unit_id`, else the unit being
+    served), day of receipt, and a random part nobody can count through."""
+    if unit_id is None or unit_id == units.owner_id():
+        prefix = ServiceSettings.load().receipt_prefix
+    else:
+        with units.active(unit_id):
+            prefix = ServiceSettings.load().receipt_prefix
     while True:
         random_part = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_RANDOM_LENGTH))
         code = f"{prefix}-{received_on:%y%m%d}-{random_part}"
-        if not Dossier.objects.filter(receipt_code=code).exists():
+        if not Dossier.every_unit.filter(receipt_code=code).exists():  # unique across units
             return code
 
 
@@ -258,7 +322,7 @@ class Dossier(UnitOwned):
         if isinstance(self.received_on, str):
             self.received_on = parse_date(self.received_on)
         if not self.receipt_code:
-            self.receipt_code = new_receipt_code(self.received_on)
+            self.receipt_code = new_receipt_code(self.received_on, self.unit_id)
         self.applicant_phone = normalize_phone(self.applicant_phone)
         super().save(*args, **kwargs)
 

@@ -20,7 +20,7 @@ from portal.models import MovedPath, Unit
 from search.models import SearchEntry
 from services.models import Procedure
 from stats.models import DailyVisits, VisitCounter
-from tests.factories import make_article, make_document, make_poll, make_procedure, make_staff
+from tests.factories import make_article, make_category, make_document, make_poll, make_procedure, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +31,25 @@ DAY = date(2026, 11, 20)
 
 
 def fill(unit, n):
-    """A unit's content: articles (one slug shared by every unit), a document, a procedure, feedback, visits."""
+    """A unit's content: articles (one slug shared by every unit), a document, a procedure, feedback, visits.
+
+    Categories: every unit has the six default ones (Kinh tế...); Kim Đông and Bình Minh both have
+    Kinh tế › Nông nghiệp (the same place: one category after the merge); Kim Hải has Kinh tế › Du
+    lịch and Bình Minh a top Du lịch (same address, another place: renamed); Kim Đông alone has
+    Làng nghề (moves as it is)."""
     with units.active(unit):
         category = Category.objects.get(slug="kinh-te")
         make_article("Khai trương chợ nông thôn mới", category=category)
         make_article(f"Thu hoạch cói vụ mùa {unit.name}", category=category, days=2)
+        if n in (1, 3):
+            farming = make_category("Nông nghiệp", parent=category)
+            make_article(f"Lúa chất lượng cao ở {unit.name}", category=farming, days=3)
+        if n == 1:
+            make_article("Chiếu cói xuất khẩu", category=make_category("Làng nghề"), days=4)
+        if n == 2:
+            make_article("Du lịch biển Kim Hải", category=make_category("Du lịch", parent=category), days=4)
+        if n == 3:
+            make_category("Du lịch")
         make_document(number=f"{10 + n}/QĐ-UBND", summary=f"Về việc giao đất ở {unit.name}")
         make_procedure("Đăng ký khai sinh")
         poll = Poll.objects.get()
@@ -96,8 +110,19 @@ def objects_of(unit):
         rows = model.every_unit.filter(unit=unit)
         if model is Poll:
             rows = rows.filter(is_active=True)
-        found += [(row.get_absolute_url(), getattr(row, text), (model, row.pk)) for row in rows]
+        found += [
+            (row.get_absolute_url(), getattr(row, text), (model, row.pk, getattr(row, "slug", None))) for row in rows
+        ]
     return found
+
+
+def now_at(model, pk, slug, new):
+    """Where an old object is shown now: at its own address, or, when the new unit had one of the
+    same place (a category joined, an intro page set aside), at that one's."""
+    row = model.every_unit.filter(pk=pk).first()
+    if row is None or (model is Page and not row.in_menu):
+        return model.every_unit.get(unit=new, slug=slug).get_absolute_url()
+    return row.get_absolute_url()
 
 
 def follow(client, response):
@@ -131,14 +156,14 @@ def test_every_old_address_answers_301_to_the_same_object_on_the_new_host(client
             assert location.netloc == NEW_HOST
             assert page.status_code == 200, (path, response["Location"])
             checked += 1
-        for path, text, (model, pk) in objects:
+        for path, text, (model, pk, slug) in objects:
             response = client.get(path, HTTP_HOST=host)
             assert response.status_code == 301, path
             location, page = follow(client, response)
             assert location.netloc == NEW_HOST
             assert page.status_code == 200, (path, response["Location"])
             assert text in page.content.decode(), (path, response["Location"])
-            assert location.path == model.every_unit.get(pk=pk).get_absolute_url()
+            assert location.path == now_at(model, pk, slug, new), path
             checked += 1
     assert checked > 60
 
@@ -164,17 +189,92 @@ def test_a_clashing_slug_moves_under_a_new_one_and_its_old_address_follows(clien
 def test_unmatched_paths_keep_their_path_and_query_and_the_port(client, reform):
     """A category's later page and feed follow the category; other addresses go to the same path."""
     olds, new = reform
-    category = Category.every_unit.get(unit=olds[1], name="Kinh tế")
+    category = Category.every_unit.get(unit=olds[1], name="Du lịch")
     call_command("merge_units", "kim-dong", "kim-hai", "binh-minh", stdout=io.StringIO())
     category.refresh_from_db()
-    assert category.slug != "kinh-te"  # renamed: the new unit has kinh-te
-    response = client.get("/chuyen-muc/kinh-te/rss/?page=1", HTTP_HOST="kimhai.localhost:8000")
+    assert category.slug != "du-lich"  # renamed: the new unit has a top Du lịch, this one is under Kinh tế
+    response = client.get("/chuyen-muc/du-lich/rss/?page=1", HTTP_HOST="kimhai.localhost:8000")
     assert response.status_code == 301
     assert response["Location"] == f"http://{NEW_HOST}:8000/chuyen-muc/{category.slug}/rss/?page=1"
     response = client.get("/khong-co-trang-nay/?a=1", HTTP_HOST="kimhai.localhost")
     assert response["Location"] == f"http://{NEW_HOST}/khong-co-trang-nay/?a=1"
     form = client.post("/gop-y/", {"title": "x"}, HTTP_HOST="kimhai.localhost")
     assert form.status_code == 308 and form["Location"] == f"http://{NEW_HOST}/gop-y/"
+
+
+def test_categories_of_the_same_place_become_one(client, reform):
+    """Kinh tế in all three units, Kinh tế › Nông nghiệp in two: one of each on the new portal, with
+    every article; the old ones' pages and feeds answer 301 to it; the report names them."""
+    olds, new = reform
+    ours = Category.every_unit.get(unit=new, slug="kinh-te")
+    farming = Category.every_unit.get(unit=new, slug="nong-nghiep")
+    old_farming = Category.every_unit.get(unit=olds[0], slug="nong-nghiep")
+    out = io.StringIO()
+    call_command("merge_units", "kim-dong", "kim-hai", "binh-minh", stdout=out)
+
+    assert list(Category.every_unit.filter(unit=new, name="Kinh tế")) == [ours]
+    assert list(Category.every_unit.filter(unit=new, name="Nông nghiệp")) == [farming]
+    assert not Category.every_unit.filter(pk=old_farming.pk).exists()
+    assert Category.every_unit.filter(unit=new, parent=None).count() == 6 + 2  # Làng nghề, Du lịch
+    assert Article.every_unit.get(title="Lúa chất lượng cao ở Kim Đông").category == farming
+    assert Article.every_unit.get(title="Thu hoạch cói vụ mùa Kim Hải").category == ours
+    # Kim Hải's Kinh tế › Du lịch: renamed, under the one Kinh tế; Kim Đông's Làng nghề as it was.
+    travel = Article.every_unit.get(title="Du lịch biển Kim Hải").category
+    assert travel.parent == ours and travel.slug != "du-lich"
+    assert Category.every_unit.get(unit=new, name="Làng nghề").slug == "lang-nghe"
+
+    home = client.get("/", HTTP_HOST=NEW_HOST).content.decode()
+    menu = home[home.index('aria-label="Menu chính"') : home.index("</nav>", home.index('aria-label="Menu chính"'))]
+    assert menu.count(">Kinh tế</a>") == 1 and menu.count(">Nông nghiệp</a>") == 1
+    assert menu.count(">Du lịch</a>") == 2  # the new unit's own, and Kim Hải's under Kinh tế
+    listed = client.get("/chuyen-muc/kinh-te/", HTTP_HOST=NEW_HOST).content.decode()
+    for unit in ("Kim Đông", "Kim Hải", "Bình Minh"):
+        assert f"Thu hoạch cói vụ mùa {unit}" in listed
+
+    for path in ("/chuyen-muc/kinh-te/", "/chuyen-muc/kinh-te/?page=2", "/chuyen-muc/kinh-te/rss/"):
+        response = client.get(path, HTTP_HOST="kimdong.localhost")
+        assert response.status_code == 301
+        assert response["Location"] == f"http://{NEW_HOST}{path}"
+    assert MovedPath.objects.filter(unit=olds[0], path="/chuyen-muc/kinh-te/", target="/chuyen-muc/kinh-te/").exists()
+    assert MovedPath.objects.filter(
+        unit=olds[0], path="/chuyen-muc/nong-nghiep/", target="/chuyen-muc/nong-nghiep/"
+    ).exists()
+    feed = client.get("/chuyen-muc/kinh-te/rss/", HTTP_HOST=NEW_HOST).content.decode()
+    assert "Thu hoạch cói vụ mùa Kim Đông" in feed
+
+    report = out.getvalue()
+    assert "  Gộp chuyên mục: Kinh tế của Xã Kim Đông vào Kinh tế (/chuyen-muc/kinh-te/)" in report
+    assert "  Gộp chuyên mục: Kinh tế › Nông nghiệp của Xã Kim Đông vào Kinh tế › Nông nghiệp" in report
+    assert "  Gộp chuyên mục: Kinh tế của Xã Kim Hải vào Kinh tế (/chuyen-muc/kinh-te/)" in report
+    assert "Làng nghề" not in report and "Gộp chuyên mục: Kinh tế › Du lịch" not in report
+
+
+def test_intro_pages_of_the_same_address_keep_the_new_units_and_set_the_old_ones_aside(client, reform):
+    """Every unit has /gioi-thieu/tong-quan/: the new unit's stays; the old address goes to it; the
+    old page's text stays on the new portal under another address, out of the intro menu."""
+    olds, new = reform
+    ours = Page.every_unit.get(unit=new, slug="tong-quan")
+    theirs = Page.every_unit.get(unit=olds[0], slug="tong-quan")
+    assert "xã Kim Đông" in theirs.body
+    out = io.StringIO()
+    call_command("merge_units", "kim-dong", "kim-hai", "binh-minh", stdout=out)
+
+    assert Page.every_unit.get(pk=ours.pk).slug == "tong-quan" and Page.every_unit.get(pk=ours.pk).in_menu
+    theirs.refresh_from_db()
+    assert theirs.unit == new and theirs.slug == "tong-quan-kim-dong" and not theirs.in_menu
+    assert theirs.is_published and "xã Kim Đông" in theirs.body
+    response = client.get("/gioi-thieu/tong-quan/", HTTP_HOST="kimdong.localhost")
+    assert response.status_code == 301 and response["Location"] == f"http://{NEW_HOST}/gioi-thieu/tong-quan/"
+    kept = client.get("/gioi-thieu/tong-quan-kim-dong/", HTTP_HOST=NEW_HOST)
+    assert kept.status_code == 200 and "xã Kim Đông" in kept.content.decode()
+    intro = client.get("/gioi-thieu/", HTTP_HOST=NEW_HOST).content.decode()
+    assert "xã Bình Minh" in intro and "tong-quan-kim-dong" not in intro and "tong-quan-kim-hai" not in intro
+    assert intro.count(">Tổng quan</a>") == 1
+    report = out.getvalue()
+    assert (
+        "  Trang giới thiệu /gioi-thieu/tong-quan/: giữ trang giới thiệu của Xã Bình Minh; trang giới thiệu"
+        " của Xã Kim Đông chuyển sang /gioi-thieu/tong-quan-kim-dong/ (không hiện trên menu)"
+    ) in report
 
 
 def test_content_and_counters_add_up(reform):
@@ -184,6 +284,8 @@ def test_content_and_counters_add_up(reform):
     total = {model: model.every_unit.filter(unit__in=[*olds, new]).count() for model in models}
     out = io.StringIO()
     call_command("merge_units", "kim-dong", "kim-hai", "binh-minh", stdout=out)
+    joined = 6 * 2 + 1  # the default categories of both old units, and Kim Đông's Kinh tế › Nông nghiệp
+    total[Category] -= joined
     for model in models:
         assert model.every_unit.filter(unit=new).count() == total[model], model
         assert not model.every_unit.filter(unit__in=olds).exists(), model
@@ -196,7 +298,7 @@ def test_content_and_counters_add_up(reform):
     assert [unit.merged_into for unit in Unit.objects.filter(pk__in=[u.pk for u in olds])] == [new, new]
     report = out.getvalue()
     assert "Đã sáp nhập Xã Kim Đông, Xã Kim Hải vào Xã Bình Minh." in report
-    assert "  Bài viết: 4" in report and "  Văn bản điện tử: 2" in report and "  Góp ý của nhân dân: 2" in report
+    assert "  Bài viết: 7" in report and "  Văn bản điện tử: 2" in report and "  Góp ý của nhân dân: 2" in report
     assert "  Lượt truy cập theo ngày: 4" in report
     assert re.search(
         r"Đổi đường dẫn \(Bài viết\): khai-truong-cho-nong-thon-moi → khai-truong-cho-nong-thon-moi-\d", report
@@ -237,7 +339,7 @@ def test_merge_command_refuses_itself_unknown_codes_and_merged_units(reform):
         call_command("merge_units", "kim-dong", "binh-minh")
     with pytest.raises(CommandError, match="Xã Kim Đông đã được sáp nhập vào đơn vị khác"):
         call_command("merge_units", "kim-hai", "kim-dong")
-    assert Article.every_unit.filter(unit=olds[1]).count() == 2
+    assert Article.every_unit.filter(unit=olds[1]).count() == 3
 
 
 def test_admin_merge_action_confirms_then_merges_and_reports(client, reform):
@@ -249,9 +351,13 @@ def test_admin_merge_action_confirms_then_merges_and_reports(client, reform):
     page = client.post(url, selected)
     html = page.content.decode()
     assert page.status_code == 200 and "Sáp nhập đơn vị" in html
-    assert "Bài viết 2" in html and "Văn bản điện tử 1" in html
+    assert "Bài viết 4" in html and "Bài viết 3" in html and "Văn bản điện tử 1" in html
     response = client.post(url, {**selected, "target": new.pk}, follow=True)
-    assert "Đã sáp nhập Xã Kim Đông, Xã Kim Hải vào Xã Bình Minh" in response.content.decode()
-    assert Article.every_unit.filter(unit=new).count() == 6
+    message = response.content.decode()
+    assert "Đã sáp nhập Xã Kim Đông, Xã Kim Hải vào Xã Bình Minh" in message
+    assert "gộp 13 chuyên mục trùng tên vào chuyên mục có sẵn (Chính trị, Kinh tế, " in message
+    assert "Thông báo, Kinh tế › Nông nghiệp)" in message
+    assert "6 trang giới thiệu trùng đường dẫn giữ riêng, không hiện trên menu" in message
+    assert Article.every_unit.filter(unit=new).count() == 4 + 3 + 3
     refused = client.post(url, {"action": "merge_into", "_selected_action": [new.pk], "target": new.pk})
     assert refused.status_code == 200 and not Unit.objects.get(pk=new.pk).merged_into_id

@@ -146,8 +146,8 @@ def test_seed_demo_says_what_it_wrote_and_later_that_nothing_changed():
 
 
 DEMO_HOSTS = {
-    "127.0.0.1": ("HUYỆN KIM SƠN", "Sơ kết hoạt động cụm địa bàn quốc phòng"),
-    "kimson.localhost": ("HUYỆN KIM SƠN", "Sơ kết hoạt động cụm địa bàn quốc phòng"),
+    "127.0.0.1": ("XÃ KIM SƠN", "Sơ kết hoạt động cụm địa bàn quốc phòng"),
+    "kimson.localhost": ("XÃ KIM SƠN", "Sơ kết hoạt động cụm địa bàn quốc phòng"),
     "ninhbinh.localhost": ("TỈNH NINH BÌNH", "Quần thể danh thắng Tràng An đón lượng khách kỷ lục"),
     "kimdong.localhost": ("XÃ KIM ĐÔNG", "Nông dân xã Kim Đông thu hoạch ngao"),
     "phatdiem.localhost": ("XÃ PHÁT DIỆM", "Nhà thờ đá Phát Diệm đón đoàn khách quốc tế"),
@@ -239,3 +239,44 @@ def test_demo_passwords_are_written_once():
     call_command("seed_demo", verbosity=0)
     editor.refresh_from_db()
     assert editor.check_password("Mat-Khau-Moi@2026")
+
+
+def test_the_demo_speaks_of_each_unit_as_what_it_is(seeded, client):
+    """Kim Sơn is a commune of the demo province: its portal's name, banner, footer, contact page,
+    leaders, schedule and intro pages say xã, not huyện; the province says tỉnh."""
+    import re
+
+    from django.utils.html import escape
+
+    for host in ("127.0.0.1", "kimson.localhost"):
+        home = client.get("/", HTTP_HOST=f"{host}:8000").content.decode()
+        assert "<title>Trang thông tin điện tử xã Kim Sơn</title>" in home, host
+        assert '<span class="banner__unit">XÃ KIM SƠN</span>' in home
+        assert "Chào mừng bạn đến với Trang thông tin điện tử xã Kim Sơn" in home
+        assert "Cơ quan chủ quản: UBND xã Kim Sơn" in home
+        assert "Chịu trách nhiệm chính: Chánh Văn phòng HĐND và UBND xã Kim Sơn" in home
+        assert not re.search("huyện Kim Sơn", home, re.IGNORECASE), host
+    pages = {
+        path: client.get(path, HTTP_HOST="kimson.localhost").content.decode()
+        for path in (
+            "/lien-he/",
+            "/lien-he/en/",
+            "/gioi-thieu/lanh-dao/",
+            "/gioi-thieu/",
+            "/gioi-thieu/co-cau-to-chuc/",
+        )
+    }
+    assert "Xã Kim Sơn, tỉnh Ninh Bình" in pages["/lien-he/"]
+    assert escape("People's Committee of Kim Son Commune") in pages["/lien-he/en/"]
+    assert "District" not in pages["/lien-he/en/"] and "district" not in pages["/lien-he/en/"]
+    assert "Chủ tịch UBND xã" in pages["/gioi-thieu/lanh-dao/"]
+    assert "Xã Kim Sơn là xã ven biển" in pages["/gioi-thieu/"]
+    for path in ("/lien-he/", "/gioi-thieu/lanh-dao/", "/gioi-thieu/", "/gioi-thieu/co-cau-to-chuc/"):
+        assert "huyện" not in pages[path].lower().replace("huyện ủy", ""), path
+    week = client.get("/lich-cong-tac/", HTTP_HOST="kimson.localhost").content.decode()
+    assert "Giao ban lãnh đạo UBND xã" in week and "UBND huyện" not in week
+    province = client.get("/", HTTP_HOST="ninhbinh.localhost:8000").content.decode()
+    assert "<title>Trang thông tin điện tử tỉnh Ninh Bình</title>" in province
+    # The articles that name their source name the portal as it is now.
+    assert not Article.objects.filter(source__icontains="huyện").exists()
+    assert Article.objects.filter(source="Trang thông tin điện tử xã Kim Sơn").exists()

@@ -5,7 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from portal import creating, units
 from portal.text import mask_name
 from services.models import Dossier, Procedure, ProcedureForm, ServiceSettings, validate_form_file
 from tests.factories import make_procedure, make_staff, pdf_upload, text_upload
@@ -295,3 +297,96 @@ def test_procedure_list_names_the_units_level(client):
     settings_row.save()
     page = client.get("/mot-cua/").content.decode()
     assert "thuộc thẩm quyền giải quyết của xã." in page and "của huyện" not in page
+
+
+# Each unit's receipt codes start with its own prefix (docs/units.md "Creating a unit").
+
+
+def unit_dossier(unit, **fields):
+    with units.active(unit):
+        return make_dossier(procedure=make_procedure(f"Đăng ký khai sinh {unit.code}"), **fields)
+
+
+def test_each_unit_issues_receipt_codes_with_its_own_prefix():
+    """The first unit keeps 000.00.25.H42; a new unit's prefix comes from its code."""
+    province = creating.create_unit("Ninh Bình", "tinh", ["ninhbinh.localhost"])
+    kimdong = creating.create_unit("Kim Đông", "xa", ["kimdong.localhost"], parent=province)
+    kimhai = creating.create_unit("Kim Hải", "xa", ["kimhai.localhost"], parent=province)
+    assert ServiceSettings.every_unit.get(unit=kimdong).receipt_prefix == "KIMDONG"
+    assert ServiceSettings.every_unit.get(unit=kimhai).receipt_prefix == "KIMHAI"
+    assert make_dossier().receipt_code.startswith("000.00.25.H42-261120-")
+    assert re.fullmatch(r"KIMDONG-261120-[2-9A-HJKMNP-Z]{6}", unit_dossier(kimdong).receipt_code)
+    assert re.fullmatch(r"KIMHAI-261120-[2-9A-HJKMNP-Z]{6}", unit_dossier(kimhai).receipt_code)
+    # A dossier made for a unit while another is served still takes its own unit's prefix.
+    procedure = Procedure.every_unit.get(unit=kimhai)
+    with units.active(kimdong):
+        dossier = Dossier(procedure=procedure, unit=kimhai, applicant_name="A", received_on=date(2026, 11, 20))
+        dossier.due_on = date(2026, 11, 25)
+        dossier.save()
+    assert dossier.receipt_code.startswith("KIMHAI-261120-")
+
+
+def test_a_new_units_prefix_is_its_own():
+    """A code written as the official identifier gives it; two codes of the same letters differ."""
+    official = creating.create_unit("Kim Đông", "xa", ["kimdong.localhost"], code="000-21-25-h42")
+    assert ServiceSettings.every_unit.get(unit=official).receipt_prefix == "000.21.25.H42"
+    one = creating.create_unit("Kim Hải", "xa", ["kimhai.localhost"], code="kim-hai")
+    two = creating.create_unit("Kim Hải", "phuong", ["kimhai2.localhost"], code="kimhai")
+    long = creating.create_unit("Kim Hải", "xa", ["kimhai3.localhost"], code="kim-hai-ninh-binh-vung-bien-moi")
+    prefixes = [ServiceSettings.every_unit.get(unit=unit).receipt_prefix for unit in (one, two, long)]
+    assert prefixes == ["KIMHAI", "KIMHAI2", "KIMHAININHBINHVUNGBI"]
+
+
+def test_the_prefix_is_checked_in_admin(client):
+    """Letters, digits and dots, upper-cased; another unit's prefix is refused, in Vietnamese."""
+    kimdong = creating.create_unit("Kim Đông", "xa", ["kimdong.localhost"])
+    client.force_login(make_staff("admin", superuser=True))
+    row = ServiceSettings.load()
+    url = reverse("admin:services_servicesettings_change", args=[row.pk])
+    data = {
+        "portal_name": row.portal_name,
+        "portal_url": row.portal_url,
+        "national_portal_url": row.national_portal_url,
+    }
+    for value, message in (
+        ("000.00.25-H42", "Mã đơn vị trên giấy biên nhận chỉ gồm chữ cái không dấu, chữ số và dấu chấm"),
+        ("KIM ĐÔNG", "Mã đơn vị trên giấy biên nhận chỉ gồm chữ cái không dấu, chữ số và dấu chấm"),
+        (".H42", "Mã đơn vị trên giấy biên nhận chỉ gồm chữ cái không dấu, chữ số và dấu chấm"),
+        ("kimdong", "Mã KIMDONG đã dùng cho Xã Kim Đông"),
+    ):
+        response = client.post(url, {**data, "receipt_prefix": value})
+        assert response.status_code == 200 and message in response.content.decode(), value
+    assert ServiceSettings.every_unit.get(pk=row.pk).receipt_prefix == "000.00.25.H42"
+    response = client.post(url, {**data, "receipt_prefix": " 000.00.31.h42 "})
+    assert response.status_code == 302
+    assert ServiceSettings.every_unit.get(pk=row.pk).receipt_prefix == "000.00.31.H42"
+    assert make_dossier().receipt_code.startswith("000.00.31.H42-")
+    # The new unit's own page, on its host.
+    theirs = ServiceSettings.every_unit.get(unit=kimdong)
+    page = client.get(f"/admin/services/servicesettings/{theirs.pk}/change/", HTTP_HOST="kimdong.localhost")
+    assert page.status_code == 200 and 'value="KIMDONG"' in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_units_get_their_own_prefix_and_the_first_keeps_its_own():
+    """Units made before the prefix was derived all had 000.00.25.H42: the first keeps it."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("services", "0005_units")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    OldUnit = old_apps.get_model("portal", "Unit")
+    OldSettings = old_apps.get_model("services", "ServiceSettings")
+    first = OldUnit.objects.order_by("pk").first()
+    kimdong = OldUnit.objects.create(name="Kim Đông", kind="xa", code="kim-dong")
+    custom = OldUnit.objects.create(name="Kim Hải", kind="xa", code="kim-hai")
+    OldSettings.objects.create(unit=first, receipt_prefix="000.00.25.H42")
+    OldSettings.objects.create(unit=kimdong, receipt_prefix="000.00.25.H42")
+    OldSettings.objects.create(unit=custom, receipt_prefix="000.00.30.H42")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    prefixes = dict(ServiceSettings.every_unit.values_list("unit__code", "receipt_prefix"))
+    assert prefixes == {first.code: "000.00.25.H42", "kim-dong": "KIMDONG", "kim-hai": "000.00.30.H42"}

@@ -1,11 +1,16 @@
 """A province's portal shows its communes: "Tin từ các xã", the list of their portals, a search of all."""
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from news import queries
+from news.models import Category
 from portal import units
 from search.registry import rebuild
 from tests.factories import make_article, make_category, make_document, make_unit
@@ -121,6 +126,40 @@ def test_a_commune_change_the_province_does_not_show_leaves_it_kept(province):
     with units.active(kimdong):
         Feedback.objects.create(name="An", address="Xóm 2", phone="0912345678", title="Hỏi", content="Nội dung")
     assert "Tỉnh họp bàn cấp nước sạch" in page("/", PROVINCE)
+
+
+@pytest.mark.usefixtures("counter_store")
+def test_a_communes_scheduled_article_reaches_the_province_home_at_its_minute(province, settings):
+    """The kept province home ends when a commune's next scheduled article goes public, not up to
+    PAGE_CACHE_SECONDS later; the province has no scheduled article of its own."""
+    ninhbinh, kimdong, yenmo = province
+    settings.PAGE_CACHE_SECONDS = 300
+    start = datetime(2031, 3, 10, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with time_machine.travel(start, tick=False) as clock:
+        with units.active(kimdong):
+            category = Category.objects.get(name="Thời sự")
+            make_article("Kim Đông hẹn giờ tin lễ hội", category=category, slug="kd-hen-gio", days=-1 / 24 / 6)
+        with units.active(yenmo):
+            later = Category.objects.get(name="Thời sự")
+            make_article("Yên Mô hẹn giờ tin mùa gặt", category=later, slug="ym-hen-gio", days=-1 / 24 / 3)
+        for _ in range(2):
+            assert "hẹn giờ" not in page("/", PROVINCE)
+            assert "hẹn giờ" not in hits(page("/tim-kiem/", PROVINCE, q="le hoi", don_vi="toan-tinh"))
+        clock.shift(timedelta(minutes=9))
+        assert "hẹn giờ" not in page("/", PROVINCE)  # kept, until 9:10
+        for _ in range(2):
+            assert "hẹn giờ" not in hits(page("/tim-kiem/", PROVINCE, q="le hoi", don_vi="toan-tinh"))
+        clock.shift(timedelta(minutes=1, seconds=1))
+        home = page("/", PROVINCE)
+        assert "Kim Đông hẹn giờ tin lễ hội" in home and "Yên Mô hẹn giờ" not in home
+        # A search of the whole province shows it at its minute too.
+        assert "Kim Đông hẹn giờ tin lễ hội" in hits(page("/tim-kiem/", PROVINCE, q="le hoi", don_vi="toan-tinh"))
+        clock.shift(timedelta(minutes=9))
+        assert "Yên Mô hẹn giờ" not in page("/", PROVINCE)  # kept again, until 9:20
+        clock.shift(timedelta(minutes=1))
+        assert "Yên Mô hẹn giờ tin mùa gặt" in page("/", PROVINCE)
+        # The commune's own home was bounded by its own article all along.
+        assert "Kim Đông hẹn giờ tin lễ hội" in page("/", KIMDONG)
 
 
 def hits(html):
