@@ -81,7 +81,7 @@ def page_starts(name, articles, per_page):
         fragments.changes_at(starts.valid_until)
         return starts
 
-    return fragments.kept(key, shared)
+    return fragments.kept(key, shared, share=False)  # `shared` reads the cache itself
 
 
 _locks = {}

@@ -93,15 +93,27 @@ def _expiry(now, moments):
     return min([now + timedelta(seconds=settings.PAGE_CACHE_SECONDS), midnight, *moments]).timestamp()
 
 
-def kept(name, compute, request=None):
+def kept(name, compute, request=None, share=True):
     """`compute()`, kept in this process as a fragment is (for values the frame or a page reads often:
-    the categories, when the next scheduled article appears); `compute` may call `changes_at`."""
+    the categories, when the next scheduled article appears); `compute` may call `changes_at`.
+
+    Behind this process's copy is one in the shared cache (`share`), under the same content version
+    and until the same moment: a process that lacks a value (just started, or serving a unit it had
+    not served yet: with 100 units each worker would otherwise render every unit's frame itself)
+    takes it from there rather than computing it again. Values are pickled: model rows, lists, HTML."""
     version = content_version(request)
     now = timezone.now()
     found = _kept.get((units.owner_id(), name))
     if version is not None and found is not None and found[0] == version and found[1] > now.timestamp():
         changes_at(datetime.fromtimestamp(found[1], UTC))  # for a fragment that reads this value
         return found[2]
+    shared_key = f"kept:{name}:{version}"
+    if version is not None and share:
+        found = _shared_get(shared_key)
+        if found is not None and found[0] > now.timestamp():
+            changes_at(datetime.fromtimestamp(found[0], UTC))
+            _kept[units.owner_id(), name] = (version, found[0], found[1])
+            return found[1]
     outer, _local.moments = getattr(_local, "moments", None), []
     try:
         value = compute()
@@ -111,8 +123,27 @@ def kept(name, compute, request=None):
     if outer is not None:
         outer.extend(moments)  # a fragment that reads a kept value changes when that value does
     if version is not None:
-        _kept[units.owner_id(), name] = (version, _expiry(now, moments), value)
+        expiry = _expiry(now, moments)
+        _kept[units.owner_id(), name] = (version, expiry, value)
+        if share:
+            _shared_set(shared_key, (expiry, value), expiry - now.timestamp())
     return value
+
+
+def _shared_get(key):
+    try:
+        return cache.get(key)
+    except Exception:  # a broken cache or an entry of an older build: compute instead
+        return None
+
+
+def _shared_set(key, entry, seconds):
+    if seconds < 1:
+        return
+    try:
+        cache.set(key, entry, int(seconds))
+    except Exception:  # noqa: S110 - the shared copy only saves work; this process keeps its own
+        pass
 
 
 def shared(request, name, render):

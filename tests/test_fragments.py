@@ -49,6 +49,58 @@ def test_a_second_uncached_page_does_not_query_the_frame_again(articles):
     assert "Bình chọn" in html and "125/QĐ-UBND" in html and "Bài 2" in html
 
 
+def test_a_process_that_lacks_the_frame_takes_it_from_the_shared_cache(articles):
+    """A worker just started, or serving a unit it had not served yet, reads the frame and the kept
+    values another worker made (the shared cache) instead of querying and rendering them again."""
+    from portal import fragments
+
+    make_poll()
+    make_document()
+    page(articles[0].get_absolute_url())
+    fragments.forget()  # this process's copies gone, as in another worker
+    with CaptureQueriesContext(connection) as queries:
+        html = page(articles[1].get_absolute_url())
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "polls_poll" not in sql and "documents_document" not in sql and "news_category" not in sql
+    assert "Bình chọn" in html and "125/QĐ-UBND" in html and "Bài 1" in html
+
+
+def test_a_shared_frame_ends_when_the_content_changes_and_at_its_moment(articles):
+    """The shared copy follows the same rules as a process's own: a save makes it stale, and so does
+    the moment a tag inside declared (a scheduled document's)."""
+    from portal import fragments
+
+    make_document("88/QĐ-UBND", publish_at=timezone.now() + timedelta(minutes=1))
+    assert "88/QĐ-UBND" not in sidebar(page(articles[0].get_absolute_url()))
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        fragments.forget()
+        assert "88/QĐ-UBND" in sidebar(page(articles[1].get_absolute_url()))
+    make_document("77/KH-UBND", summary="Kế hoạch mới")
+    fragments.forget()
+    assert "77/KH-UBND" in sidebar(page(articles[2].get_absolute_url()))
+
+
+def test_a_broken_shared_cache_only_costs_the_queries(articles, monkeypatch):
+    from portal import fragments
+
+    class Broken:
+        """The cache failing for the shared copies (the content version still read)."""
+
+        def get(self, key, *args):
+            if key.startswith("kept:"):
+                raise ConnectionError("cache down")
+            return real.get(key, *args)
+
+        def set(self, key, *args):
+            raise ConnectionError("cache down")
+
+    real = fragments.cache
+    make_document()
+    monkeypatch.setattr(fragments, "cache", Broken())
+    fragments.forget()
+    assert "125/QĐ-UBND" in sidebar(page(articles[0].get_absolute_url()))
+
+
 def test_saved_content_shows_in_the_frame_at_once(articles):
     page(articles[0].get_absolute_url())
     make_document("77/KH-UBND", summary="Kế hoạch mới")
