@@ -55,9 +55,12 @@ class UnitMembershipForm(forms.ModelForm):
 
     def _save_m2m(self):
         # Groups the form does not offer (a province administrator edits a membership a superuser
-        # gave more) stay as they were: the checkboxes change only the groups they show.
+        # gave more) stay as they were: the checkboxes change only the groups they show. They stay
+        # with the account in that unit: a membership moved to another unit or account takes only
+        # the groups shown (a grant for Kim Đông does not become one for the province).
         kept = []
-        if self.instance.pk and "groups" in self.fields:
+        moved = {"unit", "user"} & set(self.changed_data)
+        if self.instance.pk and "groups" in self.fields and not moved:
             kept = list(self.instance.groups.exclude(pk__in=self.fields["groups"].queryset.values("pk")))
         super()._save_m2m()
         if kept:
@@ -70,8 +73,9 @@ def staff_group_names(user):
 
 
 def membership_choices(request, db_field, queryset):
-    """Who and where: the admin's units (a province's: its communes too), the staff groups, and
-    staff accounts that are not superusers. Only superusers make province administrators."""
+    """Who and where: the admin's units (a province's: its communes too), the staff groups, and the
+    accounts the user may place (`staff.accounts_to_place`). Only superusers make province
+    administrators."""
     if queryset is None:
         queryset = db_field.remote_field.model._default_manager.all()
     if db_field.name == "unit":
@@ -79,7 +83,7 @@ def membership_choices(request, db_field, queryset):
     if db_field.name == "groups":
         return queryset.filter(name__in=staff_group_names(request.user))
     if db_field.name == "user":
-        return get_user_model().objects.filter(is_staff=True, is_superuser=False, is_active=True)
+        return staff.accounts_to_place(request.user, request_unit(request))
     return queryset
 
 
@@ -114,6 +118,12 @@ class UnitMembershipAdmin(admin.ModelAdmin):
     def get_list_filter(self, request):
         return [("unit", admin.RelatedOnlyFieldListFilter), ("groups", admin.RelatedOnlyFieldListFilter)]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A membership is one account's place in a unit: its account is shown, not changed (another
+        # account would get its groups). Superusers may still correct it.
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if obj is None or request.user.is_superuser else (*readonly, "user")
+
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not makes_province_administrators(request, obj)
 
@@ -142,6 +152,18 @@ class UnitMembershipFormSet(BaseInlineFormSet):
         **BaseInlineFormSet.default_error_messages,
         "too_few_forms": "Hãy chọn ít nhất một đơn vị làm việc cho tài khoản.",
     }
+
+    def get_unique_error_message(self, unique_check):
+        # Django names the field ("unit"); an account has one row per unit, named here.
+        seen, twice = set(), []
+        for form in self.forms:
+            unit = getattr(form, "cleaned_data", {}).get("unit")
+            if unit is not None and not self._should_delete_form(form):
+                if unit in seen:
+                    twice.append(str(unit))
+                seen.add(unit)
+        names = ", ".join(dict.fromkeys(twice)) or "một đơn vị"
+        return f"Mỗi đơn vị chỉ có một dòng: {names} được chọn hai lần. Hãy gộp các nhóm vào một dòng."
 
 
 class UnitMembershipInline(admin.TabularInline):
