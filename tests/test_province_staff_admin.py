@@ -511,16 +511,20 @@ def test_the_administrators_account_pages_are_vietnamese(client, province):
     from tests.test_admin_walk import ENGLISH_RE, visible_text
 
     editor = make_staff("bientap", EDITORS, unit=province["kimdong"])
+    membership = editor.unit_memberships.get()
     client.force_login(province["boss"])
     weak = client.post(users_url("password", editor.pk), {"password1": "123", "password2": "1234"}, HTTP_HOST=PROVINCE)
-    pages = [
-        client.get(url, HTTP_HOST=PROVINCE) for url in (users_url(), users_url("add"), users_url("change", editor.pk))
-    ]
-    pages.append(client.get(users_url("password", editor.pk), HTTP_HOST=PROVINCE))
+    addresses = [users_url(), users_url("add"), users_url("change", editor.pk), users_url("password", editor.pk)]
+    addresses += [MEMBERSHIPS, MEMBERSHIP_ADD, membership_change(membership)]
+    pages = [client.get(url, HTTP_HOST=PROVINCE) for url in addresses]
     for response in [*pages, weak]:
         assert response.status_code == 200
         text = visible_text(response.content.decode())
         assert not ENGLISH_RE.findall(text), (response.wsgi_request.path, ENGLISH_RE.findall(text))
+        # Django's password-login switch speaks of single sign-on and LDAP (this portal has
+        # neither) and warns in English; the password's hash is no business of an office's.
+        for phrase in ("If disabled", "SSO", "LDAP", "pbkdf2", "salt"):
+            assert phrase not in text, (response.wsgi_request.path, phrase)
 
 
 def test_a_right_on_users_on_ones_own_page_opens_no_account(client, province):
@@ -641,3 +645,63 @@ def test_the_same_unit_twice_on_an_accounts_page_is_a_vietnamese_error(client, p
     assert "Xã Kim Đông" in str(response.context["inline_admin_formsets"][0].formset.non_form_errors())
     assert "cho unit" not in text and "đơn vị chỉ có một dòng" in text.lower()
     assert snapshot(editor) == before
+
+
+def test_names_read_family_name_first(client, province):
+    """Vietnamese names: the forms ask for Họ (family and middle names) before Tên, with examples,
+    and the lists show "Nguyễn Thị Hoa", not Django's "Hoa Nguyễn Thị"."""
+    editor = make_staff("bientap", EDITORS, unit=province["kimdong"])
+    User.objects.filter(pk=editor.pk).update(first_name="Hoa", last_name="Nguyễn Thị")
+    client.force_login(province["boss"])
+    for url in (users_url("add"), users_url("change", editor.pk)):
+        html = client.get(url, HTTP_HOST=PROVINCE).content.decode()
+        assert 0 < html.index('id="id_last_name"') < html.index('id="id_first_name"'), url
+        assert "Ví dụ: Nguyễn Thị" in html and "Ví dụ: Hoa" in html, url
+    for url in (users_url(), MEMBERSHIPS):
+        assert "Nguyễn Thị Hoa" in client.get(url, HTTP_HOST=PROVINCE).content.decode(), url
+
+
+def test_the_account_pages_say_what_each_choice_does(client, province):
+    """An office's administrator reads on the pages what they need: each group's work, who may be
+    chosen as staff, what "Đang hoạt động" does, that a password is set (not its hash), and an
+    account's page or a membership's starts with the person."""
+    from tests.test_admin_walk import visible_text
+
+    editor = make_staff("bientap", EDITORS, unit=province["kimdong"])
+    membership = editor.unit_memberships.get()
+    client.force_login(province["boss"])
+    add = visible_text(client.get(users_url("add"), HTTP_HOST=PROVINCE).content.decode())
+    assert "Biên tập viên — viết bài, gửi duyệt" in add and "Duyệt bài — duyệt, đăng" in add
+    assert "Đăng nhập bằng mật khẩu" not in add  # every account logs in with its password
+    change = client.get(users_url("change", editor.pk), HTTP_HOST=PROVINCE)
+    text = visible_text(change.content.decode())
+    assert "Đang hoạt động" in text and "không đăng nhập được" in text and "Kích hoạt" not in text
+    assert "Đã đặt mật khẩu" in text
+    listed = visible_text(client.get(users_url(), HTTP_HOST=PROVINCE).content.decode())
+    assert "Kích hoạt" not in listed and "Đang hoạt động" in listed
+    staff_add = visible_text(client.get(MEMBERSHIP_ADD, HTTP_HOST=PROVINCE).content.decode())
+    assert "chưa làm việc ở đơn vị nào" in staff_add and "Văn thư — văn bản" in staff_add
+    html = client.get(membership_change(membership), HTTP_HOST=PROVINCE).content.decode()
+    assert html.index("field-user") < html.index("field-unit") < html.index("field-groups")
+    make_staff("chuanhom", unit=province["giavien"])  # a membership with no group yet
+    listed = visible_text(client.get(MEMBERSHIPS, HTTP_HOST=PROVINCE).content.decode())
+    assert "Chưa có nhóm" in listed
+
+
+def test_a_password_page_without_the_login_switch_still_needs_the_password(client, province):
+    """Every account logs in with its password: the password page has no switch turning it off (nor
+    its button), and a new password is asked for."""
+    editor = make_staff("bientap", EDITORS, unit=province["kimdong"])
+    before = snapshot(editor)
+    client.force_login(province["boss"])
+    page = client.get(users_url("password", editor.pk), HTTP_HOST=PROVINCE).content.decode()
+    assert "unset-password" not in page and "Tắt đăng nhập bằng mật khẩu" not in page
+    assert "Đăng nhập bằng mật khẩu" not in page and "Đổi mật khẩu" in page
+    for data in ({"password1": "", "password2": ""}, {"usable_password": "false"}):
+        response = client.post(users_url("password", editor.pk), data, HTTP_HOST=PROVINCE)
+        assert response.status_code == 200 and "Trường này là bắt buộc" in response.content.decode()
+    assert snapshot(editor) == before
+    client.post(
+        users_url("add"), add_form("matkhau", [(province["kimdong"], [EDITORS])], password=""), HTTP_HOST=PROVINCE
+    )
+    assert not User.objects.filter(username="matkhau").exists()
