@@ -465,6 +465,7 @@ def test_demo_reception_user_joins_the_group():
 
     from portal import demo
 
+    demo.seed_units(lambda _: None)  # seed_demo makes the demo's units first: its users work in them
     demo.seed(lambda _: None)
 
     assert get_user_model().objects.get(username="tiepnhan").groups.filter(name="Cán bộ tiếp nhận").exists()
