@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from portal import staff
+from portal.text import person_name
 
 from .workflow import PUBLISH_PERMISSION, at
 
@@ -40,7 +41,7 @@ def after_transition(request, step):
     """Queue the e-mail a workflow step calls for; returns how many people it goes to."""
     article = step.article
     link = request.build_absolute_uri(reverse("admin:news_article_change", args=[article.pk]))
-    by = (step.user.get_full_name() or step.user.get_username()) if step.user else "Hệ thống"
+    by = (person_name(step.user) or step.user.get_username()) if step.user else "Hệ thống"
     comment = f"\nGóp ý: {step.comment}\n" if step.comment else ""
     if step.action == "submit":
         people = approvers(article.unit_id)

@@ -11,10 +11,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from . import creating, merging, staff, units
-from .groups import PROVINCE_ADMINS, STAFF_GROUPS
+from . import account_forms, creating, merging, staff, units
+from .groups import PROVINCE_ADMINS, STAFF_GROUPS, described
 from .models import SiteSettings, Unit, UnitHost, UnitMembership
 from .sites import request_unit
+from .text import person_name
 
 
 @admin.register(SiteSettings)
@@ -45,6 +46,11 @@ class UnitMembershipForm(forms.ModelForm):
         fields = ("user", "unit", "groups")
         widgets = {"groups": forms.CheckboxSelectMultiple}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "groups" in self.fields:
+            self.fields["groups"].label_from_instance = described  # each group with its work
+
     def clean(self):
         cleaned = super().clean()
         unit = cleaned.get("unit")
@@ -55,9 +61,12 @@ class UnitMembershipForm(forms.ModelForm):
 
     def _save_m2m(self):
         # Groups the form does not offer (a province administrator edits a membership a superuser
-        # gave more) stay as they were: the checkboxes change only the groups they show.
+        # gave more) stay as they were: the checkboxes change only the groups they show. They stay
+        # with the account in that unit: a membership moved to another unit or account takes only
+        # the groups shown (a grant for Kim Đông does not become one for the province).
         kept = []
-        if self.instance.pk and "groups" in self.fields:
+        moved = {"unit", "user"} & set(self.changed_data)
+        if self.instance.pk and "groups" in self.fields and not moved:
             kept = list(self.instance.groups.exclude(pk__in=self.fields["groups"].queryset.values("pk")))
         super()._save_m2m()
         if kept:
@@ -70,8 +79,9 @@ def staff_group_names(user):
 
 
 def membership_choices(request, db_field, queryset):
-    """Who and where: the admin's units (a province's: its communes too), the staff groups, and
-    staff accounts that are not superusers. Only superusers make province administrators."""
+    """Who and where: the admin's units (a province's: its communes too), the staff groups, and the
+    accounts the user may place (`staff.accounts_to_place`). Only superusers make province
+    administrators."""
     if queryset is None:
         queryset = db_field.remote_field.model._default_manager.all()
     if db_field.name == "unit":
@@ -79,7 +89,7 @@ def membership_choices(request, db_field, queryset):
     if db_field.name == "groups":
         return queryset.filter(name__in=staff_group_names(request.user))
     if db_field.name == "user":
-        return get_user_model().objects.filter(is_staff=True, is_superuser=False, is_active=True)
+        return staff.accounts_to_place(request.user, request_unit(request))
     return queryset
 
 
@@ -92,6 +102,14 @@ def makes_province_administrators(request, membership):
     )
 
 
+class GroupsFilter(admin.RelatedOnlyFieldListFilter):
+    """The groups the listed memberships hold, and those holding none (Django shows "-")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = "Chưa có nhóm"
+
+
 @admin.register(UnitMembership)
 class UnitMembershipAdmin(admin.ModelAdmin):
     """A unit's staff and their groups there; a province's administrators keep its communes' too.
@@ -99,6 +117,7 @@ class UnitMembershipAdmin(admin.ModelAdmin):
     unmake province administrators."""
 
     form = UnitMembershipForm
+    fields = ("user", "unit", "groups")
     any_staff_fields = ("user",)
     list_display = ("user", "full_name", "unit", "group_names")
     list_filter = ("unit", "groups")
@@ -111,8 +130,22 @@ class UnitMembershipAdmin(admin.ModelAdmin):
     def get_field_queryset(self, db, db_field, request):
         return membership_choices(request, db_field, super().get_field_queryset(db, db_field, request))
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["help_text"] = (
+                "Cán bộ của tỉnh và các xã, phường có tài khoản do bạn quản lý, hoặc tài khoản chưa làm việc "
+                "ở đơn vị nào. Cán bộ chưa có tài khoản: bấm dấu + để tạo."
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_list_filter(self, request):
-        return [("unit", admin.RelatedOnlyFieldListFilter), ("groups", admin.RelatedOnlyFieldListFilter)]
+        return [("unit", admin.RelatedOnlyFieldListFilter), ("groups", GroupsFilter)]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A membership is one account's place in a unit: its account is shown, not changed (another
+        # account would get its groups). Superusers may still correct it.
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if obj is None or request.user.is_superuser else (*readonly, "user")
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not makes_province_administrators(request, obj)
@@ -128,9 +161,9 @@ class UnitMembershipAdmin(admin.ModelAdmin):
             perms_needed = {*perms_needed, f"{self.opts.verbose_name} ({PROVINCE_ADMINS})"}
         return deleted, counts, perms_needed, protected
 
-    @admin.display(description="Họ tên", ordering="user__last_name")
+    @admin.display(description="Họ và tên", ordering="user__last_name")
     def full_name(self, membership):
-        return membership.user.get_full_name()
+        return person_name(membership.user)
 
     @admin.display(description="Nhóm")
     def group_names(self, membership):
@@ -143,8 +176,20 @@ class UnitMembershipFormSet(BaseInlineFormSet):
         "too_few_forms": "Hãy chọn ít nhất một đơn vị làm việc cho tài khoản.",
     }
 
+    def get_unique_error_message(self, unique_check):
+        # Django names the field ("unit"); an account has one row per unit, named here.
+        seen, twice = set(), []
+        for form in self.forms:
+            unit = getattr(form, "cleaned_data", {}).get("unit")
+            if unit is not None and not self._should_delete_form(form):
+                if unit in seen:
+                    twice.append(str(unit))
+                seen.add(unit)
+        names = ", ".join(dict.fromkeys(twice)) or "một đơn vị"
+        return f"Mỗi đơn vị chỉ có một dòng: {names} được chọn hai lần. Hãy gộp các nhóm vào một dòng."
 
-class UnitMembershipInline(admin.TabularInline):
+
+class UnitMembershipInline(admin.StackedInline):
     """The units a user works in, on the user's page: superusers give any unit, a province's
     administrator the units they administer (`staff.administered_units`), whose rows alone the
     inline shows them; the user's other memberships stay as they are."""
@@ -182,6 +227,19 @@ class UnitMembershipInline(admin.TabularInline):
         return formfield
 
 
+class ActiveFilter(admin.SimpleListFilter):
+    title = "tình trạng"
+    parameter_name = "is_active"
+
+    def lookups(self, request, model_admin):
+        return (("1", "Đang hoạt động"), ("0", "Đã tắt"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("0", "1"):
+            return queryset.filter(is_active=self.value() == "1")
+        return queryset
+
+
 # Set on an account by superusers only: a POST naming one from anyone else is refused (403).
 SUPERUSER_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
@@ -200,17 +258,19 @@ if admin.site.is_registered(get_user_model()):
         flag, own groups or rights. The staff flag follows the memberships."""
 
         inlines = (*UserAdmin.inlines, UnitMembershipInline)
-        add_fieldsets = (
-            *UserAdmin.add_fieldsets,
-            (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
-        )
+        form = account_forms.AccountChangeForm
+        add_form = account_forms.AccountCreationForm
+        change_password_form = account_forms.AccountPasswordForm
+        personal = (_("Personal info"), {"fields": ("last_name", "first_name", "email")})
+        add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}), personal)
+        fieldsets = (UserAdmin.fieldsets[0], personal, *UserAdmin.fieldsets[2:])
         administrator_fieldsets = (
             (None, {"fields": ("username", "password")}),
-            (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+            personal,
             ("Trạng thái", {"fields": ("is_active",)}),
             (_("Important dates"), {"fields": ("last_login", "date_joined")}),
         )
-        list_display = (*UserAdmin.list_display, "unit_names")
+        list_display = ("username", "full_name", "email", "is_staff", "unit_names")
 
         def get_queryset(self, request):
             queryset = super().get_queryset(request).prefetch_related("unit_memberships__unit")
@@ -246,17 +306,28 @@ if admin.site.is_registered(get_user_model()):
             return ("last_login", "date_joined")
 
         def get_list_filter(self, request):
-            return super().get_list_filter(request) if request.user.is_superuser else ("is_active",)
+            return super().get_list_filter(request) if request.user.is_superuser else (ActiveFilter,)
 
         def get_list_display(self, request):
             if request.user.is_superuser:
                 return super().get_list_display(request)
-            return ("username", "email", "first_name", "last_name", "is_active", "unit_names")
+            return ("username", "full_name", "email", "active", "unit_names")
+
+        def formfield_for_dbfield(self, db_field, request, **kwargs):
+            if db_field.name in account_forms.FIELD_TEXTS:
+                kwargs["label"], kwargs["help_text"] = account_forms.FIELD_TEXTS[db_field.name]
+            return super().formfield_for_dbfield(db_field, request, **kwargs)
 
         def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
             if request.method == "POST" and not request.user.is_superuser and set(SUPERUSER_FIELDS) & set(request.POST):
                 raise PermissionDenied
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+        def response_add(self, request, obj, post_url_continue=None):
+            # Django's user admin goes on to the account's page after "Lưu lại", its add page having
+            # asked for a name and password only; this one asks for everything, so it saves like
+            # every other page (to the list; the other buttons as they say).
+            return admin.ModelAdmin.response_add(self, request, obj, post_url_continue)
 
         def save_related(self, request, form, formsets, change):
             super().save_related(request, form, formsets, change)
@@ -264,6 +335,14 @@ if admin.site.is_registered(get_user_model()):
             if not user.is_staff and UnitMembership.objects.filter(user=user).exists():  # not the prefetched rows
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])
+
+        @admin.display(description="Họ và tên", ordering="last_name")
+        def full_name(self, user):
+            return person_name(user)
+
+        @admin.display(description="Đang hoạt động", boolean=True, ordering="is_active")
+        def active(self, user):
+            return user.is_active
 
         @admin.display(description="Đơn vị làm việc")
         def unit_names(self, user):

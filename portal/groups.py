@@ -33,3 +33,21 @@ def make_groups(apps, groups):
         group.permissions.set(
             [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in permissions]
         )
+
+
+# Each group's work in a unit, as the admin's forms describe it next to its name.
+WORK = {
+    EDITORS: "viết bài, gửi duyệt",
+    APPROVERS: "duyệt, đăng, gỡ và xóa bài; chuyên mục",
+    RECEPTION: "tiếp nhận và trả lời phản ánh, kiến nghị",
+    CLERKS: "văn bản và tệp văn bản",
+    ONE_STOP: "thủ tục, biểu mẫu, hồ sơ một cửa",
+    SITE_PAGES: "trang giới thiệu, lãnh đạo, lịch công tác, liên hệ",
+    PROVINCE_ADMINS: "tài khoản và nhóm của cán bộ tỉnh và các xã, phường",
+}
+
+
+def described(group):
+    """A group's name with its work ("Biên tập viên — viết bài, gửi duyệt"), for choosing it."""
+    work = WORK.get(group.name)
+    return f"{group.name} — {work}" if work else group.name

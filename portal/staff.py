@@ -19,7 +19,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 
 from . import units
-from .groups import PROVINCE_ADMINS
+from .groups import PROVINCE_ADMINS, STAFF_GROUPS
 
 # Rows a province's administrator keeps for its communes too (units, their hosts, their staff).
 UNIT_ADMINISTRATION = {"portal.unit", "portal.unithost", "portal.unitmembership"}
@@ -108,7 +108,7 @@ def administered_units(user, unit):
         return []
     if user.is_superuser:
         return [u.pk for u in units.all_units()]
-    province = unit if unit.kind == "tinh" else units.get(unit.parent_id) if unit.parent_id else None
+    province = _province_of(unit)
     if province is None or province.kind != "tinh":
         return []
     known = user.__dict__.setdefault("_province_administered", {})
@@ -121,8 +121,9 @@ def accounts_administered(user, unit):
     """The accounts `user` edits from the admin of `unit`: for a superuser every account; for a
     province's administrator the staff of the units they administer there (`administered_units`)
     whose every right is one the administrator could have given — no superuser, no membership
-    outside the province or with "Quản trị tỉnh" (the administrators themselves), no right of their
-    own beyond seeing the shared lists; anyone else, none."""
+    outside the province, no group in a membership beyond the staff groups ("Quản trị tỉnh": the
+    administrators themselves; a group a superuser made), no right of their own beyond seeing the
+    shared lists; anyone else, none."""
     User = get_user_model()
     if user.is_superuser:
         return User.objects.all()
@@ -130,15 +131,48 @@ def accounts_administered(user, unit):
     if not here:
         return User.objects.none()
     Membership = apps.get_model("portal", "UnitMembership")
-    province = unit if unit.kind == "tinh" else units.get(unit.parent_id)
+    province = _province_of(unit)
+    return _no_rights_beyond_staff_groups(
+        User.objects.filter(is_superuser=False, pk__in=Membership.objects.filter(unit_id__in=here).values("user_id"))
+        .exclude(pk=user.pk)
+        .exclude(pk__in=Membership.objects.exclude(unit_id__in=reach(Membership, province)).values("user_id")),
+        user,
+    )
+
+
+def accounts_to_place(user, unit):
+    """The accounts `user` gives a membership in "Cán bộ của đơn vị" from the admin of `unit`:
+    superusers, any active staff account that is not a superuser; a province's administrator, the
+    active accounts they edit in the province (`accounts_administered`, on a commune's host too) and
+    active staff accounts that work nowhere (no membership) and hold no right of their own beyond
+    seeing the shared lists — nobody's yet, and placing one gives nothing a new account would not."""
+    User = get_user_model()
+    active = User.objects.filter(is_active=True, is_superuser=False)
+    if user.is_superuser:
+        return active.filter(is_staff=True)
+    province = _province_of(unit)
+    if province is None or not administered_units(user, province):
+        return User.objects.none()
+    nowhere = _no_rights_beyond_staff_groups(active.filter(is_staff=True, unit_memberships=None), user)
+    return active.filter(Q(pk__in=accounts_administered(user, province).values("pk")) | Q(pk__in=nowhere.values("pk")))
+
+
+def _province_of(unit):
+    if unit is None or unit.kind == "tinh":
+        return unit
+    return units.get(unit.parent_id) if unit.parent_id else None
+
+
+def _no_rights_beyond_staff_groups(accounts, user):
+    """`accounts` without those holding a right an administrator cannot give: a group beyond the
+    staff groups in a membership, or on their own page a right that changes a shared list."""
+    User = get_user_model()
+    Through = apps.get_model("portal", "UnitMembership").groups.through
     beyond = user.__dict__.get("_rights_beyond_units")
     if beyond is None:
         beyond = user.__dict__["_rights_beyond_units"] = _rights_beyond_units()
     return (
-        User.objects.filter(is_superuser=False, pk__in=Membership.objects.filter(unit_id__in=here).values("user_id"))
-        .exclude(pk=user.pk)
-        .exclude(pk__in=Membership.objects.exclude(unit_id__in=reach(Membership, province)).values("user_id"))
-        .exclude(pk__in=Membership.objects.filter(groups__name=PROVINCE_ADMINS).values("user_id"))
+        accounts.exclude(pk__in=Through.objects.exclude(group__name__in=STAFF_GROUPS).values("unitmembership__user_id"))
         .exclude(pk__in=User.user_permissions.through.objects.filter(permission_id__in=beyond).values("user_id"))
         .exclude(pk__in=User.groups.through.objects.filter(group__permissions__in=beyond).values("user_id"))
     )

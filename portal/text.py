@@ -45,3 +45,9 @@ def mask_name(name):
     words = (name or "").split()
     masked = [w[:1] + "*" * len(w) for w in words]
     return " ".join(words[:1] + masked[1:]) if len(words) > 1 else "".join(masked)
+
+
+def person_name(user):
+    """A Vietnamese name as it is read, family and middle names (`last_name`) before the given
+    name (`first_name`): "Nguyễn Thị Hoa", where Django's `get_full_name()` says "Hoa Nguyễn Thị"."""
+    return " ".join(part for part in (user.last_name.strip(), user.first_name.strip()) if part)

@@ -462,7 +462,10 @@ def test_the_province_administrator_manages_its_communes_staff(client, province)
     )
     assert set(form.fields["unit"].queryset) == {ninhbinh, kimdong, giavien}
     assert set(form.fields["groups"].queryset.values_list("name", flat=True)) == set(STAFF_GROUPS)
-    newcomer = make_staff("canbomoi", unit=duytien)
+    # An account that works nowhere yet is placed; another province's staff are not offered.
+    newcomer = get_user_model().objects.create_user("canbomoi", is_staff=True)
+    duytien_staff = make_staff("canbo.duytien", unit=duytien)
+    assert newcomer in form.fields["user"].queryset and duytien_staff not in form.fields["user"].queryset
     added = client.post(
         reverse("admin:portal_unitmembership_add"),
         {"user": newcomer.pk, "unit": giavien.pk, "groups": [Group.objects.get(name=EDITORS).pk]},
@@ -476,6 +479,13 @@ def test_the_province_administrator_manages_its_communes_staff(client, province)
         HTTP_HOST="ninhbinh.localhost",
     )
     assert refused.status_code == 200 and "unit" in refused.context["adminform"].form.errors
+    refused = client.post(
+        reverse("admin:portal_unitmembership_add"),
+        {"user": duytien_staff.pk, "unit": giavien.pk, "groups": [Group.objects.get(name=EDITORS).pk]},
+        HTTP_HOST="ninhbinh.localhost",
+    )
+    assert refused.status_code == 200 and "user" in refused.context["adminform"].form.errors
+    assert not duytien_staff.unit_memberships.filter(unit=giavien).exists()
     # In a commune of the province, the administrator manages that commune's staff.
     response = client.get(changelist, HTTP_HOST=HOST_B)
     assert response.status_code == 200

@@ -159,6 +159,7 @@ def test_submit_tells_the_approvers_by_mail(editor, django_capture_on_commit_cal
         make_staff(name, group=APPROVERS).__class__.objects.filter(username=name).update(email=f"{name}@kimson.local")
     make_staff("khongthu", group=APPROVERS)  # no address: nobody to write to
     article = written_by("bientap", status=DRAFT)
+    type(editor.user).objects.filter(pk=editor.user.pk).update(first_name="Hoa", last_name="Nguyễn Thị")
     with django_capture_on_commit_callbacks(execute=True):
         data = content(article, "submit", review_comment="Nhờ anh xem giúp.")
         response = editor.post(change_url(article), data, follow=True)
@@ -172,6 +173,7 @@ def test_submit_tells_the_approvers_by_mail(editor, django_capture_on_commit_cal
     assert sorted(message.to) == ["duyetbai@kimson.local", "tongbientap@kimson.local"]
     assert message.subject == "[Chờ duyệt] Bài của biên tập"
     assert "Nhờ anh xem giúp." in message.body and change_url(article) in message.body
+    assert message.body.startswith("Nguyễn Thị Hoa đã gửi duyệt")  # family name first
 
 
 def test_return_needs_a_comment(approver):

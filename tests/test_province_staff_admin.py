@@ -1,11 +1,13 @@
 """A province's administrator makes and edits the accounts of its staff, and nothing beyond them
 (portal.admin.StaffUserAdmin, portal.staff.accounts_administered): docs/units.md "Staff per unit"."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from news.models import Article
 from portal import units
@@ -273,20 +275,42 @@ def out_of_reach(p):
     UnitMembership.objects.create(user=both, unit=duytien).groups.add(Group.objects.get(name=EDITORS))
     own_rights = make_staff("vanthu", CLERKS, unit=kimdong)
     own_rights.groups.add(Group.objects.get(name=CLERKS))  # changes the lists every unit shares
+    # A superuser gave a group beyond the staff groups in Kim Đông: taking the account over by its
+    # password would give its rights there.
+    other_group = make_staff("truongban", EDITORS, unit=kimdong)
+    other_group.unit_memberships.get().groups.add(beyond_staff_group())
     return {
         "superuser": make_staff("admin", superuser=True),
         "superuser-member": make_staff("admin2", EDITORS, superuser=True, unit=kimdong),
         "other-province": make_staff("bientap.duytien", EDITORS, unit=duytien),
         "both-provinces": both,
         "own-rights": own_rights,
+        "other-group": other_group,
         "peer": make_staff("quantritinh2", PROVINCE_ADMINS, unit=p["ninhbinh"]),
         "self": p["boss"],
     }
 
 
-@pytest.mark.parametrize(
-    "who", ["superuser", "superuser-member", "other-province", "both-provinces", "own-rights", "peer", "self"]
-)
+def beyond_staff_group():
+    """A group a superuser made, with rights in a unit no staff group gives."""
+    group, _ = Group.objects.get_or_create(name="Nhóm khác")
+    group.permissions.add(*Permission.objects.filter(codename__in=["delete_article", "change_sitesettings"]))
+    return group
+
+
+OUT_OF_REACH = [
+    "superuser",
+    "superuser-member",
+    "other-province",
+    "both-provinces",
+    "own-rights",
+    "other-group",
+    "peer",
+    "self",
+]
+
+
+@pytest.mark.parametrize("who", OUT_OF_REACH)
 def test_accounts_beyond_the_province_are_404_by_address_and_a_post_changes_nothing(client, province, who):
     target = out_of_reach(province)[who]
     before = snapshot(target)
@@ -487,16 +511,20 @@ def test_the_administrators_account_pages_are_vietnamese(client, province):
     from tests.test_admin_walk import ENGLISH_RE, visible_text
 
     editor = make_staff("bientap", EDITORS, unit=province["kimdong"])
+    membership = editor.unit_memberships.get()
     client.force_login(province["boss"])
     weak = client.post(users_url("password", editor.pk), {"password1": "123", "password2": "1234"}, HTTP_HOST=PROVINCE)
-    pages = [
-        client.get(url, HTTP_HOST=PROVINCE) for url in (users_url(), users_url("add"), users_url("change", editor.pk))
-    ]
-    pages.append(client.get(users_url("password", editor.pk), HTTP_HOST=PROVINCE))
+    addresses = [users_url(), users_url("add"), users_url("change", editor.pk), users_url("password", editor.pk)]
+    addresses += [MEMBERSHIPS, MEMBERSHIP_ADD, membership_change(membership)]
+    pages = [client.get(url, HTTP_HOST=PROVINCE) for url in addresses]
     for response in [*pages, weak]:
         assert response.status_code == 200
         text = visible_text(response.content.decode())
         assert not ENGLISH_RE.findall(text), (response.wsgi_request.path, ENGLISH_RE.findall(text))
+        # Django's password-login switch speaks of single sign-on and LDAP (this portal has
+        # neither) and warns in English; the password's hash is no business of an office's.
+        for phrase in ("If disabled", "SSO", "LDAP", "pbkdf2", "salt"):
+            assert phrase not in text, (response.wsgi_request.path, phrase)
 
 
 def test_a_right_on_users_on_ones_own_page_opens_no_account(client, province):
@@ -508,3 +536,172 @@ def test_a_right_on_users_on_ones_own_page_opens_no_account(client, province):
     client.force_login(editor)
     for address in (users_url(), users_url("add"), users_url("change", admin_account.pk)):
         assert client.get(address, HTTP_HOST=KIMDONG).status_code == 403, address
+
+
+MEMBERSHIPS = reverse_lazy("admin:portal_unitmembership_changelist")
+MEMBERSHIP_ADD = reverse_lazy("admin:portal_unitmembership_add")
+
+
+def membership_change(membership):
+    return reverse("admin:portal_unitmembership_change", args=[membership.pk])
+
+
+def test_the_staff_list_offers_the_administrators_accounts_and_accounts_working_nowhere(client, province):
+    """Cán bộ của đơn vị → Thêm: the people offered are the accounts the administrator edits (the
+    province's staff, on a commune's host too) and active staff accounts with no membership and no
+    rights at all, which work nowhere yet; no account beyond those is named on the page."""
+    p = province
+    hidden = out_of_reach(p)
+    kimdong_editor = make_staff("bientap.kimdong", EDITORS, unit=p["kimdong"])
+    giavien_editor = make_staff("bientap.giavien", EDITORS, unit=p["giavien"])
+    nowhere = User.objects.create_user("chuadonvi", password=PASSWORD, is_staff=True)
+    switched_off = User.objects.create_user("danghi", password=PASSWORD, is_staff=True, is_active=False)
+    nowhere_with_rights = User.objects.create_user("vanthu.cu", password=PASSWORD, is_staff=True)
+    nowhere_with_rights.groups.add(Group.objects.get(name=CLERKS))
+    client.force_login(p["boss"])
+    for host in (PROVINCE, KIMDONG):
+        page = client.get(MEMBERSHIP_ADD, HTTP_HOST=host)
+        assert page.status_code == 200
+        offered = set(page.context["adminform"].form.fields["user"].queryset)
+        assert offered == {kimdong_editor, giavien_editor, nowhere}, host
+        shown = {
+            option.split(">", 1)[1] for option in re.findall(r"<option value=\"\d+\"[^>]*>[^<]*", page.content.decode())
+        }
+        for name in [*hidden, "danghi", "vanthu.cu"]:
+            username = hidden[name].username if name in hidden else name
+            assert username not in shown, (host, username)
+    assert switched_off not in offered and nowhere_with_rights not in offered
+
+
+@pytest.mark.parametrize("who", OUT_OF_REACH)
+def test_a_membership_for_an_account_out_of_reach_is_a_form_error(client, province, who):
+    """Posting such an account's id into Cán bộ của đơn vị gives it nothing (a Hà Nam editor would
+    work in Kim Đông, a peer or the administrator would give themselves a commune's work)."""
+    target = out_of_reach(province)[who]
+    before = snapshot(target)
+    client.force_login(province["boss"])
+    response = client.post(
+        MEMBERSHIP_ADD,
+        {"user": target.pk, "unit": province["giavien"].pk, "groups": group_ids(EDITORS, APPROVERS)},
+        HTTP_HOST=PROVINCE,
+    )
+    assert response.status_code == 200
+    assert "Hãy chọn một lựa chọn hợp lệ" in str(response.context["adminform"].form.errors["user"])
+    assert snapshot(target) == before
+
+
+def test_a_membership_stays_its_accounts(client, province):
+    """An existing membership's account is shown, not changed: posting another account's id (which
+    would hand that account the membership's groups, those the form does not show included)
+    changes nothing."""
+    p = province
+    editor = make_staff("bientap", EDITORS, unit=p["kimdong"])
+    membership = editor.unit_memberships.get()
+    membership.groups.add(beyond_staff_group())
+    mine_now = make_staff("canbo.moi", EDITORS, unit=p["giavien"])  # an account the administrator edits
+    client.force_login(p["boss"])
+    page = client.get(membership_change(membership), HTTP_HOST=PROVINCE)
+    assert page.status_code == 200 and "user" not in page.context["adminform"].form.fields
+    before = snapshot(mine_now)
+    response = client.post(
+        membership_change(membership),
+        {"user": mine_now.pk, "unit": p["kimdong"].pk, "groups": group_ids(EDITORS, APPROVERS)},
+        HTTP_HOST=PROVINCE,
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.user_id == editor.pk
+    assert set(membership.groups.values_list("name", flat=True)) == {EDITORS, APPROVERS, "Nhóm khác"}
+    assert snapshot(mine_now) == before
+
+
+def test_a_membership_moved_to_another_unit_keeps_only_the_groups_shown(client, province):
+    """A group a superuser gave in Kim Đông stays there: the administrator moving the membership
+    to the province does not take it along (only the groups the form shows move)."""
+    p = province
+    editor = make_staff("bientap", EDITORS, unit=p["kimdong"])
+    membership = editor.unit_memberships.get()
+    membership.groups.add(beyond_staff_group())
+    client.force_login(p["boss"])
+    response = client.post(
+        membership_change(membership), {"unit": p["ninhbinh"].pk, "groups": group_ids(EDITORS)}, HTTP_HOST=PROVINCE
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.unit_id == p["ninhbinh"].pk
+    assert set(membership.groups.values_list("name", flat=True)) == {EDITORS}
+
+
+def test_the_same_unit_twice_on_an_accounts_page_is_a_vietnamese_error(client, province):
+    p = province
+    editor = make_staff("bientap", EDITORS, unit=p["kimdong"])
+    client.force_login(p["boss"])
+    before = snapshot(editor)
+    response = client.post(
+        users_url("change", editor.pk), change_form(editor, [(p["kimdong"], [APPROVERS])]), HTTP_HOST=PROVINCE
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Xã Kim Đông" in str(response.context["inline_admin_formsets"][0].formset.non_form_errors())
+    assert "cho unit" not in text and "đơn vị chỉ có một dòng" in text.lower()
+    assert snapshot(editor) == before
+
+
+def test_names_read_family_name_first(client, province):
+    """Vietnamese names: the forms ask for Họ (family and middle names) before Tên, with examples,
+    and the lists show "Nguyễn Thị Hoa", not Django's "Hoa Nguyễn Thị"."""
+    editor = make_staff("bientap", EDITORS, unit=province["kimdong"])
+    User.objects.filter(pk=editor.pk).update(first_name="Hoa", last_name="Nguyễn Thị")
+    client.force_login(province["boss"])
+    for url in (users_url("add"), users_url("change", editor.pk)):
+        html = client.get(url, HTTP_HOST=PROVINCE).content.decode()
+        assert 0 < html.index('id="id_last_name"') < html.index('id="id_first_name"'), url
+        assert "Ví dụ: Nguyễn Thị" in html and "Ví dụ: Hoa" in html, url
+    for url in (users_url(), MEMBERSHIPS):
+        assert "Nguyễn Thị Hoa" in client.get(url, HTTP_HOST=PROVINCE).content.decode(), url
+
+
+def test_the_account_pages_say_what_each_choice_does(client, province):
+    """An office's administrator reads on the pages what they need: each group's work, who may be
+    chosen as staff, what "Đang hoạt động" does, that a password is set (not its hash), and an
+    account's page or a membership's starts with the person."""
+    from tests.test_admin_walk import visible_text
+
+    editor = make_staff("bientap", EDITORS, unit=province["kimdong"])
+    membership = editor.unit_memberships.get()
+    client.force_login(province["boss"])
+    add = visible_text(client.get(users_url("add"), HTTP_HOST=PROVINCE).content.decode())
+    assert "Biên tập viên — viết bài, gửi duyệt" in add and "Duyệt bài — duyệt, đăng" in add
+    assert "Đăng nhập bằng mật khẩu" not in add  # every account logs in with its password
+    change = client.get(users_url("change", editor.pk), HTTP_HOST=PROVINCE)
+    text = visible_text(change.content.decode())
+    assert "Đang hoạt động" in text and "không đăng nhập được" in text and "Kích hoạt" not in text
+    assert "Đã đặt mật khẩu" in text
+    listed = visible_text(client.get(users_url(), HTTP_HOST=PROVINCE).content.decode())
+    assert "Kích hoạt" not in listed and "Đang hoạt động" in listed
+    staff_add = visible_text(client.get(MEMBERSHIP_ADD, HTTP_HOST=PROVINCE).content.decode())
+    assert "chưa làm việc ở đơn vị nào" in staff_add and "Văn thư — văn bản" in staff_add
+    html = client.get(membership_change(membership), HTTP_HOST=PROVINCE).content.decode()
+    assert html.index("field-user") < html.index("field-unit") < html.index("field-groups")
+    make_staff("chuanhom", unit=province["giavien"])  # a membership with no group yet
+    listed = visible_text(client.get(MEMBERSHIPS, HTTP_HOST=PROVINCE).content.decode())
+    assert "Chưa có nhóm" in listed
+
+
+def test_a_password_page_without_the_login_switch_still_needs_the_password(client, province):
+    """Every account logs in with its password: the password page has no switch turning it off (nor
+    its button), and a new password is asked for."""
+    editor = make_staff("bientap", EDITORS, unit=province["kimdong"])
+    before = snapshot(editor)
+    client.force_login(province["boss"])
+    page = client.get(users_url("password", editor.pk), HTTP_HOST=PROVINCE).content.decode()
+    assert "unset-password" not in page and "Tắt đăng nhập bằng mật khẩu" not in page
+    assert "Đăng nhập bằng mật khẩu" not in page and "Đổi mật khẩu" in page
+    for data in ({"password1": "", "password2": ""}, {"usable_password": "false"}):
+        response = client.post(users_url("password", editor.pk), data, HTTP_HOST=PROVINCE)
+        assert response.status_code == 200 and "Trường này là bắt buộc" in response.content.decode()
+    assert snapshot(editor) == before
+    client.post(
+        users_url("add"), add_form("matkhau", [(province["kimdong"], [EDITORS])], password=""), HTTP_HOST=PROVINCE
+    )
+    assert not User.objects.filter(username="matkhau").exists()
