@@ -357,7 +357,7 @@ LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 # Two-factor sign-in (django-otp, TOTP apps): required for superusers and these groups when on;
 # off by default with DEBUG=1 so the demo accounts log in with their passwords (README "Security").
 ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
-ADMIN_2FA_GROUPS = env.list("ADMIN_2FA_GROUPS", default=["Duyệt bài"])
+ADMIN_2FA_GROUPS = env.list("ADMIN_2FA_GROUPS", default=["Duyệt bài", "Quản trị tỉnh"])
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Quản trị cổng thông tin")
 # A signed-in session ends after a working day without a request (each request starts the day again).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=9 * 3600)

@@ -132,6 +132,25 @@ def test_unverified_staff_are_anonymous_outside_the_admin(client, required):
     assert client.get(draft.get_absolute_url()).status_code == 200
 
 
+def test_a_province_administrator_needs_the_second_factor_by_default(settings):
+    """Quản trị tỉnh makes and edits every staff account of the province: like the approvers, its
+    members sign in with a code when two-factor sign-in is required (the default groups)."""
+    from django.contrib.auth.models import Group
+
+    from accounts.twofactor import needs_second_factor
+    from portal.models import UnitMembership
+    from tests.factories import make_unit
+
+    settings.ADMIN_REQUIRE_2FA = True
+    assert "Quản trị tỉnh" in settings.ADMIN_2FA_GROUPS
+    province = make_unit("Ninh Bình", "ninhbinh.localhost", kind="tinh")
+    user = make_staff("quantritinh", unit=province)
+    assert not needs_second_factor(user)
+    membership = UnitMembership.objects.get(user=user, unit=province)
+    membership.groups.add(Group.objects.get_or_create(name="Quản trị tỉnh")[0])
+    assert needs_second_factor(user)
+
+
 def test_editors_are_not_asked_and_nothing_is_asked_when_off(client, settings):
     """Biên tập viên log in with a password; with ADMIN_REQUIRE_2FA off, so do superusers (demo)."""
     settings.ADMIN_REQUIRE_2FA = True
