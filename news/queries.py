@@ -54,17 +54,20 @@ def next_scheduled_at():
     Asked by every page that is rendered, so kept per process and content version until that moment.
     """
 
-    def find():
-        moment = (
-            Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
-            .order_by("publish_at")
-            .values_list("publish_at", flat=True)
-            .first()
-        )
-        fragments.changes_at(moment)
-        return moment
+    return fragments.kept("news:next-scheduled", lambda: _next_public_moment(Article.objects.all()))
 
-    return fragments.kept("news:next-scheduled", find)
+
+def _next_public_moment(articles):
+    """When the first of `articles` that is scheduled goes public (None: none is waiting); what is
+    kept with it ends then."""
+    moment = (
+        articles.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    fragments.changes_at(moment)
+    return moment
 
 
 def next_commune_scheduled_at():
@@ -76,21 +79,8 @@ def next_commune_scheduled_at():
     if not children:
         return None
 
-    def find():
-        moment = (
-            Article.every_unit.filter(
-                unit_id__in=[child.pk for child in children],
-                status=Article.Status.PUBLISHED,
-                publish_at__gt=timezone.now(),
-            )
-            .order_by("publish_at")
-            .values_list("publish_at", flat=True)
-            .first()
-        )
-        fragments.changes_at(moment)
-        return moment
-
-    return fragments.kept("news:next-commune-scheduled", find)
+    communes = Article.every_unit.filter(unit_id__in=[child.pk for child in children])
+    return fragments.kept("news:next-commune-scheduled", lambda: _next_public_moment(communes))
 
 
 def categories_by_slug():
@@ -111,7 +101,10 @@ def categories_by_slug():
 
 def categories_by_id():
     """{id: category} of the kept categories (categories_by_slug)."""
-    return fragments.kept("news:categories-by-id", lambda: {c.pk: c for c in categories_by_slug().values()})
+    # Derived from the kept (and shared) slug map: kept in this process only.
+    return fragments.kept(
+        "news:categories-by-id", lambda: {c.pk: c for c in categories_by_slug().values()}, share=False
+    )
 
 
 def newest_in_category(category_id, limit):
