@@ -11,7 +11,7 @@ the weights and why ranking is not left to ts_rank.
 """
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -25,6 +25,9 @@ MAX_COUNTED = 1000
 # Past MAX_COUNTED hits only this many of the newest title hits and of the newest hits are
 # scored; the rest follow newest first.
 MAX_RANKED = 200
+# PostgreSQL, past MAX_COUNTED: how many of the newest entries the walk for the newest hits reads
+# before the full-text index is asked instead (_newest_sql).
+WINDOW = 4000
 
 # What each condition adds to a hit's score. The gaps keep the order a reader expects: the
 # document whose number was typed, then the words side by side in the title, then all of them in
@@ -41,6 +44,8 @@ WEIGHTS = {
     "body_phrase": 20,
 }
 PARTS = ("title_norm", "lead_norm", "body_norm")
+# Read by the database only, never shown.
+DEFERRED = ("title_norm", "lead_norm", "body_norm", "title_exact", "lead_exact", "code_norm")
 
 
 def _has_word(column, word, prefix=False):
@@ -118,6 +123,36 @@ def score(query):
     return total
 
 
+def _sql(queryset):
+    """(SQL, params) of a queryset, to build a statement the ORM cannot write."""
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
+
+
+def _newest_sql(entries, condition, name):
+    """PostgreSQL: (SQL, params) of the ids of the newest MAX_RANKED `entries` meeting `condition`.
+
+    Walking the date index and testing each entry is quick for common words and slow for rare
+    ones (every entry of the unit is read for a word that no title has); the full-text index and a
+    sort are the reverse. The planner cannot choose well (its estimate for a word it has no
+    statistics of can be far off), so both are bounded: the walk reads at most the newest WINDOW
+    entries, and only when it finds fewer than MAX_RANKED there do the index and a sort find them
+    (then the condition holds for at most about MAX_RANKED in WINDOW entries, a small share)."""
+    test = ExpressionWrapper(condition, output_field=BooleanField())
+    window = entries.order_by("-date", "-id").annotate(hit=test).values("pk", "date", "hit")[:WINDOW]
+    every = entries.filter(condition).order_by().values("pk", "date")
+    (walk_sql, walk_params), (every_sql, every_params) = _sql(window), _sql(every)
+    # OFFSET 0 keeps the planner from walking the date index again for the sorted LIMIT; the
+    # one-time filter skips the index altogether when the walk found enough.
+    sql = (
+        f"WITH {name} AS MATERIALIZED (SELECT walked.pk FROM ({walk_sql}) walked WHERE walked.hit "
+        f"ORDER BY walked.date DESC, walked.pk DESC LIMIT {MAX_RANKED}) "
+        f"SELECT {name}.pk FROM {name} UNION SELECT indexed.pk FROM (SELECT found.pk FROM ({every_sql} OFFSET 0) found "
+        f"WHERE (SELECT COUNT(*) FROM {name}) < {MAX_RANKED} ORDER BY found.date DESC, found.pk DESC "
+        f"LIMIT {MAX_RANKED}) indexed"
+    )
+    return sql, (*walk_params, *every_params)
+
+
 class SearchResults:
     """The hits of a query, best first; sliceable and countable for Paginator, count capped.
 
@@ -133,9 +168,7 @@ class SearchResults:
         # The unit being served (the default manager), or the units asked for (a province's search
         # of its communes): every plan below filters on the unit first.
         entries = SearchEntry.objects if unit_ids is None else SearchEntry.every_unit.filter(unit_id__in=unit_ids)
-        entries = entries.filter(visible_from__lte=timezone.now()).defer(
-            "title_norm", "lead_norm", "body_norm", "title_exact", "lead_exact", "code_norm"
-        )
+        entries = entries.filter(visible_from__lte=timezone.now()).defer(*DEFERRED)
         if kind:
             entries = entries.filter(kind=kind)
         if date_from:
@@ -145,6 +178,7 @@ class SearchResults:
         if not query.words:
             self.all_hits = self.ranked = self.title_hits = entries.none()
             return
+        self._entries = entries
         hits = entries.filter(_matches(query, "all"))
         self.all_hits = hits.order_by("-date", "-id")
         # A title hit is a hit (the title is part of every part): only the title's small vector is
@@ -179,10 +213,15 @@ class SearchResults:
         """Past MAX_COUNTED: the hits that are scored, as one subquery of the scored page: the newest
         hits, the newest title hits and any whose number was typed (each a short walk of the date
         index), so that scoring them never touches the other hits."""
-        parts = [self.all_hits.values("pk")[:MAX_RANKED], self.title_hits.values("pk")[:MAX_RANKED]]
+        hit, number = _matches(self.query, "all"), Q(code_norm__startswith=self.query.phrase())
+        conditions = [Q(hit), Q(_matches(self.query, "title"))]
         if _may_be_a_number(self.query):
-            by_number = self.all_hits.filter(code_norm__startswith=self.query.phrase())
-            parts.append(by_number.values("pk")[:MAX_RANKED])
+            conditions.append(Q(hit) & number)
+        if connection.vendor == "postgresql":
+            parts = [_newest_sql(self._entries, c, f"walked{n}") for n, c in enumerate(conditions)]
+            sql = " UNION ".join(f"({part})" for part, _ in parts)
+            return Q(pk__in=RawSQL(sql, [param for _, params in parts for param in params]))
+        parts = [self._entries.filter(c).order_by("-date", "-id").values("pk")[:MAX_RANKED] for c in conditions]
         # Each part inside a plain SELECT of its own (SQLite takes no LIMIT in a UNION's members); the
         # parts are already scoped to the units searched.
         first, *others = (SearchEntry.every_unit.filter(pk__in=part).order_by().values("pk") for part in parts)
@@ -192,7 +231,7 @@ class SearchResults:
     def _candidate_count(self):
         """How many hits are scored; asked only for a page past the first MAX_RANKED results (the
         newest MAX_RANKED hits are always among them)."""
-        return self.all_hits.filter(self._candidates).count()
+        return SearchEntry.every_unit.filter(self._candidates).count()
 
     def __getitem__(self, item):
         if not isinstance(item, slice) or item.step:
@@ -204,7 +243,11 @@ class SearchResults:
             return list(self.ranked[start:stop])
         size, hits = MAX_RANKED if stop <= MAX_RANKED else self._candidate_count, []
         if start < size:
-            hits += self.ranked.filter(self._candidates)[start : min(stop, size)]
+            # The candidates are hits already: read by primary key, never by another scan of the hits.
+            candidates = SearchEntry.every_unit.filter(self._candidates).defer(*DEFERRED)
+            hits += candidates.annotate(score=score(self.query)).order_by("-score", "-date", "-id")[
+                start : min(stop, size)
+            ]
         if stop > size:
             hits += self.all_hits.exclude(self._candidates)[max(0, start - size) : stop - size]
         return hits

@@ -91,10 +91,12 @@ def test_title_hits_rank_above_sapo_above_body_hits_and_newer_above_older():
     assert titles("kim son") == ["Kim Sơn năm 2024", "Kim Sơn năm 2023", "Bài cũ", "Tin khác"]
 
 
-@pytest.mark.parametrize("cap", [1000, 5])
-def test_ranking_is_the_same_when_hits_outnumber_the_count_cap(monkeypatch, cap):
-    """Past the cap each tier is read on its own; the order and the page edges do not change."""
+@pytest.mark.parametrize(("cap", "window"), [(1000, 4000), (5, 4000), (5, 2), (5, 1)])
+def test_ranking_is_the_same_when_hits_outnumber_the_count_cap(monkeypatch, cap, window):
+    """Past the cap each tier is read on its own; the order and the page edges do not change, whether
+    the newest hits are found by the walk of the newest entries or, past its window, by the index."""
     monkeypatch.setattr("search.queries.MAX_COUNTED", cap)
+    monkeypatch.setattr("search.queries.WINDOW", window)
     make_article("Tin khác mới nhất", days=0, body="<p>Kim Sơn.</p>")
     make_article("Tin khác cũ", days=9, body="<p>Kim Sơn.</p>")
     make_article("Sơn Kim một", days=1)
@@ -541,13 +543,15 @@ def test_suggestions_as_one_types_are_titles_in_json(client, district):
         assert response.status_code == 200 and response.json()["suggestions"] == [], odd
 
 
-def test_past_the_count_cap_the_typed_number_and_title_phrases_still_come_first(monkeypatch):
+@pytest.mark.parametrize("window", [4000, 1])
+def test_past_the_count_cap_the_typed_number_and_title_phrases_still_come_first(monkeypatch, window):
     """With more hits than are scored, the document whose number was typed and the newest title hits
     are scored and lead; the rest follow newest first, with no hit lost or repeated across pages."""
     from tests.factories import make_document
 
     monkeypatch.setattr("search.queries.MAX_COUNTED", 3)
     monkeypatch.setattr("search.queries.MAX_RANKED", 1)
+    monkeypatch.setattr("search.queries.WINDOW", window)
     make_document("125/QĐ-UBND", summary="Về việc phê duyệt kế hoạch sử dụng đất", days=300)
     for n in range(4):
         make_document(f"{300 + n}/QĐ-UBND", summary=f"Thực hiện theo văn bản 125 số {n}", days=n)
