@@ -527,22 +527,31 @@ class UnitAdmin(admin.ModelAdmin):
 
     @admin.action(description="Sáp nhập vào đơn vị…", permissions=["change"])
     def merge_into(self, request, queryset):
+        """Three steps: the units' content and a choice of target; what merging into that target
+        will join, set aside and rename (`merging.plan_merge`, the merge's own planning), nothing
+        moved yet; "Sáp nhập" merges into the target previewed."""
         olds = list(queryset.order_by("pk"))
         form = MergeForm(request.POST if "target" in request.POST else None, olds=olds)
+        plan = None
         if "target" in request.POST and form.is_valid():
+            target = form.cleaned_data["target"]
             try:
-                report = merging.merge_units(olds, form.cleaned_data["target"])
+                # "Sáp nhập" names the target previewed: another one chosen on that page is previewed first.
+                if request.POST.get("confirm") == str(target.pk):
+                    report = merging.merge_units(olds, target)
+                    self.message_user(request, report.summary(), messages.SUCCESS)
+                    return None
+                plan = merging.plan_merge(olds, target)
             except units.UnitError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 return None
-            self.message_user(request, report.summary(), messages.SUCCESS)
-            return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Sáp nhập đơn vị",
+            "title": f"Sáp nhập vào {plan.new}" if plan else "Sáp nhập đơn vị",
             "opts": self.model._meta,
             "olds": [(unit, merging.content_counts([unit.pk])) for unit in olds],
             "form": form,
+            "plan": plan,
             "selected": [unit.pk for unit in olds],
             "action": "merge_into",
         }
