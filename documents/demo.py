@@ -23,7 +23,7 @@ SIGNERS = [
 SUMMARIES = [
     (0, 0, "Về việc phê duyệt kế hoạch sử dụng đất năm {y} của {where}"),
     (1, 1, "Kế hoạch tuyển sinh vào lớp 1 và lớp 6 năm học {y}-{y1} trên địa bàn {kind}"),
-    (2, 2, "Thông báo lịch tiêm chủng mở rộng tháng {m}/{y} tại các trạm y tế xã, thị trấn"),
+    (2, 2, "Thông báo lịch tiêm chủng mở rộng tháng {m}/{y} tại Trạm Y tế {where}"),
     (0, 3, "Về việc hỗ trợ giống lúa chất lượng cao vụ Xuân {y} cho các hợp tác xã"),
     (3, 4, "Chỉ thị về tăng cường quản lý trật tự xây dựng trên địa bàn {where}"),
     (0, 5, "Về việc giao dự toán thu, chi ngân sách nhà nước năm {y}"),
@@ -44,7 +44,7 @@ SUMMARIES = [
     (0, 3, "Về việc phê duyệt phương án phòng, chống thiên tai và tìm kiếm cứu nạn năm {y}"),
     (1, 1, "Kế hoạch bồi dưỡng thường xuyên giáo viên mầm non, phổ thông năm học {y}-{y1}"),
     (3, 6, "Chỉ thị về đẩy mạnh thanh toán không dùng tiền mặt trong dịch vụ công"),
-    (0, 4, "Về việc phê duyệt quy hoạch chi tiết xây dựng khu dân cư mới thị trấn Bình Minh"),
+    (0, 4, "Về việc phê duyệt quy hoạch chi tiết xây dựng khu dân cư mới thôn Tân Hưng"),
     (2, 0, "Thông báo kết luận thanh tra việc giao đất tại xã Hồi Ninh"),
     (4, 3, "Nghị quyết về chính sách hỗ trợ phát triển nuôi trồng thủy sản vùng bãi bồi"),
     (1, 6, "Kế hoạch tiếp công dân định kỳ của lãnh đạo UBND {kind} năm {y}"),

@@ -1,6 +1,7 @@
 """Demo news: categories and about fifty articles over the last 90 days.
 
-The prose is written for this demo; commune names are the district's real ones.
+The prose is written for this demo, for the commune's portal (since 2025 there are no districts);
+commune names are the former district's real ones.
 Idempotent: rows are found by slug and left alone when present.
 """
 
@@ -20,7 +21,7 @@ from .models import Article, Category
 
 CATEGORIES = [
     # (name, order, children)
-    ("Chính trị", 1, ["Hoạt động Huyện ủy", "HĐND - UBND"]),
+    ("Chính trị", 1, ["Hoạt động Đảng ủy", "HĐND - UBND"]),
     ("Kinh tế", 2, ["Nông nghiệp", "Công nghiệp - Thương mại"]),
     ("Văn hóa - Xã hội", 3, ["Giáo dục", "Y tế"]),
     ("Quốc phòng - An ninh", 4, []),
@@ -58,33 +59,33 @@ AUTHORS = ["Mai Hoa", "Thanh Tâm", "Minh Đức", "Hồng Nhung", "Văn Long", 
 # (category, title, sapo); {x} is a commune name chosen per article.
 ARTICLES = [
     (
-        "Hoạt động Huyện ủy",
-        "Hội nghị Ban Chấp hành Đảng bộ huyện đánh giá kết quả 9 tháng",
+        "Hoạt động Đảng ủy",
+        "Hội nghị Ban Chấp hành Đảng bộ xã đánh giá kết quả 9 tháng",
         "Hội nghị thống nhất các giải pháp trọng tâm để hoàn thành chỉ tiêu phát triển kinh tế - xã hội năm nay.",
     ),
     (
-        "Hoạt động Huyện ủy",
+        "Hoạt động Đảng ủy",
         "Trao Huy hiệu Đảng cho đảng viên lão thành tại xã {x}",
         "Các đảng viên được trao Huy hiệu 50, 55 và 60 năm tuổi Đảng trong không khí trang trọng, ấm cúng.",
     ),
     (
-        "Hoạt động Huyện ủy",
+        "Hoạt động Đảng ủy",
         "Tổ chức học tập chuyên đề về đạo đức, phong cách Hồ Chí Minh",
-        "Hơn 300 cán bộ, đảng viên tham dự buổi học tập chuyên đề tại hội trường Trung tâm Chính trị huyện.",
+        "Hơn 300 cán bộ, đảng viên tham dự buổi học tập chuyên đề tại hội trường UBND xã.",
     ),
     (
         "HĐND - UBND",
-        "Kỳ họp thứ mười HĐND huyện xem xét nhiều nội dung quan trọng",
+        "Kỳ họp thường lệ cuối năm của HĐND xã xem xét nhiều nội dung quan trọng",
         "Các đại biểu thảo luận báo cáo tình hình kinh tế - xã hội, dự toán ngân sách và kế hoạch đầu tư công.",
     ),
     (
         "HĐND - UBND",
-        "UBND huyện đối thoại với nhân dân xã {x} về công tác giải phóng mặt bằng",
-        "Lãnh đạo huyện trực tiếp lắng nghe, giải đáp các kiến nghị của người dân liên quan đến dự án đường ven biển.",
+        "UBND xã đối thoại với nhân dân về công tác giải phóng mặt bằng",
+        "Lãnh đạo xã trực tiếp lắng nghe, giải đáp các kiến nghị của người dân liên quan đến dự án đường ven biển.",
     ),
     (
         "HĐND - UBND",
-        "Tiếp xúc cử tri trước kỳ họp cuối năm tại thị trấn Phát Diệm",
+        "Đại biểu HĐND xã tiếp xúc cử tri trước kỳ họp cuối năm",
         "Cử tri kiến nghị về chỉnh trang đô thị, chiếu sáng công cộng và vệ sinh môi trường khu dân cư.",
     ),
     (
@@ -119,13 +120,13 @@ ARTICLES = [
     ),
     (
         "Công nghiệp - Thương mại",
-        "Hội chợ sản phẩm OCOP huyện thu hút đông đảo người dân",
-        "Hơn 60 gian hàng giới thiệu sản phẩm đặc trưng của các xã, thị trấn trong huyện.",
+        "Hội chợ sản phẩm OCOP của xã thu hút đông đảo người dân",
+        "Hơn 60 gian hàng giới thiệu sản phẩm đặc trưng của các thôn và hợp tác xã trên địa bàn.",
     ),
     (
         "Giáo dục",
-        "Khai giảng năm học mới tại các trường trên địa bàn huyện",
-        "Hơn 38 nghìn học sinh các cấp bước vào năm học mới trong không khí phấn khởi.",
+        "Khai giảng năm học mới tại các trường trên địa bàn xã",
+        "Hơn 5 nghìn học sinh các cấp bước vào năm học mới trong không khí phấn khởi.",
     ),
     (
         "Giáo dục",
@@ -135,7 +136,7 @@ ARTICLES = [
     (
         "Giáo dục",
         "Tuyên dương học sinh giỏi cấp tỉnh năm học vừa qua",
-        "Huyện khen thưởng các em học sinh đạt giải và các thầy cô giáo có thành tích bồi dưỡng xuất sắc.",
+        "UBND xã khen thưởng các em học sinh đạt giải và các thầy cô giáo có thành tích bồi dưỡng xuất sắc.",
     ),
     (
         "Y tế",
@@ -145,17 +146,17 @@ ARTICLES = [
     (
         "Y tế",
         "Khám sức khỏe miễn phí cho người cao tuổi",
-        "Đoàn y, bác sĩ Trung tâm Y tế huyện khám, tư vấn và cấp thuốc miễn phí cho hơn 400 người cao tuổi.",
+        "Trạm Y tế xã phối hợp với Trung tâm Y tế khu vực khám, tư vấn và cấp thuốc miễn phí cho hơn 400 người cao tuổi.",
     ),
     (
         "Y tế",
         "Chủ động phòng chống sốt xuất huyết trong mùa mưa",
-        "Ngành y tế huyện ra quân diệt bọ gậy, vệ sinh môi trường tại các khu dân cư.",
+        "Trạm Y tế xã cùng các đoàn thể ra quân diệt bọ gậy, vệ sinh môi trường tại các khu dân cư.",
     ),
     (
         "Văn hóa - Xã hội",
         "Liên hoan văn nghệ quần chúng chào mừng ngày hội Đại đoàn kết",
-        "Các đội văn nghệ đến từ 25 xã, thị trấn mang đến nhiều tiết mục đặc sắc.",
+        "Các đội văn nghệ đến từ các thôn, xóm trong xã mang đến nhiều tiết mục đặc sắc.",
     ),
     (
         "Văn hóa - Xã hội",
@@ -170,7 +171,7 @@ ARTICLES = [
     (
         "Văn hóa - Xã hội",
         "Phát động phong trào đọc sách trong cộng đồng",
-        "Thư viện huyện luân chuyển hàng nghìn đầu sách về các nhà văn hóa thôn, xóm.",
+        "Thư viện xã luân chuyển hàng nghìn đầu sách về các nhà văn hóa thôn, xóm.",
     ),
     (
         "Quốc phòng - An ninh",
@@ -179,7 +180,7 @@ ARTICLES = [
     ),
     (
         "Quốc phòng - An ninh",
-        "Công an huyện ra quân cao điểm bảo đảm trật tự an toàn giao thông",
+        "Công an xã ra quân cao điểm bảo đảm trật tự an toàn giao thông",
         "Lực lượng chức năng tăng cường tuần tra, kiểm soát trên các tuyến đường trọng điểm.",
     ),
     (
@@ -210,17 +211,17 @@ ARTICLES = [
     (
         "Nông thôn mới",
         "Đánh giá tiến độ thực hiện tiêu chí nông thôn mới kiểu mẫu",
-        "Đoàn công tác của huyện kiểm tra thực tế và hướng dẫn các xã hoàn thiện hồ sơ.",
+        "Đoàn công tác của xã kiểm tra thực tế và hướng dẫn các thôn hoàn thiện hồ sơ.",
     ),
     (
         "Thông báo",
-        "Thông báo lịch tiếp công dân của lãnh đạo UBND huyện",
-        "Lãnh đạo UBND huyện tiếp công dân định kỳ vào ngày 15 hằng tháng tại Trụ sở tiếp công dân.",
+        "Thông báo lịch tiếp công dân của lãnh đạo UBND xã",
+        "Lãnh đạo UBND xã tiếp công dân định kỳ vào ngày 15 hằng tháng tại Trụ sở tiếp công dân.",
     ),
     (
         "Thông báo",
         "Thông báo tuyển dụng viên chức giáo dục",
-        "UBND huyện thông báo chỉ tiêu, điều kiện và thời gian nhận hồ sơ dự tuyển viên chức.",
+        "UBND xã thông báo chỉ tiêu, điều kiện và thời gian nhận hồ sơ dự tuyển viên chức.",
     ),
     (
         "Thông báo",
@@ -230,7 +231,7 @@ ARTICLES = [
     (
         "Thông báo",
         "Thông báo về việc thu phí vệ sinh môi trường năm nay",
-        "Mức thu và thời gian thu được niêm yết công khai tại trụ sở UBND các xã, thị trấn.",
+        "Mức thu và thời gian thu được niêm yết công khai tại trụ sở UBND xã và nhà văn hóa các thôn.",
     ),
     (
         "Chính trị",
@@ -239,13 +240,13 @@ ARTICLES = [
     ),
     (
         "Kinh tế",
-        "Thu ngân sách nhà nước trên địa bàn huyện đạt khá",
+        "Thu ngân sách nhà nước trên địa bàn xã đạt khá",
         "Tổng thu ngân sách 10 tháng ước đạt 86% dự toán năm, nhiều khoản thu vượt kế hoạch.",
     ),
     (
         "Kinh tế",
         "Đẩy nhanh giải ngân vốn đầu tư công những tháng cuối năm",
-        "UBND huyện yêu cầu các chủ đầu tư khẩn trương hoàn thiện thủ tục, thanh toán khối lượng hoàn thành.",
+        "UBND xã yêu cầu các chủ đầu tư khẩn trương hoàn thiện thủ tục, thanh toán khối lượng hoàn thành.",
     ),
     (
         "Văn hóa - Xã hội",
@@ -260,7 +261,7 @@ ARTICLES = [
     (
         "HĐND - UBND",
         "Triển khai chuyển đổi số trong giải quyết thủ tục hành chính",
-        "Tỷ lệ hồ sơ nộp trực tuyến tại bộ phận một cửa huyện tăng mạnh so với năm trước.",
+        "Tỷ lệ hồ sơ nộp trực tuyến tại Trung tâm Phục vụ hành chính công xã tăng mạnh so với năm trước.",
     ),
     (
         "Giáo dục",
@@ -271,13 +272,13 @@ ARTICLES = [
 
 PARAGRAPHS = {
     "Chính trị": [
-        "Phát biểu tại buổi làm việc, lãnh đạo huyện đề nghị các cấp ủy, tổ chức đảng tiếp tục nâng cao năng lực lãnh đạo, sức chiến đấu, gắn việc thực hiện nhiệm vụ chính trị với chăm lo đời sống nhân dân.",
+        "Phát biểu tại buổi làm việc, lãnh đạo xã đề nghị các chi bộ, tổ chức đảng tiếp tục nâng cao năng lực lãnh đạo, sức chiến đấu, gắn việc thực hiện nhiệm vụ chính trị với chăm lo đời sống nhân dân.",
         "Các ý kiến tham luận tập trung làm rõ những kết quả đạt được, chỉ ra hạn chế và đề xuất giải pháp khắc phục trong thời gian tới, nhất là ở cơ sở.",
-        "Cấp ủy các xã, thị trấn được yêu cầu duy trì nghiêm nền nếp sinh hoạt, thực hiện tốt quy chế dân chủ, kịp thời giải quyết kiến nghị chính đáng của người dân.",
+        "Các chi bộ thôn được yêu cầu duy trì nghiêm nền nếp sinh hoạt, thực hiện tốt quy chế dân chủ, kịp thời giải quyết kiến nghị chính đáng của người dân.",
     ],
     "Kinh tế": [
         "Theo báo cáo của phòng chuyên môn, sản xuất trên địa bàn tiếp tục duy trì ổn định; nhiều mô hình sản xuất mới được nhân rộng, mang lại hiệu quả kinh tế rõ rệt.",
-        "Huyện tiếp tục tạo điều kiện thuận lợi cho doanh nghiệp, hợp tác xã và hộ kinh doanh mở rộng sản xuất, tiếp cận nguồn vốn vay ưu đãi và thị trường tiêu thụ.",
+        "Xã tiếp tục tạo điều kiện thuận lợi cho doanh nghiệp, hợp tác xã và hộ kinh doanh mở rộng sản xuất, tiếp cận nguồn vốn vay ưu đãi và thị trường tiêu thụ.",
         "Người dân mong muốn được hỗ trợ thêm về kỹ thuật, giống và liên kết bao tiêu sản phẩm để yên tâm đầu tư lâu dài.",
     ],
     "Văn hóa - Xã hội": [
@@ -286,9 +287,9 @@ PARAGRAPHS = {
         "Các trường học, trạm y tế và nhà văn hóa thôn được quan tâm đầu tư, từng bước đáp ứng tốt hơn nhu cầu của người dân.",
     ],
     "Quốc phòng - An ninh": [
-        "Lực lượng vũ trang huyện duy trì nghiêm chế độ trực sẵn sàng chiến đấu, phối hợp chặt chẽ với công an nắm chắc tình hình, giữ vững an ninh chính trị, trật tự an toàn xã hội.",
+        "Lực lượng vũ trang xã duy trì nghiêm chế độ trực sẵn sàng chiến đấu, phối hợp chặt chẽ với công an nắm chắc tình hình, giữ vững an ninh chính trị, trật tự an toàn xã hội.",
         "Công tác tuyên truyền, giáo dục quốc phòng và an ninh được triển khai sâu rộng, nâng cao ý thức cảnh giác của cán bộ, đảng viên và nhân dân.",
-        "Chỉ huy trưởng Ban Chỉ huy Quân sự huyện đề nghị các xã tiếp tục củng cố lực lượng dân quân, dự bị động viên, bảo đảm chất lượng và đúng quy định.",
+        "Chỉ huy trưởng Ban Chỉ huy Quân sự xã đề nghị các thôn tiếp tục củng cố lực lượng dân quân, dự bị động viên, bảo đảm chất lượng và đúng quy định.",
     ],
     "Nông thôn mới": [
         "Sau nhiều năm triển khai chương trình, hạ tầng giao thông, thủy lợi, trường học và nhà văn hóa được đầu tư đồng bộ; thu nhập bình quân đầu người tăng khá.",
@@ -296,8 +297,8 @@ PARAGRAPHS = {
         "Thời gian tới, địa phương tập trung giữ vững và nâng cao chất lượng các tiêu chí, gắn với phát triển sản xuất và bảo vệ môi trường.",
     ],
     "Thông báo": [
-        "Tổ chức, cá nhân có nhu cầu liên hệ trực tiếp bộ phận một cửa của UBND huyện trong giờ hành chính hoặc qua số điện thoại đường dây nóng để được hướng dẫn.",
-        "Thông tin chi tiết được niêm yết công khai tại trụ sở cơ quan và đăng tải trên Trang thông tin điện tử của huyện.",
+        "Tổ chức, cá nhân có nhu cầu liên hệ trực tiếp Trung tâm Phục vụ hành chính công xã trong giờ hành chính hoặc qua số điện thoại đường dây nóng để được hướng dẫn.",
+        "Thông tin chi tiết được niêm yết công khai tại trụ sở cơ quan và đăng tải trên Trang thông tin điện tử của xã.",
         "Đề nghị các cơ quan, đơn vị và nhân dân biết, phối hợp thực hiện.",
     ],
 }
@@ -309,7 +310,7 @@ DEFENCE_CLUSTER = {
         "tại xã Chất Bình, với sự tham gia của năm xã Xuân Chính, Chất Bình, Hồi Ninh, Kim Định và Ân Hòa."
     ),
     "body": [
-        "Tới dự có lãnh đạo Ban Tổ chức Huyện ủy, Ban Chỉ huy Quân sự huyện, Công an huyện cùng "
+        "Tới dự có đại diện Bộ Chỉ huy Quân sự tỉnh, Ban Chỉ huy Phòng thủ khu vực, Công an tỉnh cùng "
         "thường trực đảng ủy, lãnh đạo UBND, trưởng công an và chỉ huy trưởng quân sự các xã trong cụm.",
         "Báo cáo tại hội nghị cho thấy, trong một năm qua các xã trong cụm đã phối hợp nhịp nhàng, "
         "duy trì tốt chế độ trực sẵn sàng chiến đấu và tuần tra bảo đảm an ninh trật tự trên địa bàn. "

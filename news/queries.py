@@ -1,6 +1,7 @@
 """Reads for the public news pages; each returns in a fixed number of queries."""
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
@@ -45,7 +46,8 @@ def latest_by_top_category(per_category=4):
 
 
 def related_articles(article, limit=5):
-    return [other for other in newest_in_category(article.category_id, limit + 1) if other.pk != article.pk][:limit]
+    newest = newest_by_category(limit + 1).get(article.category_id, [])
+    return [other for other in newest if other.pk != article.pk][:limit]
 
 
 def next_scheduled_at():
@@ -107,19 +109,31 @@ def categories_by_id():
     )
 
 
-def newest_in_category(category_id, limit):
-    """The newest published articles of one category (for "Tin liên quan"), kept per content version."""
+def newest_by_category(limit):
+    """{category id: its newest published articles, at most `limit`} for every category of the unit
+    ("Tin liên quan"), kept per content version as one value: a worker meeting a unit takes every
+    category's list at once. One query on PostgreSQL (a union of one short index walk per category),
+    one per category elsewhere."""
 
     def read():
-        next_scheduled_at()  # the list changes when a scheduled article appears
-        return list(
+        next_scheduled_at()  # the lists change when a scheduled article appears
+        published = (
             Article.objects.published()
-            .filter(category_id=category_id)
             .only("title", "slug", "publish_at", "category_id")
-            .order_by("-publish_at", "-id")[:limit]
+            .order_by("-publish_at", "-id")
         )
+        walks = [published.filter(category_id=pk)[:limit] for pk in categories_by_id()]
+        if len(walks) > 1 and connection.features.supports_slicing_ordering_in_compound:
+            found = list(walks[0].union(*walks[1:], all=True))
+        else:
+            found = [article for walk in walks for article in walk]
+        found.sort(key=lambda article: (article.publish_at, article.pk), reverse=True)
+        lists = {}
+        for article in found:
+            lists.setdefault(article.category_id, []).append(article)
+        return lists
 
-    return fragments.kept(f"news:newest:{category_id}:{limit}", read)
+    return fragments.kept(f"news:newest-by-category:{limit}", read)
 
 
 COMMUNE_NEWS = 8

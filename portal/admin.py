@@ -1,15 +1,19 @@
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
 
 from . import account_forms, creating, merging, staff, units
 from .groups import PROVINCE_ADMINS, STAFF_GROUPS, described
@@ -323,6 +327,62 @@ if admin.site.is_registered(get_user_model()):
                 raise PermissionDenied
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+        def get_urls(self):
+            reset = self.admin_site.admin_view(self.reset_second_factor_view)
+            name = f"{self.opts.app_label}_{self.opts.model_name}_reset_second_factor"
+            return [path("<id>/xac-thuc-hai-buoc/", reset, name=name), *super().get_urls()]
+
+        def change_view(self, request, object_id, form_url="", extra_context=None):
+            user = self.get_object(request, unquote(object_id))
+            if user is not None and self._may_reset_second_factor(request, user):
+                if next(devices_for_user(user, confirmed=None), None) is not None:
+                    name = f"admin:{self.opts.app_label}_{self.opts.model_name}_reset_second_factor"
+                    extra_context = {**(extra_context or {}), "second_factor_reset_url": reverse(name, args=[user.pk])}
+            return super().change_view(request, object_id, form_url, extra_context)
+
+        def _may_reset_second_factor(self, request, user):
+            # The account is one this admin edits (`get_queryset`: for a province's administrator the
+            # province's staff, never a superuser, a peer or oneself); one's own app is changed on
+            # one's own "Xác thực hai bước" page, superusers' too.
+            return user.pk != request.user.pk and self.has_change_permission(request, user)
+
+        def reset_second_factor_view(self, request, id):
+            """Đặt lại xác thực hai bước: a lost phone. The account's authenticator devices (set up or
+            half set up) are deleted after a confirmation; at the next login its owner sets up a new
+            app, and a session signed in with the old one is asked again."""
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            user = self.get_object(request, unquote(id))
+            if user is None or not self._may_reset_second_factor(request, user):
+                raise Http404
+            devices = list(devices_for_user(user, confirmed=None))
+            back = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[user.pk])
+            if request.method == "POST" and request.POST.get("post") == "yes":
+                if not devices:
+                    self.message_user(request, f"Tài khoản {user} chưa thiết lập xác thực hai bước.", messages.INFO)
+                    return redirect(back)
+                for device in devices:
+                    device.delete()
+                message = f"Đặt lại xác thực hai bước: xoá {len(devices)} thiết bị xác thực."
+                self.log_change(request, user, message)
+                self.message_user(
+                    request,
+                    f"Đã đặt lại xác thực hai bước của tài khoản {user}. Lần đăng nhập tới, người dùng "
+                    "sẽ quét mã QR để thiết lập lại ứng dụng xác thực.",
+                    messages.SUCCESS,
+                )
+                return redirect(back)
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Đặt lại xác thực hai bước",
+                "opts": self.opts,
+                "original": user,
+                "person": person_name(user),
+                "devices": devices,
+                "back": back,
+            }
+            return TemplateResponse(request, "admin/auth/user/reset_second_factor.html", context)
+
         def response_add(self, request, obj, post_url_continue=None):
             # Django's user admin goes on to the account's page after "Lưu lại", its add page having
             # asked for a name and password only; this one asks for everything, so it saves like
@@ -467,22 +527,31 @@ class UnitAdmin(admin.ModelAdmin):
 
     @admin.action(description="Sáp nhập vào đơn vị…", permissions=["change"])
     def merge_into(self, request, queryset):
+        """Three steps: the units' content and a choice of target; what merging into that target
+        will join, set aside and rename (`merging.plan_merge`, the merge's own planning), nothing
+        moved yet; "Sáp nhập" merges into the target previewed."""
         olds = list(queryset.order_by("pk"))
         form = MergeForm(request.POST if "target" in request.POST else None, olds=olds)
+        plan = None
         if "target" in request.POST and form.is_valid():
+            target = form.cleaned_data["target"]
             try:
-                report = merging.merge_units(olds, form.cleaned_data["target"])
+                # "Sáp nhập" names the target previewed: another one chosen on that page is previewed first.
+                if request.POST.get("confirm") == str(target.pk):
+                    report = merging.merge_units(olds, target)
+                    self.message_user(request, report.summary(), messages.SUCCESS)
+                    return None
+                plan = merging.plan_merge(olds, target)
             except units.UnitError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 return None
-            self.message_user(request, report.summary(), messages.SUCCESS)
-            return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Sáp nhập đơn vị",
+            "title": f"Sáp nhập vào {plan.new}" if plan else "Sáp nhập đơn vị",
             "opts": self.model._meta,
             "olds": [(unit, merging.content_counts([unit.pk])) for unit in olds],
             "form": form,
+            "plan": plan,
             "selected": [unit.pk for unit in olds],
             "action": "merge_into",
         }

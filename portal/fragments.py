@@ -27,6 +27,11 @@ from . import redis as shared_redis
 from .pagecache import CSRF_INPUT, CSRF_MARKER, PERSONAL_COOKIE_PREFIXES, VERSION_KEY
 
 _kept = {}  # (unit, name) -> (content version, expiry timestamp, html)
+# The names of the shared values this process has kept (each unit has its own copy of each), and
+# per unit the content version they were last fetched for together.
+_names = {}
+_fetched = {}
+MAX_NAMES = 64
 _local = threading.local()
 
 
@@ -103,12 +108,24 @@ def kept(name, compute, request=None, share=True):
     takes it from there rather than computing it again. Values are pickled: model rows, lists, HTML."""
     version = content_version(request)
     now = timezone.now()
-    found = _kept.get((units.owner_id(), name))
+    unit = units.owner_id()
+    found = _kept.get((unit, name))
     if version is not None and found is not None and found[0] == version and found[1] > now.timestamp():
         changes_at(datetime.fromtimestamp(found[1], UTC))  # for a fragment that reads this value
         return found[2]
     shared_key = f"kept:{name}:{version}"
     if version is not None and share:
+        if len(_names) < MAX_NAMES:
+            _names[name] = None
+        if _fetched.get(unit) != version:
+            # The first value a page asks for in a unit new to this process (or whose content
+            # changed) brings every value this process knows by name, in one round trip.
+            _fetched[unit] = version
+            _fetch_all(unit, version, now)
+            found = _kept.get((unit, name))
+            if found is not None and found[0] == version and found[1] > now.timestamp():
+                changes_at(datetime.fromtimestamp(found[1], UTC))
+                return found[2]
         found = _shared_get(shared_key)
         if found is not None and found[0] > now.timestamp():
             changes_at(datetime.fromtimestamp(found[0], UTC))
@@ -128,6 +145,21 @@ def kept(name, compute, request=None, share=True):
         if share:
             _shared_set(shared_key, (expiry, value), expiry - now.timestamp())
     return value
+
+
+def _fetch_all(unit, version, now):
+    names = {f"kept:{name}:{version}": name for name in list(_names)}
+    try:
+        found = cache.get_many(list(names))
+    except Exception:  # a broken cache or an entry of an older build: each value is computed
+        return
+    for key, entry in found.items():
+        try:
+            expiry, value = entry
+        except (TypeError, ValueError):
+            continue
+        if expiry > now.timestamp():
+            _kept[unit, names[key]] = (version, expiry, value)
 
 
 def _shared_get(key):
@@ -154,5 +186,6 @@ def shared(request, name, render):
 
 
 def forget():
-    """Drop every kept fragment (tests)."""
+    """Drop every kept fragment (tests); the names stay known, as in a worker that served another unit."""
     _kept.clear()
+    _fetched.clear()

@@ -127,7 +127,9 @@ def merge_units(olds, new):
             elif _is_singleton(model):
                 continue
             else:
-                count = _move(model, old_ids, new, paths, report)
+                plan = _plan(model, old_ids, new, report)
+                paths += plan.paths
+                count = _carry_out(model, plan, new)
             if count:
                 report.moved[str(model._meta.verbose_name_plural)] = count
         _record(paths, old_ids, new)
@@ -140,6 +142,26 @@ def merge_units(olds, new):
         pagecache.new_version(unit_id)
     for after in units.app_hooks("after_merge"):
         after(olds, new)
+    return report
+
+
+def plan_merge(olds, new):
+    """What `merge_units(olds, new)` would do, read without writing anything, for the confirmation
+    page: a MergeReport whose `joined`, `kept` and `renamed` name the same rows the merge then joins,
+    sets aside and renames (the same `_plan`), `moved` the rows moved (models that add up instead,
+    such as visits, left out) and `redirects` the old addresses it would record."""
+    olds = check_merge(olds, new)
+    old_ids = [unit.pk for unit in olds]
+    report = MergeReport(olds, new)
+    with units.active(new):
+        for model in unit_models():
+            if getattr(model, "merge_units", None) is not None or _is_singleton(model):
+                continue
+            plan = _plan(model, old_ids, new, report)
+            count = plan.rows.count() if plan.update_only else plan.count
+            if count:
+                report.moved[str(model._meta.verbose_name_plural)] = count
+            report.redirects += len(plan.paths)
     return report
 
 
@@ -186,12 +208,30 @@ def _parents_first(objs, parent):
     return sorted(objs, key=depth)
 
 
-def _move(model, old_ids, new, paths, report):
+@dataclass
+class _ModelPlan:
+    """What merging does to one model's rows, decided before anything is written (`_plan`)."""
+
+    rows: models.QuerySet  # the old units' rows
+    slug: str | None
+    count: int = 0  # rows that move (joined ones do not)
+    joined: dict = field(default_factory=dict)  # pk -> the pk of the new unit's row it becomes
+    saved: list = field(default_factory=list)  # (row as it will be, fields to write after the move)
+    paths: list = field(default_factory=list)  # (old unit id, old address, new address)
+    update_only: bool = False  # no slug, no address: one UPDATE, nothing to decide
+
+
+def _plan(model, old_ids, new, report):
+    """How `model`'s rows of `old_ids` move into `new`, reading only: the rows joined, set aside and
+    renamed (added to `report`'s lists), the moved rows as they will be, their old and new addresses.
+    The merge carries it out (`_carry_out`); the confirmation page shows it (`plan_merge`)."""
     rows = _rows(model).filter(unit_id__in=old_ids)
     slug = _slug_field(model)
     has_url = hasattr(model, "get_absolute_url")
+    plan = _ModelPlan(rows, slug)
     if slug is None and not has_url:
-        return rows.update(unit=new)
+        plan.update_only = True
+        return plan
     # What a moved row whose slug the new unit already uses becomes: "rename" (a number added),
     # "join" (the new unit's row of the same slug and parent takes its place and what points at
     # it), "keep" (the new unit's row keeps the address; the moved one is renamed and set aside).
@@ -210,7 +250,7 @@ def _move(model, old_ids, new, paths, report):
             moving = _parents_first(moving, parent)
     label = str(model._meta.verbose_name)
     old_units = {unit.pk: unit for unit in report.olds}
-    joined, saved, count = {}, [], 0  # saved: (row, fields to write after the move)
+    joined, saved, paths = plan.joined, plan.saved, plan.paths
     here = {}  # pk -> a row moved in above, as it will be (its new slug not written yet)
 
     def row_of(pk):
@@ -230,7 +270,7 @@ def _move(model, old_ids, new, paths, report):
                 report.joined.append((label, old_units[old_unit], str(obj), str(survivor), survivor.get_absolute_url()))
                 paths.append((old_unit, old_url, survivor.get_absolute_url()))
                 continue
-            count += 1
+            plan.count += 1
             max_length = model._meta.get_field(slug).max_length
             if value in taken and same == "keep":
                 survivor = row_of(taken[value][0])
@@ -253,18 +293,25 @@ def _move(model, old_ids, new, paths, report):
             if same != "rename":
                 here[obj.pk] = obj
         else:
-            count += 1
+            plan.count += 1
         if has_url:
             paths.append((old_unit, old_url, obj.get_absolute_url()))
-    rows.exclude(pk__in=[*joined, *(obj.pk for obj, _ in saved)]).update(unit=new)
-    for obj, changed in saved:
+    return plan
+
+
+def _carry_out(model, plan, new):
+    """Write `plan` (`_plan`): move the rows, save the renamed ones, join the joined ones."""
+    if plan.update_only:
+        return plan.rows.update(unit=new)
+    plan.rows.exclude(pk__in=[*plan.joined, *(obj.pk for obj, _ in plan.saved)]).update(unit=new)
+    for obj, changed in plan.saved:
         # Then saved, so the search index and the page cache learn the new address.
-        model._base_manager.filter(pk=obj.pk).update(unit=new, **{slug: getattr(obj, slug)})
+        model._base_manager.filter(pk=obj.pk).update(unit=new, **{plan.slug: getattr(obj, plan.slug)})
         obj.unit = new
         obj.save(update_fields=changed)
-    if joined:
-        _join(model, joined)
-    return count
+    if plan.joined:
+        _join(model, plan.joined)
+    return plan.count
 
 
 def _join(model, joined):

@@ -12,6 +12,8 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import JSONField
+from django.db.models.functions import Cast
 from django.http import Http404
 from reversion.models import Version
 
@@ -107,8 +109,19 @@ class UnitScopedAdmin:
     def _reversion_order_version_queryset(self, request, queryset):
         ordered = super()._reversion_order_version_queryset(request, queryset)
         if request.resolver_match and request.resolver_match.url_name.endswith("_recoverlist"):
-            return [version for version in ordered if self._version_in_unit(request, version)]
+            return self._versions_in_unit(request, ordered)
         return ordered
+
+    def _versions_in_unit(self, request, versions):
+        """`versions` (a queryset) cut to those `_version_in_unit` accepts, in the database: the
+        `unit` stored in each version's JSON is read by the query, so another unit's deletions are
+        neither loaded nor unpacked."""
+        path = staff.unit_path(self.model)
+        if path != "unit":
+            return versions if not path else versions.none()
+        reachable = staff.reach(self.model, request_unit(request))
+        data = Cast("serialized_data", JSONField())
+        return versions.filter(format="json").alias(_stored=data).filter(_stored__0__fields__unit__in=reachable)
 
     def _version_in_unit(self, request, version):
         if staff.unit_path(self.model) != "unit":

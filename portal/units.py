@@ -92,6 +92,10 @@ class _Hosts:
         for name, unit_id in hosts:
             self.main.setdefault(unit_id, name)
         self.first_id = next(iter(self.units), None)
+        self.children = {}  # unit id -> its communes and wards, by name
+        for unit in sorted(self.units.values(), key=lambda unit: (strip_diacritics(unit.name).lower(), unit.name)):
+            if unit.parent_id is not None:
+                self.children.setdefault(unit.parent_id, []).append(unit)
         self.read_at = time.monotonic()
 
 
@@ -173,8 +177,7 @@ def _port(host):
 
 def children_of(unit_id):
     """The units whose parent is `unit_id` (a province's communes and wards), by name."""
-    found = (unit for unit in _hosts().units.values() if unit.parent_id == unit_id)
-    return sorted(found, key=lambda unit: (strip_diacritics(unit.name).lower(), unit.name))
+    return list(_hosts().children.get(unit_id, ()))
 
 
 def unit_id_of(instance):

@@ -190,7 +190,7 @@ class SearchResults:
         """The best `limit` hits with every word in the title (suggestions while typing)."""
         if not self.query.words:
             return []
-        return list(self.ranked.filter(_matches(self.query, "title")).only("title", "url", "kind")[:limit])
+        return list(self.ranked.filter(_matches(self.query, "title")).only("title", "url", "kind", "unit_id")[:limit])
 
     @cached_property
     def _total(self):

@@ -58,8 +58,9 @@ def _corrected(token, replace):
     return replace[folded[0]] if len(folded) == 1 and folded[0] in replace else token
 
 
-def title_suggestions(query):
-    """Up to MAX_SUGGESTIONS title hits of what has been typed so far, best first."""
+def title_suggestions(query, unit_ids=None):
+    """Up to MAX_SUGGESTIONS title hits of what has been typed so far, best first: in the unit being
+    served, or in `unit_ids` (a province's choice of units, as `SearchForm.unit_ids` gives it)."""
     if sum(len(w) for w in query.words) < 2:
         return []
-    return SearchResults(query).best_titles(MAX_SUGGESTIONS)
+    return SearchResults(query, unit_ids=unit_ids).best_titles(MAX_SUGGESTIONS)

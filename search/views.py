@@ -93,20 +93,30 @@ def search(request):
 
 
 def suggestions(request):
-    """GET /tim-kiem/goi-y/?q=...: titles that match what has been typed so far, as JSON for the search box."""
+    """GET /tim-kiem/goi-y/?q=...[&don_vi=...]: titles that match what has been typed so far, as JSON
+    for the search box; on a province, in the units the search page's "Tìm trong" names (as its results)."""
     query = request.GET.get("q", "")[:MAX_QUERY_CHARS]
     parsed = parse_query(query)
+    form = SearchForm({"don_vi": request.GET.get("don_vi", "")}, unit=request.unit)
+    unit_ids = form.unit_ids() if form.is_valid() else None
 
     def found():
         labels = registry.labels()
         return [
-            {"title": entry.title, "url": entry.url, "type": labels.get(entry.kind, "")}
-            for entry in title_suggestions(parsed)
+            {"title": entry.title, "url": entry.url, "type": labels.get(entry.kind, ""), "unit_id": entry.unit_id}
+            for entry in title_suggestions(parsed, unit_ids)
         ]
 
-    digest = hashlib.md5(" ".join(parsed.words).encode(), usedforsecurity=False).hexdigest()
+    scope = ",".join(map(str, unit_ids or ()))
+    digest = hashlib.md5(f"{' '.join(parsed.words)}|{scope}".encode(), usedforsecurity=False).hexdigest()
     items = []
     if parsed.words:
         name = f"search:suggest:{digest}:{parsed.prefix}"
-        items = cached(name, found, repeated_only=True)
+        items = [dict(item) for item in cached(name, found, repeated_only=True)]
+    for item in items:
+        unit_id = item.pop("unit_id", None)
+        if unit_ids and unit_id != request.unit.pk:
+            # Another unit's title links to its own portal and says whose it is, as its result does.
+            item["url"] = units.url_on(unit_id, request, item["url"]) or item["url"]
+            item["unit"] = str(units.get(unit_id))
     return JsonResponse({"query": query, "suggestions": items}, json_dumps_params={"ensure_ascii": False})

@@ -411,6 +411,55 @@ def test_history_and_recovery_list_only_the_units_articles(client, two_units):
     assert "Bài A đã xoá" in client.get(reverse("admin:news_article_recoverlist"), HTTP_HOST=HOST_A).content.decode()
 
 
+def test_the_recovery_list_is_filtered_in_the_database(client, two_units):
+    """The list of deleted articles reads the unit's versions only: another unit's many deletions
+    are neither loaded nor unpacked, and the list costs the same queries with 1 or 30 of them."""
+    import reversion
+    from django.db import connection
+    from django.db.models.signals import post_init
+    from django.test.utils import CaptureQueriesContext
+    from reversion.models import Version
+
+    a, b = two_units
+    login(client, "superuser", b)
+
+    def delete_some(unit, n, tag):
+        with units.active(unit):
+            for i in range(n):
+                gone = make_article(f"{tag} đã xoá {i}")
+                with reversion.create_revision():
+                    gone.save()
+                gone.delete()
+
+    delete_some(b, 2, "Bài B")
+    delete_some(a, 1, "Bài A")
+    url = reverse("admin:news_article_recoverlist")
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        loaded.append(instance.pk)
+
+    def listing():
+        loaded.clear()
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url, HTTP_HOST=HOST_B).content.decode()
+        return html, len(queries), list(loaded)
+
+    post_init.connect(count, sender=Version)
+    try:
+        html, few, read = listing()
+        assert "Bài B đã xoá 0" in html and "Bài B đã xoá 1" in html and "Bài A" not in html
+        delete_some(a, 29, "Bài A")
+        html, many, read = listing()
+    finally:
+        post_init.disconnect(count, sender=Version)
+    assert "Bài B đã xoá 1" in html and "Bài A" not in html
+    assert many == few
+    assert len(read) == 2, read  # B's two versions, none of A's thirty
+    on_a = client.get(url, HTTP_HOST=HOST_A).content.decode()
+    assert on_a.count("Bài A đã xoá") == 30 and "Bài B" not in on_a
+
+
 def test_approvers_are_told_of_submissions_in_their_unit_only(client, two_units, mailoutbox=None):
     from django.core import mail
 

@@ -65,6 +65,46 @@ def test_a_process_that_lacks_the_frame_takes_it_from_the_shared_cache(articles)
     assert "Bình chọn" in html and "125/QĐ-UBND" in html and "Bài 1" in html
 
 
+def test_a_process_new_to_a_unit_takes_its_kept_values_in_one_round_trip(articles, monkeypatch):
+    """With a hundred units, each worker meets each unit for the first time, and again after every
+    save there: it takes the frame, the settings, the categories and every category's "Tin liên
+    quan" from the shared cache in one request to it, not one per value or per category."""
+    from portal import fragments
+
+    other = make_category("Văn hóa - Xã hội")
+    elsewhere = make_article("Bài văn hóa", category=other, days=1)
+    make_article("Bài văn hóa mới", category=other, days=0)
+    make_poll()
+    make_document()
+    page(articles[0].get_absolute_url())
+    fragments.forget()
+    asked = []
+    real = fragments.cache
+
+    class Counting:
+        def __getattr__(self, name):
+            method = getattr(real, name)
+            if name not in ("get", "get_many"):
+                return method
+
+            def counted(key, *args, **kwargs):
+                keys = [key] if isinstance(key, str) else list(key)
+                if any(k.startswith("kept:") for k in keys):
+                    asked.append(keys)
+                return method(key, *args, **kwargs)
+
+            return counted
+
+    monkeypatch.setattr(fragments, "cache", Counting())
+    with CaptureQueriesContext(connection) as queries:
+        html = page(elsewhere.get_absolute_url())
+    assert len(asked) == 1, asked
+    assert "Bài văn hóa mới" in html.split('id="tin-lien-quan"')[1]
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "polls_poll" not in sql and "documents_document" not in sql and "news_category" not in sql
+    assert 'ORDER BY "news_article"."publish_at" DESC' not in sql  # no category's list read again
+
+
 def test_a_shared_frame_ends_when_the_content_changes_and_at_its_moment(articles):
     """The shared copy follows the same rules as a process's own: a save makes it stale, and so does
     the moment a tag inside declared (a scheduled document's)."""

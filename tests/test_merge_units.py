@@ -15,7 +15,7 @@ from feedback.models import Feedback
 from news.models import Article, Category
 from pages.models import Page
 from polls.models import Poll
-from portal import creating, units
+from portal import creating, merging, units
 from portal.models import MovedPath, Unit
 from search.models import SearchEntry
 from services.models import Procedure
@@ -352,12 +352,59 @@ def test_admin_merge_action_confirms_then_merges_and_reports(client, reform):
     html = page.content.decode()
     assert page.status_code == 200 and "Sáp nhập đơn vị" in html
     assert "Bài viết 4" in html and "Bài viết 3" in html and "Văn bản điện tử 1" in html
-    response = client.post(url, {**selected, "target": new.pk}, follow=True)
+    response = client.post(url, {**selected, "target": new.pk, "confirm": new.pk}, follow=True)
     message = response.content.decode()
     assert "Đã sáp nhập Xã Kim Đông, Xã Kim Hải vào Xã Bình Minh" in message
     assert "gộp 13 chuyên mục trùng tên vào chuyên mục có sẵn (Chính trị, Kinh tế, " in message
     assert "Thông báo, Kinh tế › Nông nghiệp)" in message
     assert "6 trang giới thiệu trùng đường dẫn giữ riêng, không hiện trên menu" in message
     assert Article.every_unit.filter(unit=new).count() == 4 + 3 + 3
-    refused = client.post(url, {"action": "merge_into", "_selected_action": [new.pk], "target": new.pk})
+    refused = client.post(
+        url, {"action": "merge_into", "_selected_action": [new.pk], "target": new.pk, "confirm": new.pk}
+    )
     assert refused.status_code == 200 and not Unit.objects.get(pk=new.pk).merged_into_id
+
+
+def test_the_plan_names_exactly_what_the_merge_then_does(reform):
+    """`merging.plan_merge` (the confirmation page's preview) reads only: the merge that follows
+    joins, sets aside and renames the same rows, and records as many old addresses."""
+    olds, new = reform
+    plan = merging.plan_merge(olds, new)
+    assert not MovedPath.objects.exists() and not Unit.objects.filter(merged_into=new).exists()
+    assert Page.every_unit.get(unit=olds[0], slug="tong-quan").in_menu  # nothing set aside yet
+    assert plan.joined and plan.kept and plan.renamed
+    report = merging.merge_units(olds, new)
+    assert plan.joined == report.joined
+    assert plan.kept == report.kept
+    assert plan.renamed == report.renamed
+    assert plan.redirects == report.redirects
+
+
+def test_admin_merge_previews_what_will_be_joined_set_aside_and_renamed(client, reform):
+    """After the target is chosen, the page lists the categories joined, the intro pages set aside
+    and the addresses renamed, before anything moves; "Sáp nhập" then merges."""
+    olds, new = reform
+    plan = merging.plan_merge(olds, new)
+    client.force_login(make_staff("tinh", superuser=True))
+    url = reverse("admin:portal_unit_changelist")
+    selected = {"action": "merge_into", "_selected_action": [u.pk for u in olds]}
+    preview = client.post(url, {**selected, "target": new.pk})
+    html = preview.content.decode()
+    assert preview.status_code == 200 and "Sáp nhập vào Xã Bình Minh" in html
+    assert "Chuyên mục được gộp" in html and "Trang giới thiệu giữ riêng" in html and "Đổi đường dẫn" in html
+    for _label, old_unit, row, survivor, address in plan.joined:
+        assert f"<li>{row} của {old_unit} → {survivor} ({address})</li>" in html
+    for _label, address, old_unit, aside in plan.kept:
+        assert f"{address}: giữ trang của Xã Bình Minh; trang của {old_unit} chuyển sang {aside}" in html
+    for label, old, fresh in plan.renamed:
+        assert f"{label}: {old} → {fresh}" in html
+    assert "/gioi-thieu/tong-quan-kim-dong/" in html and "Kinh tế › Nông nghiệp của Xã Kim Đông" in html
+    assert not Unit.objects.filter(merged_into=new).exists() and not MovedPath.objects.exists()
+    assert f'name="confirm" value="{new.pk}"' in html
+    # Another target chosen on the preview is previewed, not merged into.
+    other = creating.create_unit("Kim Mỹ", "xa", ["kimmy.localhost"])
+    switched = client.post(url, {**selected, "target": other.pk, "confirm": new.pk})
+    assert "Sáp nhập vào Xã Kim Mỹ" in switched.content.decode() and not Unit.objects.filter(merged_into=other).exists()
+    done = client.post(url, {**selected, "target": new.pk, "confirm": new.pk}, follow=True)
+    assert "Đã sáp nhập Xã Kim Đông, Xã Kim Hải vào Xã Bình Minh" in done.content.decode()
+    assert Unit.objects.filter(merged_into=new).count() == 2

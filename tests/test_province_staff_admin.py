@@ -705,3 +705,95 @@ def test_a_password_page_without_the_login_switch_still_needs_the_password(clien
         users_url("add"), add_form("matkhau", [(province["kimdong"], [EDITORS])], password=""), HTTP_HOST=PROVINCE
     )
     assert not User.objects.filter(username="matkhau").exists()
+
+
+def devices_of(user):
+    from accounts.models import StaffDevice
+
+    return set(StaffDevice.objects.filter(user=user).values_list("pk", flat=True))
+
+
+def with_devices(user):
+    """An account whose authenticator app is set up, and a second one half set up."""
+    from accounts.models import StaffDevice
+
+    StaffDevice.objects.create(user=user, name="Điện thoại", confirmed=True)
+    StaffDevice.objects.create(user=user, name="Ứng dụng xác thực", confirmed=False)
+    return user
+
+
+RESET = "Đặt lại xác thực hai bước"
+
+
+def test_the_administrator_resets_a_commune_editors_second_factor(client, province):
+    """The editor lost their phone: from the account's page, after a confirmation, its devices go,
+    the admin log says so, and at the next login the editor sets up a new app."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    editor = with_devices(make_staff("duyet.kimdong", APPROVERS, unit=province["kimdong"]))
+    other = with_devices(make_staff("duyet.giavien", APPROVERS, unit=province["giavien"]))
+    client.force_login(province["boss"])
+    page = client.get(users_url("change", editor.pk), HTTP_HOST=PROVINCE).content.decode()
+    address = users_url("reset_second_factor", editor.pk)
+    assert f'href="{address}"' in page and RESET in page
+    confirm = client.get(address, HTTP_HOST=PROVINCE)
+    assert confirm.status_code == 200 and devices_of(editor)  # asking changes nothing
+    text = confirm.content.decode()
+    assert "duyet.kimdong" in text and "Điện thoại" in text and 'method="post"' in text
+    done = client.post(address, {"post": "yes"}, HTTP_HOST=PROVINCE, follow=True)
+    assert done.redirect_chain[-1][0] == users_url("change", editor.pk)
+    assert "Đã đặt lại xác thực hai bước của tài khoản duyet.kimdong" in done.content.decode()
+    assert not devices_of(editor) and devices_of(other)
+    entry = LogEntry.objects.get(object_id=str(editor.pk), action_flag=CHANGE)
+    assert entry.user == province["boss"] and "xác thực hai bước" in entry.get_change_message()
+    # On a commune's host, that commune's administrator's view of it too.
+    client.post(users_url("reset_second_factor", other.pk), {"post": "yes"}, HTTP_HOST=GIAVIEN)
+    assert not devices_of(other)
+
+
+def test_an_account_without_a_device_offers_no_reset(client, province):
+    editor = make_staff("bientap.kimdong", EDITORS, unit=province["kimdong"])
+    client.force_login(province["boss"])
+    assert RESET not in client.get(users_url("change", editor.pk), HTTP_HOST=PROVINCE).content.decode()
+    response = client.post(users_url("reset_second_factor", editor.pk), {"post": "yes"}, HTTP_HOST=PROVINCE)
+    assert response.status_code == 302  # back to the page, with nothing to do
+
+
+@pytest.mark.parametrize("who", OUT_OF_REACH)
+def test_no_reset_of_the_second_factor_beyond_the_province(client, province, who):
+    """Superusers, peers, oneself, accounts of another province: 404 by address, a POST changes nothing."""
+    target = with_devices(out_of_reach(province)[who])
+    before = devices_of(target)
+    client.force_login(province["boss"])
+    address = users_url("reset_second_factor", target.pk)
+    assert client.get(address, HTTP_HOST=PROVINCE).status_code == 404
+    assert client.post(address, {"post": "yes"}, HTTP_HOST=PROVINCE).status_code == 404
+    assert client.post(address, {"post": "yes"}, HTTP_HOST=KIMDONG).status_code == 404
+    assert devices_of(target) == before
+
+
+def test_commune_staff_and_other_provinces_cannot_reset_a_second_factor(client, province):
+    target = with_devices(make_staff("duyet.kimdong", APPROVERS, unit=province["kimdong"]))
+    editor = make_staff("bientap", [EDITORS, APPROVERS], unit=province["kimdong"])
+    client.force_login(editor)
+    address = users_url("reset_second_factor", target.pk)
+    assert client.get(address, HTTP_HOST=KIMDONG).status_code == 403
+    assert client.post(address, {"post": "yes"}, HTTP_HOST=KIMDONG).status_code == 403
+    hanam_boss = make_staff("quantri.hanam", PROVINCE_ADMINS, unit=province["hanam"])
+    client.force_login(hanam_boss)
+    assert client.post(address, {"post": "yes"}, HTTP_HOST=OTHER).status_code == 404
+    assert devices_of(target) and len(devices_of(target)) == 2
+
+
+def test_a_superuser_resets_anyones_second_factor_but_their_own(client, province):
+    superuser = with_devices(make_staff("admin", superuser=True))
+    other = with_devices(make_staff("admin2", superuser=True))
+    client.force_login(superuser)
+    assert (
+        client.post(users_url("reset_second_factor", other.pk), {"post": "yes"}, HTTP_HOST=PROVINCE).status_code == 302
+    )
+    assert not devices_of(other)
+    own = users_url("reset_second_factor", superuser.pk)
+    assert client.post(own, {"post": "yes"}, HTTP_HOST=PROVINCE).status_code == 404
+    assert RESET not in client.get(users_url("change", superuser.pk), HTTP_HOST=PROVINCE).content.decode()
+    assert len(devices_of(superuser)) == 2

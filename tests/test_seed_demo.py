@@ -279,4 +279,16 @@ def test_the_demo_speaks_of_each_unit_as_what_it_is(seeded, client):
     assert "<title>Trang thông tin điện tử tỉnh Ninh Bình</title>" in province
     # The articles that name their source name the portal as it is now.
     assert not Article.objects.filter(source__icontains="huyện").exists()
+    # Since 2025 there are no districts: the demo's news, categories and documents speak of none as
+    # a unit of today (the former district, "huyện … cũ", may be named).
+    from documents.models import Document
+    from news.models import Category
+
+    current = re.compile(r"huyện(?!\s+(?:Kim Sơn\s+)?cũ)|thị trấn", re.IGNORECASE)
+    texts = [
+        *(f"{a.title} {a.sapo} {a.body} {a.cover_caption}" for a in Article.every_unit.all()),
+        *Category.every_unit.values_list("name", flat=True),
+        *(f"{d.summary} {d.signer_title} {d.agency}" for d in Document.every_unit.select_related("agency")),
+    ]
+    assert [text[:80] for text in texts if current.search(text)] == []
     assert Article.objects.filter(source="Trang thông tin điện tử xã Kim Sơn").exists()

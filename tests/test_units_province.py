@@ -194,3 +194,58 @@ def test_a_communes_search_has_no_unit_filter_and_stays_its_own(province):
     html = page("/tim-kiem/", KIMDONG, q="nuoc sach", don_vi="toan-tinh")
     assert "id_don_vi" not in html
     assert "khánh thành trạm" in hits(html) and "Tỉnh họp bàn" not in hits(html)
+
+
+def suggest(host, **params):
+    response = Client(HTTP_USER_AGENT=BROWSER).get("/tim-kiem/goi-y/", params, HTTP_HOST=host)
+    assert response.status_code == 200
+    return response.json()["suggestions"]
+
+
+DOCUMENT = "Quyết định 5/QĐ-UBND: Kế hoạch cấp nước sạch toàn tỉnh"
+
+
+def test_province_suggestions_follow_the_units_searched(province):
+    """As the results: the province's own titles by default, its communes' too with "Toàn tỉnh" or one
+    of them, each linking to its portal and named; a commune's suggestions stay its own."""
+    for _ in range(2):  # asked again: from the cache, each choice its own
+        own = {item["title"]: item for item in suggest(f"{PROVINCE}:8000", q="nuoc sa")}
+        assert set(own) == {"Tỉnh họp bàn cấp nước sạch", DOCUMENT}
+        assert own["Tỉnh họp bàn cấp nước sạch"]["url"] == "/tin-tuc/tinh-nuoc-sach/"
+        assert not any("unit" in item for item in own.values())
+        everything = suggest(f"{PROVINCE}:8000", q="nuoc sa", don_vi="toan-tinh")
+        by_title = {item["title"]: item for item in everything}
+        assert set(by_title) == {"Tỉnh họp bàn cấp nước sạch", DOCUMENT, "Kim Đông khánh thành trạm nước sạch"}
+        assert (
+            by_title["Kim Đông khánh thành trạm nước sạch"]["url"] == "http://kimdong.localhost:8000/tin-tuc/kd-nuoc/"
+        )
+        assert by_title["Kim Đông khánh thành trạm nước sạch"]["unit"] == "Xã Kim Đông"
+        assert by_title["Tỉnh họp bàn cấp nước sạch"]["url"] == "/tin-tuc/tinh-nuoc-sach/"
+        one = suggest(PROVINCE, q="nuoc sa", don_vi="kim-dong")
+        assert [(item["title"], item["url"]) for item in one] == [
+            ("Kim Đông khánh thành trạm nước sạch", "http://kimdong.localhost/tin-tuc/kd-nuoc/")
+        ]
+    # An unknown unit is the province; a unit outside the province is never suggested from it.
+    assert {item["title"] for item in suggest(PROVINCE, q="nuoc sa", don_vi="khong-co")} == set(own)
+    assert suggest(PROVINCE, q="khong thu", don_vi="toan-tinh") == []
+    # A commune ignores the choice: its own titles only.
+    assert [item["title"] for item in suggest(KIMDONG, q="nuoc sa", don_vi="toan-tinh")] == [
+        "Kim Đông khánh thành trạm nước sạch"
+    ]
+
+
+def test_province_suggestions_cost_the_same_queries_for_one_unit_or_all(province):
+    """One query for the titles, whatever the number of units searched (kept values aside)."""
+    counts = {}
+    for choice in ("", "toan-tinh", "kim-dong"):
+        suggest(PROVINCE, q="tron", don_vi=choice)  # the frame's kept values, if any, are read first
+        with CaptureQueriesContext(connection) as queries_made:
+            suggest(PROVINCE, q="truo", don_vi=choice)
+        counts[choice] = len(queries_made)
+    assert counts[""] == counts["toan-tinh"] == counts["kim-dong"] <= 2, counts
+
+
+def test_the_search_page_box_sends_the_choice_of_units_with_its_suggestions(province):
+    """The script reads the box's form: the "Tìm trong" choice goes with what is typed."""
+    script = open("static/js/search-suggest.js", encoding="utf-8").read()
+    assert "don_vi" in script

@@ -1,7 +1,9 @@
 // Title suggestions under a search box while one types (ARIA 1.2 combobox with a list box).
 // Arrow keys move through the suggestions, Enter opens the chosen one, Escape closes the list;
 // a status line tells screen readers how many there are. Without JavaScript the box is a plain
-// search box. Boxes opt in with data-suggest="<JSON endpoint>".
+// search box. Boxes opt in with data-suggest="<JSON endpoint>". On a province's search page the
+// box's form has "Tìm trong" (don_vi): the suggestions come from the units chosen there, as the
+// results do, and another unit's are marked with its name.
 (function () {
   "use strict";
   var DELAY = 200;
@@ -66,7 +68,7 @@
         option.dataset.url = item.url;
         option.textContent = item.title;
         type.className = "suggest__type";
-        type.textContent = " · " + item.type;
+        type.textContent = " · " + item.type + (item.unit ? " · " + item.unit : "");
         option.appendChild(type);
         option.addEventListener("mousedown", function (event) {
           event.preventDefault(); // keep the focus in the box until the page changes
@@ -94,7 +96,9 @@
         request.abort();
       }
       request = new AbortController();
-      fetch(input.dataset.suggest + "?q=" + encodeURIComponent(text), {
+      var units = input.form && input.form.elements.namedItem("don_vi");
+      var scope = units && units.value ? "&don_vi=" + encodeURIComponent(units.value) : "";
+      fetch(input.dataset.suggest + "?q=" + encodeURIComponent(text) + scope, {
         headers: { Accept: "application/json" },
         signal: request.signal,
       })
