@@ -59,3 +59,26 @@ def test_a_connection_the_server_ended_is_found_unusable(second):
     with second.cursor() as cursor:  # a new connection for the request's first query
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+def test_a_connection_left_in_a_failed_transaction_is_found_unusable_as_by_django(second):
+    """Nothing waits on its socket, yet every query fails until a rollback: Django's `SELECT 1` finds
+    it unusable (a request that ended with an error, then `close_if_unusable_or_obsolete`), and so
+    must the check that polls first."""
+    raw = second.connection
+    with raw.cursor() as cursor:
+        cursor.execute("BEGIN")
+        with pytest.raises(second.Database.Error):
+            cursor.execute("SELECT 1/0")  # the transaction is now aborted
+    assert not second.is_usable()
+    second.errors_occurred = True
+    second.close_if_unusable_or_obsolete()
+    assert second.connection is None
+
+
+def test_a_connection_in_an_open_transaction_stays_usable_as_by_django(second):
+    raw = second.connection
+    with raw.cursor() as cursor:
+        cursor.execute("BEGIN")
+        cursor.execute("SELECT 1")
+    assert second.is_usable()
