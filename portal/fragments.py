@@ -126,8 +126,8 @@ def kept(name, compute, request=None, share=True):
             if found is not None and found[0] == version and found[1] > now.timestamp():
                 changes_at(datetime.fromtimestamp(found[1], UTC))
                 return found[2]
-        found = _shared_get(shared_key)
-        if found is not None and found[0] > now.timestamp():
+        found = _entry(_shared_get(shared_key), now)
+        if found is not None:
             changes_at(datetime.fromtimestamp(found[0], UTC))
             _kept[units.owner_id(), name] = (version, found[0], found[1])
             return found[1]
@@ -154,12 +154,20 @@ def _fetch_all(unit, version, now):
     except Exception:  # a broken cache or an entry of an older build: each value is computed
         return
     for key, entry in found.items():
-        try:
-            expiry, value = entry
-        except (TypeError, ValueError):
-            continue
-        if expiry > now.timestamp():
-            _kept[unit, names[key]] = (version, expiry, value)
+        entry = _entry(entry, now)
+        if entry is not None and key in names:
+            _kept[unit, names[key]] = (version, *entry)
+
+
+def _entry(found, now):
+    """A shared copy as `kept` writes it, (expiry timestamp, value), if it is one and not past its
+    expiry; else None (missing, ended, or not written by this build)."""
+    if not isinstance(found, tuple | list) or len(found) != 2:
+        return None
+    expiry, value = found
+    if not isinstance(expiry, int | float) or isinstance(expiry, bool) or expiry <= now.timestamp():
+        return None
+    return expiry, value
 
 
 def _shared_get(key):

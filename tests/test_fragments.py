@@ -141,6 +141,30 @@ def test_a_broken_shared_cache_only_costs_the_queries(articles, monkeypatch):
     assert "125/QĐ-UBND" in sidebar(page(articles[0].get_absolute_url()))
 
 
+@pytest.mark.parametrize("garbage", ["ab", ("soon", "<p>x</p>"), (None, "<p>x</p>"), 12, ()])
+def test_a_shared_copy_this_build_never_wrote_only_costs_the_queries(articles, monkeypatch, garbage):
+    """An entry under a kept value's key that is not (expiry, value), fetched with the others or on
+    its own, is ignored as a missing one is: the page is rendered, not an error."""
+    from portal import fragments
+
+    class Garbled:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def get(self, key, *args, **kwargs):
+            return garbage if key.startswith("kept:") else real.get(key, *args, **kwargs)
+
+        def get_many(self, keys, *args, **kwargs):
+            return {key: garbage for key in keys if key.startswith("kept:")}
+
+    real = fragments.cache
+    make_document()
+    page(articles[1].get_absolute_url())
+    monkeypatch.setattr(fragments, "cache", Garbled())
+    fragments.forget()
+    assert "125/QĐ-UBND" in sidebar(page(articles[0].get_absolute_url()))
+
+
 def test_saved_content_shows_in_the_frame_at_once(articles):
     page(articles[0].get_absolute_url())
     make_document("77/KH-UBND", summary="Kế hoạch mới")
