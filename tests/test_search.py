@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from news.models import Article
@@ -561,3 +562,58 @@ def test_past_the_count_cap_the_typed_number_and_title_phrases_still_come_first(
     assert first[0] == "Quyết định 125/QĐ-UBND: Về việc phê duyệt kế hoạch sử dụng đất"
     assert len(set(first)) == 3
     assert [e.title for e in results[0:1]] + [e.title for e in results[1:3]] == first
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("window", [1, 3, 7, 4000])
+def test_the_bounded_walks_find_the_newest_hits_of_the_units_types_and_dates_asked(monkeypatch, window):
+    """PostgreSQL past the cap: each walk for the newest hits (all parts, the title, the number typed)
+    stops after WINDOW entries and the full-text index finds the rest; whatever WINDOW, the ids are
+    the plain walk's, with the units, the type, the dates and the scheduled entries filtered inside
+    the window as outside it (ties of date broken by id)."""
+    import random
+
+    from portal import units
+    from search import queries
+    from tests.factories import make_unit
+
+    monkeypatch.setattr(queries, "MAX_RANKED", 3)
+    monkeypatch.setattr(queries, "WINDOW", window)
+    here, there = units.first_unit_id(), make_unit("Kim Đông", "kimdong.localhost").pk
+    rng, now = random.Random(6), timezone.now()
+    texts = ["Kim Sơn", "Sơn Kim", "kim", "Kim Sơn 125", "Đồng Hướng", "sông"]
+    for n in range(40):
+        title, body = rng.choice(texts), rng.choice(texts)
+        SearchEntry.every_unit.create(
+            unit_id=rng.choice([here, there]),
+            kind=rng.choice(["news", "document"]),
+            object_id=n,
+            title=title,
+            body=body,
+            code_norm=" 125 qd ubnd " if "125" in title else "",
+            date=now - timedelta(days=rng.randint(0, 6)),  # many entries share a date
+            visible_from=now + timedelta(days=1) if n % 9 == 0 else now - timedelta(days=7),
+            url=f"/{n}/",
+        )
+    week = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=4)
+    scopes = [
+        {},
+        {"kind": "news"},
+        {"date_from": week},
+        {"date_to": week, "kind": "document"},
+        {"unit_ids": [here, there]},
+        {"unit_ids": [there], "kind": "news", "date_from": week - timedelta(days=1)},
+    ]
+    for query in ["kim son", "kim", "so", "125", "dong huong", "sông"]:
+        for scope in scopes:
+            results = SearchResults(query, **scope)
+            hit = queries._matches(results.query, "all")
+            conditions = [Q(hit), Q(queries._matches(results.query, "title"))]
+            if queries._may_be_a_number(results.query):
+                conditions.append(Q(hit) & Q(code_norm__startswith=results.query.phrase()))
+            expected = set()
+            for condition in conditions:
+                walk = results._entries.filter(condition).order_by("-date", "-id")
+                expected |= set(walk.values_list("pk", flat=True)[: queries.MAX_RANKED])
+            found = set(SearchEntry.every_unit.filter(results._candidates).values_list("pk", flat=True))
+            assert found == expected, (query, scope)
