@@ -169,3 +169,32 @@ def test_related_articles_include_a_scheduled_one_at_its_time(client, family):
     assert "Bài hẹn giờ" not in client.get(shown.get_absolute_url()).content.decode()
     with time_machine.travel(timezone.now() + timedelta(days=1, seconds=1), tick=False):
         assert "Bài hẹn giờ" in client.get(shown.get_absolute_url()).content.decode()
+
+
+def test_related_articles_are_each_categorys_newest_five_but_the_one_shown(family):
+    """Kept for every category at once, "Tin liên quan" is still the newest five of the article's own
+    category (not its sub-categories), itself left out, ties of time broken by the newer id; drafts,
+    scheduled articles and other units' never; a category without articles has none."""
+    from news import queries
+    from portal import fragments, units
+    from tests.factories import make_unit
+
+    top, child = family
+    empty = make_category("Văn hóa")
+    same_time = timezone.now() - timedelta(hours=3)
+    shown = []
+    for n in range(9):
+        category = (top, child)[n % 2]
+        shown.append(make_article(f"Bài {n}", category=category, days=n // 3))
+    Article.objects.filter(pk__in=[article.pk for article in shown[:5]]).update(publish_at=same_time)
+    make_article("Bài nháp", category=top, status=Article.Status.DRAFT)
+    make_article("Bài hẹn giờ", category=child, days=-1)
+    with units.active(make_unit("Kim Đông", "kimdong.localhost")):
+        make_article("Bài xã khác", category=make_category("Kinh tế"))
+    fragments.forget()
+    with units.active(units.first_unit_id()):  # as a request to the unit's portal
+        for article in shown:
+            newest = Article.objects.published().filter(category_id=article.category_id).order_by("-publish_at", "-id")
+            expected = [other.pk for other in newest[:6] if other.pk != article.pk][:5]
+            assert [other.pk for other in queries.related_articles(article)] == expected, article.title
+        assert queries.newest_by_category(6).get(empty.pk, []) == []
