@@ -115,6 +115,16 @@ else:
         DATABASES["default"]["ENGINE"] = "portal.postgresql"
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # TCP keepalives on kept connections: a server that vanished without closing them (a crashed
+    # host, a lost NAT entry) is noticed by the kernel within about 35 s of quiet, so the socket
+    # check sees it before a page's query would fail on it. DATABASE_URL's query string overrides.
+    for _name, _value in {
+        "keepalives": 1,
+        "keepalives_idle": 20,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+    }.items():
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(_name, _value)
 
 # One Redis for everything (REDIS_URL), or one for the page cache and Django's cache (may evict:
 # maxmemory-policy allkeys-lru) and one for the counters (never evicts: noeviction, appendonly yes,

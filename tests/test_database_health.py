@@ -82,3 +82,14 @@ def test_a_connection_in_an_open_transaction_stays_usable_as_by_django(second):
         cursor.execute("BEGIN")
         cursor.execute("SELECT 1")
     assert second.is_usable()
+
+
+def test_kept_connections_ask_the_kernel_to_notice_a_vanished_server(second):
+    """A server gone without closing the connection is found by TCP keepalives while it is quiet."""
+    parameters = second.connection.info.dsn_parameters
+    assert parameters.get("keepalives") == "1"
+    assert (
+        int(parameters["keepalives_idle"])
+        + int(parameters["keepalives_interval"]) * int(parameters["keepalives_count"])
+        < second.settings_dict["CONN_MAX_AGE"]
+    )
