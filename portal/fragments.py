@@ -28,7 +28,7 @@ from .pagecache import CSRF_INPUT, CSRF_MARKER, PERSONAL_COOKIE_PREFIXES, VERSIO
 
 _kept = {}  # (unit, name) -> (content version, expiry timestamp, html)
 # The names of the shared values this process has kept (each unit has its own copy of each), and
-# per unit the content version they were last fetched for together.
+# per unit (content version, the names asked for together at that version).
 _names = {}
 _fetched = {}
 MAX_NAMES = 64
@@ -117,16 +117,18 @@ def kept(name, compute, request=None, share=True):
     if version is not None and share:
         if len(_names) < MAX_NAMES:
             _names[name] = None
-        if _fetched.get(unit) != version:
+        fetched = _fetched.get(unit)
+        if fetched is None or fetched[0] != version:
             # The first value a page asks for in a unit new to this process (or whose content
             # changed) brings every value this process knows by name, in one round trip.
-            _fetched[unit] = version
-            _fetch_all(unit, version, now)
+            names = frozenset(_names)
+            fetched = _fetched[unit] = (version, names if _fetch_all(unit, version, names, now) else frozenset())
             found = _kept.get((unit, name))
             if found is not None and found[0] == version and found[1] > now.timestamp():
                 changes_at(datetime.fromtimestamp(found[1], UTC))
                 return found[2]
-        found = _entry(_shared_get(shared_key), now)
+        # A value that one request did not find is not asked for again: computed and shared below.
+        found = None if name in fetched[1] else _entry(_shared_get(shared_key), now)
         if found is not None:
             changes_at(datetime.fromtimestamp(found[0], UTC))
             _kept[units.owner_id(), name] = (version, found[0], found[1])
@@ -147,16 +149,19 @@ def kept(name, compute, request=None, share=True):
     return value
 
 
-def _fetch_all(unit, version, now):
-    names = {f"kept:{name}:{version}": name for name in list(_names)}
+def _fetch_all(unit, version, names, now):
+    """The values `names` of `unit` at `version` from the shared cache into this process's copies,
+    in one request; False when the cache could not be asked."""
+    names = {f"kept:{name}:{version}": name for name in names}
     try:
         found = cache.get_many(list(names))
     except Exception:  # a broken cache or an entry of an older build: each value is computed
-        return
+        return False
     for key, entry in found.items():
         entry = _entry(entry, now)
         if entry is not None and key in names:
             _kept[unit, names[key]] = (version, *entry)
+    return True
 
 
 def _entry(found, now):

@@ -28,6 +28,26 @@ def sidebar(html):
     return html.split('<aside class="sidebar"')[1].split("</aside>")[0]
 
 
+class CountingCache:
+    """The cache, noting the keys of every request for shared kept values (`kept:...`)."""
+
+    def __init__(self, real, asked):
+        self.real, self.asked = real, asked
+
+    def __getattr__(self, name):
+        method = getattr(self.real, name)
+        if name not in ("get", "get_many"):
+            return method
+
+        def counted(key, *args, **kwargs):
+            keys = [key] if isinstance(key, str) else list(key)
+            if any(k.startswith("kept:") for k in keys):
+                self.asked.append(keys)
+            return method(key, *args, **kwargs)
+
+        return counted
+
+
 @pytest.fixture
 def articles():
     category = make_category("Kinh tế")
@@ -79,23 +99,7 @@ def test_a_process_new_to_a_unit_takes_its_kept_values_in_one_round_trip(article
     page(articles[0].get_absolute_url())
     fragments.forget()
     asked = []
-    real = fragments.cache
-
-    class Counting:
-        def __getattr__(self, name):
-            method = getattr(real, name)
-            if name not in ("get", "get_many"):
-                return method
-
-            def counted(key, *args, **kwargs):
-                keys = [key] if isinstance(key, str) else list(key)
-                if any(k.startswith("kept:") for k in keys):
-                    asked.append(keys)
-                return method(key, *args, **kwargs)
-
-            return counted
-
-    monkeypatch.setattr(fragments, "cache", Counting())
+    monkeypatch.setattr(fragments, "cache", CountingCache(fragments.cache, asked))
     with CaptureQueriesContext(connection) as queries:
         html = page(elsewhere.get_absolute_url())
     assert len(asked) == 1, asked
@@ -103,6 +107,23 @@ def test_a_process_new_to_a_unit_takes_its_kept_values_in_one_round_trip(article
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     assert "polls_poll" not in sql and "documents_document" not in sql and "news_category" not in sql
     assert 'ORDER BY "news_article"."publish_at" DESC' not in sql  # no category's list read again
+
+
+def test_a_value_missing_from_the_shared_cache_is_not_asked_for_twice(articles, monkeypatch):
+    """What the one request for a unit's values did not find is computed, not asked for again."""
+    from django.core.cache import cache
+
+    from portal import fragments
+
+    page(articles[0].get_absolute_url())
+    version = fragments.content_version()
+    cache.delete(f"kept:site-settings:{version}")
+    fragments.forget()
+    asked = []
+    monkeypatch.setattr(fragments, "cache", CountingCache(fragments.cache, asked))
+    html = page(articles[1].get_absolute_url())
+    assert len(asked) == 1, "\n".join(" ".join(k[:30] for k in keys) for keys in asked)
+    assert "Bài 1" in html
 
 
 def test_a_shared_frame_ends_when_the_content_changes_and_at_its_moment(articles):
