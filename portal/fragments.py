@@ -131,7 +131,7 @@ def kept(name, compute, request=None, share=True):
         found = None if name in fetched[1] else _entry(_shared_get(shared_key), now)
         if found is not None:
             changes_at(datetime.fromtimestamp(found[0], UTC))
-            _kept[units.owner_id(), name] = (version, found[0], found[1])
+            _kept[unit, name] = (version, found[0], found[1])
             return found[1]
     outer, _local.moments = getattr(_local, "moments", None), []
     try:
@@ -143,7 +143,7 @@ def kept(name, compute, request=None, share=True):
         outer.extend(moments)  # a fragment that reads a kept value changes when that value does
     if version is not None:
         expiry = _expiry(now, moments)
-        _kept[units.owner_id(), name] = (version, expiry, value)
+        _kept[unit, name] = (version, expiry, value)
         if share:
             _shared_set(shared_key, (expiry, value), expiry - now.timestamp())
     return value
