@@ -115,12 +115,14 @@ def start_gunicorn(env, application, name, ready_path):
 
 
 class PageVersionBumper:
-    """While a cold row runs, a new page-cache version every second, as if content were published.
+    """While a cold row runs, a new page-cache version every second, as if content were published,
+    and the pages kept so far dropped, as if evicted.
 
-    The cold rows never ask for a URL twice until their list wraps (a small dataset); from then on
-    a URL that comes round again finds its cached copy stale, so it is still rendered. Each unit has
-    its own version (portal.pagecache.version_key): one unit's a second, the units in turn, so that
-    100 units publish as often as one.
+    Each unit has its own version (portal.pagecache.version_key): one unit's a second, the units in
+    turn, so that 100 units publish as often as one. The cold rows never ask for a URL twice until
+    their list wraps (a few thousand category pages); from then on a URL that comes round again
+    finds no copy, so it is still rendered — with 100 units too, whose versions each change only
+    every 100 s.
     """
 
     def __init__(self, redis_url, unit_ids):
@@ -140,6 +142,9 @@ class PageVersionBumper:
         def bump():
             while not self.stop.wait(1):
                 self.client.set(f"{PAGE_VERSION_KEY}:{next(self.units)}", secrets.token_hex(16))
+                kept = list(self.client.scan_iter(match=f"{LIVE_KEY_PREFIX}:page:*", count=1000))
+                for start in range(0, len(kept), 1000):
+                    self.client.unlink(*kept[start : start + 1000])
 
         threading.Thread(target=bump, daemon=True).start()
         return self
@@ -276,7 +281,16 @@ def main():
         default=1,
         help="also deal the same articles to this many unit portals, each on its host, and measure both in one run",
     )
+    parser.add_argument(
+        "--rows",
+        type=lambda text: [row.strip() for row in text.split(",") if row.strip()],
+        default=ROWS,
+        help=f"comma-separated rows to measure (hello always is), among {','.join(ROWS)}",
+    )
     options = parser.parse_args()
+    unknown = set(options.rows) - set(ROWS)
+    if unknown:
+        parser.error(f"no such row: {', '.join(sorted(unknown))}")
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
@@ -319,7 +333,9 @@ def main():
     hello_env = {**portals[0].env(env), "DJANGO_SETTINGS_MODULE": "bench.hello.settings"}
     hello, hello_url = start_gunicorn(hello_env, "bench.hello.wsgi:application", "hello", "/")
     # (portal, row) -> rounds; `hello` is measured once, against the first portal's database server.
-    measured = [(portals[0], "hello")] + [(portal, row) for row in ROWS[1:] for portal in portals]
+    measured = [(portals[0], "hello")] + [
+        (portal, row) for row in ROWS[1:] if row in options.rows for portal in portals
+    ]
     rounds = {key: [] for key in measured}
     results = {portal.units: {} for portal in portals}
     walked = {(portal, row): SAMPLE for portal in portals for row in COLD_ROWS}
@@ -529,6 +545,8 @@ def print_table(results, options, portal, load_before):
     )
     print(f"|{'-' * 15}|{'-' * 11}:|{'-' * 8}:|{'-' * 8}:|{'-' * 10}:|{'-' * 7}:|{'-' * 9}:|{'-' * 7}:|")
     for row in ROWS:
+        if row != "hello" and row not in options.rows:
+            continue
         data = results.get(row)
         if data is None:
             print(
