@@ -8,7 +8,6 @@ time. This renders the same HTML the former `news/article_cards.html` template d
 
 from django.template.defaultfilters import truncatewords
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -18,12 +17,13 @@ from portal.templatetags.portal_tags import picture
 CARD_IMAGE_SIZES = "(max-width: 600px) 100vw, 300px"
 
 
-def _iso(moment):
+def _dates(moment):
+    """(ISO 8601 as Django's "c" format writes it, dd/mm/yyyy), in the portal's time zone."""
     if moment is None:
-        return ""
+        return "", ""
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
-    return date_format(moment, "c")
+    return moment.isoformat(), short_date(moment)
 
 
 def card(article, wide=False, show_sapo=False, sizes=None):
@@ -32,13 +32,14 @@ def card(article, wide=False, show_sapo=False, sizes=None):
     if article.cover_image:
         shown = picture(article.cover_image, article.cover_width, article.cover_height, "", sizes or CARD_IMAGE_SIZES)
         image = f'<a class="card__image" href="{url}" tabindex="-1" aria-hidden="true">{shown}</a>'
+    iso, shown_date = _dates(article.publish_at)
     sapo = f'<p class="card__sapo">{escape(truncatewords(article.sapo, 40))}</p>' if show_sapo else ""
     return (
         f'<article class="card{" card--wide" if wide else ""}">\n'
         f"  {image}\n"
         '  <div class="card__body">\n'
         f'    <h3 class="card__title"><a href="{url}">{escape(article.title)}</a></h3>\n'
-        f'    <p class="card__date"><time datetime="{_iso(article.publish_at)}">{short_date(article.publish_at)}</time></p>\n'
+        f'    <p class="card__date"><time datetime="{iso}">{shown_date}</time></p>\n'
         f"    {sapo}\n"
         "  </div>\n"
         "</article>"
@@ -51,3 +52,15 @@ def cards(articles, wide=False, show_sapo=False, sizes=None, empty=""):
     if not html and empty:
         html = f"<p>{escape(empty)}</p>"
     return mark_safe(html)  # noqa: S308 - every value above is escaped or built by format_html (picture)
+
+
+def related_items(articles):
+    """The `<li>` items of "Tin liên quan": a link to each article and its date in brackets."""
+    items = []
+    for article in articles:
+        shown_date = _dates(article.publish_at)[1]
+        items.append(
+            f'<li><a href="{escape(article.get_absolute_url())}">{escape(article.title)}</a> '
+            f'<span class="muted">({shown_date})</span></li>'
+        )
+    return mark_safe("".join(items))  # noqa: S308 - every value above is escaped

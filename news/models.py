@@ -2,13 +2,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
 from portal import units
 from portal.html import sanitize_body
 from portal.images import make_renditions, validate_image
+from portal.links import slug_url
 from portal.models import UnitOwned
 from portal.text import unique_slug
 
@@ -68,7 +68,7 @@ class Category(UnitOwned):
             cache.delete(MENU_CACHE_KEY)
 
     def get_absolute_url(self):
-        return reverse("news:category", args=[self.slug])
+        return slug_url("news:category", self.slug)
 
     def family_ids(self):
         """This category and its sub-categories: what its page lists."""
@@ -196,7 +196,7 @@ class Article(UnitOwned):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("news:article", args=[self.slug])
+        return slug_url("news:article", self.slug)
 
     @property
     def is_public(self):

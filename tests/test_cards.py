@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.template import Context, Template
 
-from news.cards import cards
+from news.cards import cards, related_items
 from news.models import Article
 from tests.factories import image_upload, make_article
 
@@ -21,6 +21,9 @@ TEMPLATE = """{% load portal_tags %}{% for article in cards %}<article class="ca
     {% if show_sapo %}<p class="card__sapo">{{ article.sapo|truncatewords:40 }}</p>{% endif %}
   </div>
 </article>{% empty %}{% if empty %}<p>{{ empty }}</p>{% endif %}{% endfor %}"""
+
+# The items of "Tin liên quan" in templates/news/article.html as they were.
+RELATED_TEMPLATE = """{% load portal_tags %}{% for item in related %}<li><a href="{{ item.get_absolute_url }}">{{ item.title }}</a> <span class="muted">({{ item.publish_at|short_date }})</span></li>{% endfor %}"""
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -57,3 +60,11 @@ def test_no_articles_show_the_empty_line_escaped_or_nothing():
         [], empty="Chưa có <bài>."
     )
     assert cards([]) == ""
+
+
+def test_related_items_match_the_template():
+    found = articles()
+    expected = Template(RELATED_TEMPLATE).render(Context({"related": found}))
+    assert related_items(found) == expected
+    assert "&lt;Kim Sơn&gt; &amp; Phát Diệm" in expected and "(01/12/2026)" in expected
+    assert related_items([]) == ""

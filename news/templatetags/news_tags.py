@@ -24,3 +24,9 @@ def category_crumbs(category, last_is_link=True):
 def article_cards(articles, wide=False, show_sapo=False, sizes=None, empty=""):
     """{% article_cards articles wide=True show_sapo=True empty="…" %}: one card per article (news.cards)."""
     return cards.cards(articles, wide, show_sapo, sizes, empty)
+
+
+@register.simple_tag
+def related_items(articles):
+    """{% related_items related %}: the items of "Tin liên quan" (news.cards)."""
+    return cards.related_items(articles)
