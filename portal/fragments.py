@@ -33,6 +33,9 @@ _names = {}
 _fetched = {}
 MAX_NAMES = 64
 _local = threading.local()
+_locks = {}  # (unit, name) -> the lock of the thread computing it
+LOCK_SECONDS = 2
+_MISSING = object()
 
 
 def content_version(request=None):
@@ -107,12 +110,37 @@ def kept(name, compute, request=None, share=True):
     not served yet: with 100 units each worker would otherwise render every unit's frame itself)
     takes it from there rather than computing it again. Values are pickled: model rows, lists, HTML."""
     version = content_version(request)
-    now = timezone.now()
     unit = units.owner_id()
+    found = _current(unit, name, version)
+    if found is not _MISSING:
+        return found
+    if version is None:  # nothing is kept without a content version: no one to wait for
+        return _fetch_or_compute(unit, name, version, compute, share)
+    # The threads of this process that miss at once (content just changed) wait for the first one's
+    # value rather than each computing it; a wait that lasts (a slow query) ends in computing too.
+    lock = _locks.setdefault((unit, name), threading.RLock())
+    locked = lock.acquire(timeout=LOCK_SECONDS)
+    try:
+        found = _current(unit, name, version)
+        if found is not _MISSING:
+            return found
+        return _fetch_or_compute(unit, name, version, compute, share)
+    finally:
+        if locked:
+            lock.release()
+
+
+def _current(unit, name, version):
+    """This process's copy of `name` if it is of `version` and not past its expiry, else _MISSING."""
     found = _kept.get((unit, name))
-    if version is not None and found is not None and found[0] == version and found[1] > now.timestamp():
+    if version is not None and found is not None and found[0] == version and found[1] > timezone.now().timestamp():
         changes_at(datetime.fromtimestamp(found[1], UTC))  # for a fragment that reads this value
         return found[2]
+    return _MISSING
+
+
+def _fetch_or_compute(unit, name, version, compute, share):
+    now = timezone.now()
     shared_key = f"kept:{name}:{version}"
     if version is not None and share:
         if len(_names) < MAX_NAMES:
@@ -123,10 +151,9 @@ def kept(name, compute, request=None, share=True):
             # changed) brings every value this process knows by name, in one round trip.
             names = frozenset(_names)
             fetched = _fetched[unit] = (version, names if _fetch_all(unit, version, names, now) else frozenset())
-            found = _kept.get((unit, name))
-            if found is not None and found[0] == version and found[1] > now.timestamp():
-                changes_at(datetime.fromtimestamp(found[1], UTC))
-                return found[2]
+            found = _current(unit, name, version)
+            if found is not _MISSING:
+                return found
         # A value that one request did not find is not asked for again: computed and shared below.
         found = None if name in fetched[1] else _entry(_shared_get(shared_key), now)
         if found is not None:

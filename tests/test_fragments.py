@@ -1,6 +1,8 @@
 """The page frame (header, sidebar, footer) rendered once per content version (portal.fragments)."""
 
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -107,6 +109,34 @@ def test_a_process_new_to_a_unit_takes_its_kept_values_in_one_round_trip(article
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     assert "polls_poll" not in sql and "documents_document" not in sql and "news_category" not in sql
     assert 'ORDER BY "news_article"."publish_at" DESC' not in sql  # no category's list read again
+
+
+def test_threads_of_a_process_that_miss_at_once_compute_once(articles):
+    """Content just changed and four threads of a worker ask for the frame together: one renders
+    it, the others wait for its copy rather than each rendering (and querying) the same."""
+    from portal import fragments, units
+
+    page(articles[0].get_absolute_url())  # the content version the page cache keeps
+    assert fragments.content_version() is not None
+    units.owner_id()  # the unit is known before the threads ask (its first lookup is a query)
+    computed, results, start = [], [], threading.Barrier(4)
+
+    def compute():
+        computed.append(threading.get_ident())
+        time.sleep(0.3)
+        return "khung trang"
+
+    def ask():
+        start.wait()
+        results.append(fragments.kept("test:slow", compute, share=False))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["khung trang"] * 4
+    assert len(computed) == 1
 
 
 def test_a_value_missing_from_the_shared_cache_is_not_asked_for_twice(articles, monkeypatch):
