@@ -138,17 +138,18 @@ def _best_start(text, query, length):
     """Where the excerpt should start: the first place with the words side by side, else the
     place where most different query words come within one excerpt, else the beginning."""
     hits = []  # (position, query word, index of the text word)
+    size, words = len(query.words), list(query.words)
     for index, match in enumerate(_ORIGINAL_WORD.finditer(text, 0, SNIPPET_SCAN_CHARS)):
         word = _hit_word(match.group(), query)
         if word:
             hits.append((match.start(), word, index))
+            # The first run of the words side by side ends here: no need to read further (a
+            # document's text may be 60,000 characters, and a one-word query stops at its first hit).
+            run = hits[-size:]
+            if len(run) == size and [hit[1] for hit in run] == words and run[-1][2] - run[0][2] == size - 1:
+                return run[0][0]
     if not hits:
         return 0
-    size = len(query.words)
-    for n in range(len(hits) - size + 1):
-        run = hits[n : n + size]
-        if [hit[1] for hit in run] == list(query.words) and run[-1][2] - run[0][2] == size - 1:
-            return run[0][0]
     best, best_count = hits[0][0], 0
     reach = length * 2 // 3
     for n, (position, _, _) in enumerate(hits):
