@@ -181,10 +181,19 @@ class SearchResults:
         self._entries = entries
         hits = entries.filter(_matches(query, "all"))
         self.all_hits = hits.order_by("-date", "-id")
-        # A title hit is a hit (the title is part of every part): only the title's small vector is
-        # read, never the whole text's, which is what made a walk for rare title hits slow.
-        self.title_hits = entries.filter(_matches(query, "title")).order_by("-date", "-id")
-        self.ranked = hits.annotate(score=score(query)).order_by("-score", "-date", "-id")
+        self._hits = hits
+
+    @cached_property
+    def title_hits(self):
+        """The hits with every word in the title, newest first."""
+        return self._entries.filter(_matches(self.query, "title")).order_by("-date", "-id")
+
+    @cached_property
+    def ranked(self):
+        """Every hit scored, best first: built only when read (up to MAX_COUNTED hits, suggestions),
+        since a search past the cap scores only its candidates, and building the scoring expression
+        is a good part of a new search's Python time."""
+        return self._hits.annotate(score=score(self.query)).order_by("-score", "-date", "-id")
 
     def best_titles(self, limit):
         """The best `limit` hits with every word in the title (suggestions while typing)."""
@@ -214,6 +223,8 @@ class SearchResults:
         hits, the newest title hits and any whose number was typed (each a short walk of the date
         index), so that scoring them never touches the other hits."""
         hit, number = _matches(self.query, "all"), Q(code_norm__startswith=self.query.phrase())
+        # A title hit is a hit (the title is part of every part): the title walk reads only the
+        # title's small vector, never the whole text's, which is what made it slow for rare words.
         conditions = [Q(hit), Q(_matches(self.query, "title"))]
         if _may_be_a_number(self.query):
             conditions.append(Q(hit) & number)

@@ -62,6 +62,22 @@ def test_a_new_search_makes_two_search_queries_with_5_hits_or_past_the_count_cap
     assert search_queries(client, "chuyển đổi số hội nghị") == few
 
 
+def test_a_search_past_the_cap_builds_one_scoring_expression(client, articles, monkeypatch):
+    """Past the cap only the candidates are scored: the ranking of every hit, an expression of a
+    dozen conditions the ORM takes a while to build, is never built for it; up to the cap it is."""
+    from search import queries
+
+    built = []
+    real = queries.score
+    monkeypatch.setattr(queries, "score", lambda query: built.append(query) or real(query))
+    assert len(SearchResults("chuyển đổi số hội nghị")[0:10]) == 5
+    assert len(built) == 1
+    grow_to(MAX_COUNTED + 200)
+    built.clear()
+    assert len(SearchResults("chuyển đổi số hội nghị")[0:10]) == 10
+    assert len(built) == 1
+
+
 def test_a_page_past_the_scored_candidates_counts_them_once_more(client, articles):
     grow_to(MAX_COUNTED + 200)
     results = SearchResults("chuyển đổi số hội nghị")
