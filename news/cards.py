@@ -7,6 +7,7 @@ time. This renders the same HTML the former `news/article_cards.html` template d
 """
 
 from django.template.defaultfilters import truncatewords
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -55,12 +56,21 @@ def cards(articles, wide=False, show_sapo=False, sizes=None, empty=""):
 
 
 def related_items(articles):
-    """The `<li>` items of "Tin liên quan": a link to each article and its date in brackets."""
+    """The `<li>` items of "Tin liên quan": a link to each article and its date in brackets.
+
+    The articles come from the newest ones each process keeps per category and content version
+    (news.queries.newest_by_category), shown on every article of their category: each one's item
+    is written once and kept on it, for the script prefix and time zone it was written for.
+    """
+    written_for = (get_script_prefix(), timezone.get_current_timezone())
     items = []
     for article in articles:
-        shown_date = _dates(article.publish_at)[1]
-        items.append(
-            f'<li><a href="{escape(article.get_absolute_url())}">{escape(article.title)}</a> '
-            f'<span class="muted">({shown_date})</span></li>'
-        )
+        kept = getattr(article, "_related_item", None)
+        if kept is None or kept[0] != written_for:
+            item = (
+                f'<li><a href="{escape(article.get_absolute_url())}">{escape(article.title)}</a> '
+                f'<span class="muted">({_dates(article.publish_at)[1]})</span></li>'
+            )
+            kept = article._related_item = (written_for, item)
+        items.append(kept[1])
     return mark_safe("".join(items))  # noqa: S308 - every value above is escaped

@@ -68,3 +68,22 @@ def test_related_items_match_the_template():
     assert related_items(found) == expected
     assert "&lt;Kim Sơn&gt; &amp; Phát Diệm" in expected and "(01/12/2026)" in expected
     assert related_items([]) == ""
+
+
+def test_a_kept_article_writes_its_related_item_once_per_script_prefix(monkeypatch):
+    """The articles of "Tin liên quan" are the ones each process keeps: shown on every article of
+    their category, each item is written once, and again only under another script prefix."""
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    found = articles()
+    first = related_items(found)
+    for article in found:
+        monkeypatch.setattr(article, "get_absolute_url", lambda: pytest.fail("written again"))
+    assert related_items(found) == first
+    monkeypatch.undo()
+    set_script_prefix("/cong-thong-tin/")
+    try:
+        expected = Template(RELATED_TEMPLATE).render(Context({"related": found}))
+        assert related_items(found) == expected and 'href="/cong-thong-tin/tin-tuc/' in expected
+    finally:
+        clear_script_prefix()
