@@ -12,19 +12,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from portal.dates import short_date
+from portal.dates import iso_and_short_date, short_date
 from portal.templatetags.portal_tags import picture
 
 CARD_IMAGE_SIZES = "(max-width: 600px) 100vw, 300px"
-
-
-def _dates(moment):
-    """(ISO 8601 as Django's "c" format writes it, dd/mm/yyyy), in the portal's time zone."""
-    if moment is None:
-        return "", ""
-    if timezone.is_aware(moment):
-        moment = timezone.localtime(moment)
-    return moment.isoformat(), short_date(moment)
 
 
 def card(article, wide=False, show_sapo=False, sizes=None):
@@ -33,7 +24,7 @@ def card(article, wide=False, show_sapo=False, sizes=None):
     if article.cover_image:
         shown = picture(article.cover_image, article.cover_width, article.cover_height, "", sizes or CARD_IMAGE_SIZES)
         image = f'<a class="card__image" href="{url}" tabindex="-1" aria-hidden="true">{shown}</a>'
-    iso, shown_date = _dates(article.publish_at)
+    iso, shown_date = iso_and_short_date(article.publish_at)
     sapo = f'<p class="card__sapo">{escape(truncatewords(article.sapo, 40))}</p>' if show_sapo else ""
     return (
         f'<article class="card{" card--wide" if wide else ""}">\n'
@@ -69,7 +60,7 @@ def related_items(articles):
         if kept is None or kept[0] != written_for:
             item = (
                 f'<li><a href="{escape(article.get_absolute_url())}">{escape(article.title)}</a> '
-                f'<span class="muted">({_dates(article.publish_at)[1]})</span></li>'
+                f'<span class="muted">({short_date(article.publish_at)})</span></li>'
             )
             kept = article._related_item = (written_for, item)
         items.append(kept[1])

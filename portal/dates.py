@@ -16,8 +16,14 @@ def long_date(value):
 
 def short_date(value):
     """dd/mm/yyyy in the portal's time zone."""
+    return iso_and_short_date(value)[1]
+
+
+def iso_and_short_date(value):
+    """(ISO 8601 as Django's "c" format writes it, dd/mm/yyyy), in the portal's time zone, with one
+    conversion: a list card prints both."""
     if value is None:
-        return ""
+        return "", ""
     if hasattr(value, "hour") and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return f"{value:%d/%m/%Y}"
+    return value.isoformat(), f"{value:%d/%m/%Y}"

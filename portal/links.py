@@ -11,9 +11,10 @@ import re
 from functools import lru_cache
 
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls.converters import SlugConverter
 
 STAND_IN = "zq0slug0qz"
-_PLAIN = re.compile(r"[-a-zA-Z0-9_]+")
+_PLAIN = re.compile(SlugConverter.regex)
 
 
 @lru_cache(maxsize=256)
