@@ -139,6 +139,32 @@ def test_threads_of_a_process_that_miss_at_once_compute_once(articles):
     assert len(computed) == 1
 
 
+def test_a_thread_that_waits_too_long_for_another_computes_the_value_itself(articles, monkeypatch):
+    """The first thread's query hangs: the next one waits LOCK_SECONDS at most, then computes."""
+    from portal import fragments, units
+
+    page(articles[0].get_absolute_url())
+    units.owner_id()
+    monkeypatch.setattr(fragments, "LOCK_SECONDS", 0.2)
+    release, started, answers = threading.Event(), threading.Event(), {}
+
+    def slow():
+        started.set()
+        release.wait(5)
+        return "chậm"
+
+    first = threading.Thread(target=lambda: answers.setdefault("first", fragments.kept("test:hung", slow, share=False)))
+    first.start()
+    started.wait(5)
+    begun = time.perf_counter()
+    answers["second"] = fragments.kept("test:hung", lambda: "nhanh", share=False)
+    waited = time.perf_counter() - begun
+    release.set()
+    first.join()
+    assert answers == {"first": "chậm", "second": "nhanh"}
+    assert 0.15 < waited < 2
+
+
 def test_a_value_missing_from_the_shared_cache_is_not_asked_for_twice(articles, monkeypatch):
     """What the one request for a unit's values did not find is computed, not asked for again."""
     from django.core.cache import cache
