@@ -27,4 +27,4 @@ def views_query(article_id):
 
 
 def register():
-    figures.register_view_store(add_views, views_query)
+    figures.register_view_store(add_views, views_query, column="view_count")

@@ -5,6 +5,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from portal import units
 from portal.models import Unit
+from stats import figures
 
 from . import queries
 from .models import Article
@@ -80,7 +81,16 @@ class ArticleView(DetailView):
     context_object_name = "article"
 
     def get_object(self, queryset=None):
-        article = get_object_or_404(Article.objects.all(), slug=self.kwargs["slug"])
+        # The article's live figures (views, stars) come with it: shown for the first time, it needs no
+        # query of its own for them (stats.figures.article_columns).
+        columns = figures.article_columns()
+        aliases = {f"figure_{n}": expression for n, expression in enumerate(columns.values())}
+        article = get_object_or_404(Article.objects.annotate(**aliases), slug=self.kwargs["slug"])
+        figures.offer(
+            self.request,
+            article.pk,
+            {name: getattr(article, alias) for name, alias in zip(columns, aliases, strict=True)},
+        )
         # Its category and the category's parent from the ones every page keeps (no join).
         category = queries.categories_by_id().get(article.category_id)
         if category is not None:

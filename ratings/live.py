@@ -9,6 +9,7 @@ an article read for the first time with no stars yet reuses the block every such
 from functools import lru_cache
 
 from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 
@@ -45,6 +46,14 @@ class RatingFigures:
                 [article_id, visitor_id or ""],
             ),
         ]
+
+    def article_columns(self):
+        # The visitor's own stars are not read with the article: only a browser that has rated needs them.
+        summary = RatingSummary.objects.filter(article_id=OuterRef("pk"))
+        return {
+            "rsum:{a}": Subquery(summary.values("score_sum")[:1]),
+            "rcnt:{a}": Subquery(summary.values("votes")[:1]),
+        }
 
     def numbers(self, values):
         own = next((value for name, value in values.items() if name.startswith("own:")), 0)

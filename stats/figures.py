@@ -14,6 +14,7 @@ for the article of the page. A provider gives, for its figures:
 from zoneinfo import ZoneInfo
 
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from portal import units
@@ -27,11 +28,13 @@ _view_store = None
 
 
 class ViewStore:
-    """Where article views are kept: `add({article id: n})` in the caller's transaction; `query(id)`."""
+    """Where article views are kept: `add({article id: n})` in the caller's transaction; `query(id)`;
+    `column`, the article's field holding them (read with the article, see `article_columns`)."""
 
-    def __init__(self, add, query):
+    def __init__(self, add, query, column=None):
         self.add = add
         self.query = query
+        self.column = column
 
 
 def register(provider):
@@ -39,10 +42,31 @@ def register(provider):
         _providers.append(provider)
 
 
-def register_view_store(add, query):
-    """Called by the app whose articles are viewed: `add(views)` writes, `query(id)` gives (sql, params)."""
+def register_view_store(add, query, column=None):
+    """Called by the app whose articles are viewed: `add(views)` writes, `query(id)` gives (sql, params),
+    `column` names the article's field that holds them."""
     global _view_store
-    _view_store = ViewStore(add, query)
+    _view_store = ViewStore(add, query, column)
+
+
+def article_columns():
+    """{mirror name: expression over the article row} of the article's figures that its page's own
+    query can read (providers' `article_columns()`, OuterRef("pk") standing for the article).
+
+    An article shown for the first time has none of its figures in Redis: read with the article and
+    given to `offer`, they seed the mirrors in the counting call itself, instead of a query of their
+    own and a second call (stats.counters)."""
+    found = {}
+    if _view_store is not None and _view_store.column:
+        found["views:{a}"] = F(_view_store.column)
+    for provider in _providers:
+        found.update(provider.article_columns() if hasattr(provider, "article_columns") else {})
+    return found
+
+
+def offer(request, article_id, values):
+    """The values of `article_columns()` that this request's page read for `article_id`."""
+    request.figures_read = (article_id, {name: value or 0 for name, value in values.items()})
 
 
 def add_views(views):

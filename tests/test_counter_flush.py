@@ -1,19 +1,20 @@
 """With Redis, counted visits and views reach the database in batches (stats.counters.flush_pending)."""
 
 import io
+import json
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from news.models import Article
 from portal import redis as shared_redis
-from stats import counters, flusher
-from stats.models import DailyVisits
+from stats import counters, figures, flusher
+from stats.models import DailyVisits, DeferredCount
 from tests.factories import first_unit, make_article
 
 pytestmark = [pytest.mark.django_db, pytest.mark.parametrize("counter_store", ["redis"], indirect=True)]
@@ -136,3 +137,69 @@ def test_the_flush_command_says_what_it_wrote_in_vietnamese(counter_store, setti
     out = io.StringIO()
     call_command("flush_counters", stdout=out)
     assert out.getvalue().strip() == "Đã ghi 3 lượt truy cập, 3 lượt xem bài viết."
+
+
+def test_an_article_shown_first_seeds_its_figures_from_its_own_query(counter_store, settings):
+    """An article no one has read lately: its views and stars come with the article's query and seed
+    Redis in the counting call, with no query of their own and no second call, and they are exact."""
+    settings.LIVE_FLUSH_MS = 60_000
+    article, other = make_article(), make_article()
+    Article.objects.filter(pk=article.pk).update(view_count=41)
+    views_shown(other)  # the unit's visit figures are in Redis already
+    with (
+        mock.patch.object(counters, "read_values", wraps=counters.read_values) as read,
+        mock.patch.object(counters, "_seed", wraps=counters._seed) as seed,
+    ):
+        assert views_shown(article) == 42
+    assert (read.call_count, seed.call_count) == (0, 0)
+    client = shared_redis.client(shared_redis.COUNTERS)
+    assert client.get(counters.key("n", "0", f"views:{article.pk}")) == b"42"
+    assert client.get(counters.key("n", "0", f"rcnt:{article.pk}")) == b"0"
+    counters.flush_pending()
+    assert stored_views(article) == 42
+
+
+def test_an_article_whose_query_came_before_a_flush_does_not_seed_from_it(counter_store, settings):
+    """A flush between the page-cache lookup (the generation seen) and the counting call: what the
+    article's query read may lack the flushed counts, so Redis refuses it and the figures are read again."""
+    settings.LIVE_FLUSH_MS = 60_000
+    article = make_article()
+    for _ in range(3):
+        views_shown(article)
+    client = shared_redis.client(shared_redis.COUNTERS)
+    client.delete(counters.key("n", "0", f"views:{article.pk}"))
+    request = RequestFactory().get(article.get_absolute_url())
+    request.visitor_id, request.live_generation = "b" * 32, client.get(counters.key("flushgen")) or b"0"
+    figures.offer(request, article.pk, {"views:{a}": 0, "rsum:{a}": 0, "rcnt:{a}": 0})  # read before the flush
+    counters.flush_pending()  # the database moves to 3
+    live = counters.record(request, article.pk)
+    assert live.numbers["views"] == 4
+    assert client.get(counters.key("n", "0", f"views:{article.pk}")) == b"4"
+
+
+def test_a_call_kept_to_be_sent_again_keeps_no_seed(counter_store, settings):
+    """A counting call in doubt is sent again later: what its page read then is stale by that time,
+    so it is kept without its seeds, and sent again it reads the database like any other reader."""
+    settings.LIVE_FLUSH_MS = 60_000
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(view_count=7)
+    views_shown(make_article())
+    calls = []
+
+    def counting_lost(commands, stores=()):  # the page-cache lookup is answered, the counting call is not
+        calls.append(commands)
+        if len(calls) > 1:
+            raise shared_redis.InDoubt("lost twice")
+        return call(commands, stores)
+
+    call = counters._call
+    with mock.patch.object(counters, "_call", side_effect=counting_lost):
+        Client(HTTP_USER_AGENT=BROWSER).get(article.get_absolute_url())
+    assert calls[1][0][2] == 3  # the lost call carried the article's figures (a third key: the generation)
+    payload = json.loads(DeferredCount.objects.get().payload)
+    assert len(payload["keys"]) == 2
+    assert not [arg for arg in payload["args"][15:] if "=" in str(arg)]
+    Article.objects.filter(pk=article.pk).update(view_count=9)  # flushed meanwhile, say
+    shared_redis.reset()  # Redis answers again
+    assert counters.replay_deferred() == 1
+    assert views_shown(article) == 11  # 9, the replayed view and this one
