@@ -179,12 +179,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     # Uploads go to a folder per unit (portal.storage).
     "default": {"BACKEND": "portal.storage.UnitFileSystemStorage"},
+    # Hashed and compressed for production, each address worked out once (portal.storage).
     "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
+        "BACKEND": ("django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG else "portal.storage.StaticFiles")
     },
 }
 

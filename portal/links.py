@@ -1,10 +1,11 @@
-"""Addresses of objects named by a slug, without `reverse()` for each.
+"""Addresses of objects named by a slug, and of pages with no argument, without `reverse()` for each.
 
 A list page links 12 to 20 articles and an article page a dozen more; `reverse()` walks the URL
 resolver for each. The address of a slug pattern is reversed once per URL configuration and script
 prefix with a stand-in slug, and the stand-in replaced: the same string `reverse()` gives, since
 Django's `slug` converter only takes characters that need no quoting. Anything else goes through
-`reverse()`, which raises as it always did.
+`reverse()`, which raises as it always did. An address without arguments (the home page, the
+feed) is the same for every request of a URL configuration and script prefix: reversed once.
 """
 
 import re
@@ -30,3 +31,13 @@ def slug_url(name, slug):
         if pattern is not None:
             return pattern.replace(STAND_IN, slug)
     return reverse(name, args=[slug])
+
+
+@lru_cache(maxsize=256)
+def _plain(name, urlconf, prefix):
+    return reverse(name, urlconf=urlconf)
+
+
+def plain_url(name):
+    """reverse(name) for a view that takes no argument."""
+    return _plain(name, get_urlconf(), get_script_prefix())

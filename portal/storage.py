@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
 from storages.backends.s3 import S3Storage
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from . import units
 
@@ -53,3 +54,28 @@ class PrivateStorage(UnitFolders, FileSystemStorage):
 
     def url(self, name):
         raise ValueError("Tệp riêng tư không có địa chỉ công khai.")
+
+
+class StaticFiles(CompressedManifestStaticFilesStorage):
+    """WhiteNoise's hashed, compressed static files, each address worked out once per process.
+
+    `{% static %}` looks the name up in the manifest and builds the address on every page (about as
+    long as rendering a card); the manifest does not change while a process runs, since a release's
+    collectstatic comes with a restart. Only names seen in templates are kept, a few dozen."""
+
+    KEPT = 500
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._addresses = {}
+
+    def url(self, name, force=False):
+        if force:
+            return super().url(name, force)
+        try:
+            return self._addresses[name]
+        except KeyError:
+            address = super().url(name)
+            if len(self._addresses) < self.KEPT:
+                self._addresses[name] = address
+            return address

@@ -4,8 +4,16 @@ from django.utils.html import format_html, format_html_join
 
 from portal import dates, fragments
 from portal.images import renditions
+from portal.links import plain_url, slug_url
 
 register = template.Library()
+
+
+@register.simple_tag
+def address(name, slug=None):
+    """`{% url name %}`, or `{% url name slug %}` for a view taking a slug, reversed once per
+    URL configuration and script prefix (portal.links)."""
+    return plain_url(name) if slug is None else slug_url(name, slug)
 
 
 @register.filter
