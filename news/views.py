@@ -83,14 +83,9 @@ class ArticleView(DetailView):
     def get_object(self, queryset=None):
         # The article's live figures (views, stars) come with it: shown for the first time, it needs no
         # query of its own for them (stats.figures.article_columns).
-        columns = figures.article_columns()
-        aliases = {f"figure_{n}": expression for n, expression in enumerate(columns.values())}
-        article = get_object_or_404(Article.objects.annotate(**aliases), slug=self.kwargs["slug"])
-        figures.offer(
-            self.request,
-            article.pk,
-            {name: getattr(article, alias) for name, alias in zip(columns, aliases, strict=True)},
-        )
+        articles, figures_of = figures.with_article_figures(Article.objects.all())
+        article = get_object_or_404(articles, slug=self.kwargs["slug"])
+        figures.offer(self.request, article.pk, figures_of(article))
         # Its category and the category's parent from the ones every page keeps (no join).
         category = queries.categories_by_id().get(article.category_id)
         if category is not None:

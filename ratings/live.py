@@ -9,7 +9,6 @@ an article read for the first time with no stars yet reuses the block every such
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 
@@ -47,12 +46,12 @@ class RatingFigures:
             ),
         ]
 
-    def article_columns(self):
+    def article_columns(self, id_column):
         # The visitor's own stars are not read with the article: only a browser that has rated needs them.
-        summary = RatingSummary.objects.filter(article_id=OuterRef("pk"))
+        summary = _q(RatingSummary)
         return {
-            "rsum:{a}": Subquery(summary.values("score_sum")[:1]),
-            "rcnt:{a}": Subquery(summary.values("votes")[:1]),
+            "rsum:{a}": (f"(SELECT score_sum FROM {summary} WHERE article_id = {id_column})", []),
+            "rcnt:{a}": (f"(SELECT votes FROM {summary} WHERE article_id = {id_column})", []),
         }
 
     def numbers(self, values):
