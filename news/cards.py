@@ -18,6 +18,12 @@ from portal.templatetags.portal_tags import picture
 CARD_IMAGE_SIZES = "(max-width: 600px) 100vw, 300px"
 
 
+def _first_words(text, count):
+    """`text|truncatewords:count`: a sapo shorter than that (most) is only split and joined."""
+    words = text.split()
+    return " ".join(words) if len(words) <= count else truncatewords(text, count)
+
+
 def card(article, wide=False, show_sapo=False, sizes=None):
     url = escape(article.get_absolute_url())
     image = ""
@@ -25,7 +31,7 @@ def card(article, wide=False, show_sapo=False, sizes=None):
         shown = picture(article.cover_image, article.cover_width, article.cover_height, "", sizes or CARD_IMAGE_SIZES)
         image = f'<a class="card__image" href="{url}" tabindex="-1" aria-hidden="true">{shown}</a>'
     iso, shown_date = iso_and_short_date(article.publish_at)
-    sapo = f'<p class="card__sapo">{escape(truncatewords(article.sapo, 40))}</p>' if show_sapo else ""
+    sapo = f'<p class="card__sapo">{escape(_first_words(article.sapo, 40))}</p>' if show_sapo else ""
     return (
         f'<article class="card{" card--wide" if wide else ""}">\n'
         f"  {image}\n"
