@@ -33,11 +33,20 @@ SAMPLE = 20
 LIVE_KEY_PREFIX = "kimson:bench"
 PAGE_VERSION_KEY = f"{LIVE_KEY_PREFIX}:pagever"  # portal.pagecache.version_key() is this, ":", the unit
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/kimson_bench"
+ARTICLES, DOCUMENTS = 100_000, 10_000
 DEFAULT_REDIS = "redis://127.0.0.1:6379/6"
 
 
 def log(message):
     print(f"== {message}", flush=True)
+
+
+def default_database(options):
+    """The scratch database of a dataset's size: `kimson_bench` for the default one, another for each
+    other size, so that a run never reuses a dataset of a different size."""
+    if (options.articles, options.documents) == (ARTICLES, DOCUMENTS):
+        return DEFAULT_DATABASE
+    return f"{DEFAULT_DATABASE}_{options.articles}a_{options.documents}d"
 
 
 def scratch_database(url, fresh):
@@ -266,8 +275,8 @@ def next_redis_database(url):
 
 def main():
     parser = argparse.ArgumentParser(description="Benchmark the portal under gunicorn with wrk.")
-    parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--articles", type=int, default=ARTICLES)
+    parser.add_argument("--documents", type=int, default=DOCUMENTS)
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per row, over all rounds")
     parser.add_argument("--rounds", type=int, default=3, help="turns the rows take (each gets duration/rounds s)")
     parser.add_argument("--connections", type=int, default=32)
@@ -292,7 +301,7 @@ def main():
     if unknown:
         parser.error(f"no such row: {', '.join(sorted(unknown))}")
 
-    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
+    database_url = os.environ.get("BENCH_DATABASE_URL", default_database(options))
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
     if not shutil.which("wrk"):
         sys.exit("wrk is missing (Debian: apt-get install wrk)")
@@ -446,7 +455,7 @@ class ServerCpu:
         for pid, stat in stats.items():
             if stat and stat[1] == "redis-server":
                 times[pid] = stat[2]
-        parts = urlsplit(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE))
+        parts = urlsplit(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE))  # its server
         with (
             contextlib.closing(
                 psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username, dbname="postgres")

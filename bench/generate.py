@@ -308,7 +308,11 @@ def main():
         model = apps.get_model(app_label, model_name)
         wanted = getattr(options, option)
         missing = wanted - model.objects.count()
-        if missing <= 0:
+        if missing < 0:
+            sys.exit(
+                f"  {model_name}: {model.objects.count()} rows, more than the {wanted} asked for: run with --fresh"
+            )
+        if missing == 0:
             print(f"  {model_name}: {model.objects.count()} rows already")
             continue
         batch = []
