@@ -64,13 +64,13 @@ DONE_SECONDS = 86400
 COUNTERS = shared_redis.COUNTERS
 key = shared_redis.key
 
-# KEYS: the page version, the page's entry (or ''), and (not a key) the flush generation seen before
-# the page's own query read the seeds below (absent or '': none). ARGV: see `_live_args`; ARGV[15] is
-# the unit (visits, "online" and the visit windows are per unit); from ARGV[16] on, the mirrors to
-# read, "{a}" standing for the article (known only here when the page comes from cache), each as
-# "name" or "name=value": a value the page's own query read from the database, which seeds a missing
-# mirror under the same rule as _SEED (below) and saves the reader a query and a round trip.
-# A page-cache miss returns {0, the content version (false when there is none), the flush generation}.
+# KEYS: the page version, the page's entry (or ''). ARGV: see `_live_args`; ARGV[15] is the unit
+# (visits, "online" and the visit windows are per unit); from ARGV[16] on, the mirrors to read, "{a}"
+# standing for the article (known only here when the page comes from cache), each as "name" or
+# "name=value": a value the page's own query read from the database, which seeds a missing mirror
+# under the rule of _SEED (below) and saves the reader a query and a round trip; with such values,
+# the last argument is "=<flush generation>:<epoch>" as the page-cache miss saw them before that query.
+# A page-cache miss returns {0, the content version (false when there is none), "<generation>:<epoch>"}.
 _LIVE = """
 local p = ARGV[1]
 local article, count_view = ARGV[7], ARGV[8] == '1'
@@ -78,9 +78,9 @@ if KEYS[2] ~= '' then
   -- A miss gives the content version, which the page is then rendered and kept under, and the
   -- flush generation before the page reads its figures from the database.
   local entry, version = redis.call('HMGET', KEYS[2], 'v', 'e', 'a'), redis.call('GET', KEYS[1])
-  local generation = redis.call('GET', p .. ':flushgen') or '0'
-  if (not entry[1]) or entry[1] ~= version then return {0, version, generation} end
-  if tonumber(entry[2]) <= tonumber(ARGV[3]) then return {0, version, generation} end
+  local state = (redis.call('GET', p .. ':flushgen') or '0') .. ':' .. (redis.call('GET', p .. ':epoch') or '0')
+  if (not entry[1]) or entry[1] ~= version then return {0, version, state} end
+  if tonumber(entry[2]) <= tonumber(ARGV[3]) then return {0, version, state} end
   article = entry[3]
   count_view = article ~= ''
 end
@@ -133,9 +133,13 @@ if visitor ~= '' and not done then
 end
 redis.call('ZREMRANGEBYSCORE', online_key, '-inf', now - tonumber(ARGV[5]))
 local generation = redis.call('GET', p .. ':flushgen') or '0'
-local settled = KEYS[3] and KEYS[3] == generation and tonumber(generation) % 2 == 0
+-- Seeds were read after the miss saw "<generation>:<epoch>" (the last argument, after '='): taken
+-- only if no flush and no forget_all came since.
+local last, seen = #ARGV, nil
+if last >= 16 and string.sub(ARGV[last], 1, 1) == '=' then seen, last = string.sub(ARGV[last], 2), last - 1 end
+local settled = seen == generation .. ':' .. epoch and tonumber(generation) % 2 == 0
 local values = {}
-for i = 16, #ARGV do
+for i = 16, last do
   local template, seed = string.match(ARGV[i], '^([^=]*)=?(.*)$')
   if article == '' and string.find(template, '{a}', 1, true) then
     values[#values + 1] = '-'
@@ -277,17 +281,25 @@ def _call(commands, stores=()):
 
 def _offered(request, article_id, templates):
     """The mirror names to read, each with the value the page's own query read for it ("name=value",
-    stats.figures.offer), when that query came after the flush generation this request saw."""
-    offered = getattr(request, "figures_read", None)
-    if offered is None or offered[0] != article_id or getattr(request, "live_generation", None) is None:
+    stats.figures.offer) and the state the page-cache miss saw before that query, when there is one.
+
+    Values read longer ago than half of LIVE_DIRTY_MS are not offered: a rating saved since then
+    would have let its mark against seeding (`forget`) expire, and the reader reads them again."""
+    offered, seen = getattr(request, "figures_read", None), getattr(request, "live_state", None)
+    if offered is None or seen is None or offered[0] != article_id:
         return templates
-    values = offered[1]
-    return [f"{template}={int(values[template])}" if template in values else template for template in templates]
+    article, values, read_at = offered
+    if time.monotonic() - read_at > settings.LIVE_DIRTY_MS / 2000 or any("=" in name for name in templates):
+        return templates
+    seen = seen.decode() if isinstance(seen, bytes) else seen
+    names = [f"{name}={int(values[name])}" if name in values else name for name in templates]
+    return [*names, f"={seen}"]
 
 
 def _without_seeds(keys, args):
     """A counting call to send again later: what its page read then is no seed by then."""
-    return keys[:2], [*args[:15], *(str(arg).split("=")[0] for arg in args[15:])]
+    names = [str(arg).split("=")[0] for arg in args[15:] if not str(arg).startswith("=")]
+    return keys, [*args[:15], *names]
 
 
 def _defer(request, keys, args):
@@ -324,8 +336,6 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     elif page_key:
         keys[1] = key("page", page_key)
     names = templates if page_key else _offered(request, article_id, templates)
-    if names is not templates:
-        keys.append(request.live_generation)
     args = _live_args(request, visitor_id, article_id, count_view, now, rid, names)
     if not shared_redis.available(COUNTERS):
         if visitor_id and not page_key:
@@ -349,7 +359,7 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     if result[0] == 0 or (keys[1] and not replies[1]):  # a miss, or the entry expired in between
         if result[0] == 0 and len(result) > 1:
             request.page_cache_version = result[1]
-            request.live_generation = result[2] if len(result) > 2 else None
+            request.live_state = result[2] if len(result) > 2 else None
         return False
     _, article, visit, view, limited, online, values, generation, epoch = result
     request.live_counted = True

@@ -11,6 +11,7 @@ for the article of the page. A provider gives, for its figures:
 - `numbers(values)`: what the page's markers show, from {name: value}.
 """
 
+import time
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -49,11 +50,11 @@ def register_view_store(add, query, column=None):
     _view_store = ViewStore(add, query, column)
 
 
-def article_columns(table):
+def article_columns(table, pk_column):
     """{mirror name: SQL expression, or the name of the article's own field} of the article's figures
-    that its page's own query can read,
-    `table` being that query's (quoted) article table: providers' `article_columns(id_column)` give
-    (SQL, params) of subqueries on the article's id column.
+    that its page's own query can read, `table` being that query's (quoted) article table and
+    `pk_column` its id's: providers' `article_columns(id_column)` give (SQL, params) of subqueries
+    on the article's id column.
 
     An article shown for the first time has none of its figures in Redis: read with the article and
     given to `offer`, they seed the mirrors in the counting call itself, instead of a query of their
@@ -62,7 +63,7 @@ def article_columns(table):
     found = {}
     if _view_store is not None and _view_store.column:
         found["views:{a}"] = _view_store.column  # a field of the article itself: read, not annotated
-    id_column = f"{table}.{connection.ops.quote_name('id')}"
+    id_column = f"{table}.{connection.ops.quote_name(pk_column)}"
     for provider in _providers:
         if hasattr(provider, "article_columns"):
             for name, (sql, params) in provider.article_columns(id_column).items():
@@ -73,7 +74,8 @@ def article_columns(table):
 def with_article_figures(articles):
     """`articles` (a queryset) reading `article_columns()` too, and a function giving
     {mirror name: value} of one of its articles, for `offer`."""
-    columns = article_columns(connection.ops.quote_name(articles.model._meta.db_table))
+    model = articles.model
+    columns = article_columns(connection.ops.quote_name(model._meta.db_table), model._meta.pk.column)
     aliases = {
         name: found if isinstance(found, str) else f"figure_{n}" for n, (name, found) in enumerate(columns.items())
     }
@@ -85,7 +87,7 @@ def with_article_figures(articles):
 
 def offer(request, article_id, values):
     """The values of `article_columns()` that this request's page read for `article_id`."""
-    request.figures_read = (article_id, {name: value or 0 for name, value in values.items()})
+    request.figures_read = (article_id, {name: value or 0 for name, value in values.items()}, time.monotonic())
 
 
 def add_views(views):

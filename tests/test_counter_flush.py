@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 from unittest import mock
 
 import pytest
@@ -168,13 +169,48 @@ def test_an_article_whose_query_came_before_a_flush_does_not_seed_from_it(counte
         views_shown(article)
     client = shared_redis.client(shared_redis.COUNTERS)
     client.delete(counters.key("n", "0", f"views:{article.pk}"))
-    request = RequestFactory().get(article.get_absolute_url())
-    request.visitor_id, request.live_generation = "b" * 32, client.get(counters.key("flushgen")) or b"0"
+    request = reader_request(article, client)
     figures.offer(request, article.pk, {"views:{a}": 0, "rsum:{a}": 0, "rcnt:{a}": 0})  # read before the flush
     counters.flush_pending()  # the database moves to 3
     live = counters.record(request, article.pk)
     assert live.numbers["views"] == 4
     assert client.get(counters.key("n", "0", f"views:{article.pk}")) == b"4"
+
+
+def reader_request(article, client):
+    """A reader's request after its page-cache miss: the flush generation and epoch it saw."""
+    request = RequestFactory().get(article.get_absolute_url())
+    generation, epoch = client.get(counters.key("flushgen")) or b"0", client.get(counters.key("epoch")) or b"0"
+    request.visitor_id, request.live_state = "b" * 32, generation + b":" + epoch
+    return request
+
+
+def test_an_article_whose_query_came_before_every_mirror_was_dropped_does_not_seed_from_it(counter_store, settings):
+    """forget_all (counts made by the database while Redis was away, a reset of the demo's figures)
+    between the miss and the counting call: what the article's query read is not seeded either."""
+    settings.LIVE_FLUSH_MS = 60_000
+    article = make_article()
+    client = shared_redis.client(shared_redis.COUNTERS)
+    views_shown(make_article())
+    request = reader_request(article, client)
+    figures.offer(request, article.pk, {"views:{a}": 0, "rsum:{a}": 0, "rcnt:{a}": 0})
+    Article.objects.filter(pk=article.pk).update(view_count=5)  # the database counted meanwhile
+    counters.forget_all()
+    assert counters.record(request, article.pk).numbers["views"] == 6
+
+
+def test_figures_read_long_before_the_counting_call_are_not_offered(counter_store, settings):
+    """A rating's mark against seeding lasts LIVE_DIRTY_MS: figures read longer ago than half of it
+    (a slow page) are read again instead."""
+    settings.LIVE_FLUSH_MS, settings.LIVE_DIRTY_MS = 60_000, 2_000
+    article = make_article()
+    client = shared_redis.client(shared_redis.COUNTERS)
+    views_shown(make_article())
+    request = reader_request(article, client)
+    figures.offer(request, article.pk, {"views:{a}": 0, "rsum:{a}": 0, "rcnt:{a}": 0})
+    Article.objects.filter(pk=article.pk).update(view_count=5)  # a change the page's query did not see
+    with mock.patch.object(time, "monotonic", return_value=time.monotonic() + 1.5):
+        assert counters.record(request, article.pk).numbers["views"] == 6
 
 
 def test_a_call_kept_to_be_sent_again_keeps_no_seed(counter_store, settings):
@@ -195,7 +231,7 @@ def test_a_call_kept_to_be_sent_again_keeps_no_seed(counter_store, settings):
     call = counters._call
     with mock.patch.object(counters, "_call", side_effect=counting_lost):
         Client(HTTP_USER_AGENT=BROWSER).get(article.get_absolute_url())
-    assert calls[1][0][2] == 3  # the lost call carried the article's figures (a third key: the generation)
+    assert [arg for arg in calls[1][0] if str(arg).startswith("views:{a}=")]  # the lost call carried seeds
     payload = json.loads(DeferredCount.objects.get().payload)
     assert len(payload["keys"]) == 2
     assert not [arg for arg in payload["args"][15:] if "=" in str(arg)]
