@@ -28,9 +28,12 @@ def server(django_db_setup, tmp_path_factory, media_root):
         yield base_url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def cached_server(django_db_setup, tmp_path_factory, redis_url):
-    """The same with Redis: pages come from the Redis page cache from their second request on."""
+    """The same with Redis: pages come from the Redis page cache from their second request on.
+
+    Stopped with its test: its flusher threads write counts to the database a second later, which
+    would meet the next test's emptying of the tables (a deadlock seen once in CI)."""
     env = production_env(tmp_path_factory.mktemp("static"), REDIS_URL=redis_url, LIVE_KEY_PREFIX="production-test")
     with gunicorn_server(workers=2, env=env) as base_url:
         yield base_url
