@@ -76,7 +76,7 @@ local p = ARGV[1]
 local article, count_view = ARGV[7], ARGV[8] == '1'
 if KEYS[2] ~= '' then
   -- A miss gives the content version, which the page is then rendered and kept under, and the
-  -- flush generation before the page reads its figures from the database.
+  -- flush generation and epoch before the page reads its figures from the database.
   local entry, version = redis.call('HMGET', KEYS[2], 'v', 'e', 'a'), redis.call('GET', KEYS[1])
   local state = (redis.call('GET', p .. ':flushgen') or '0') .. ':' .. (redis.call('GET', p .. ':epoch') or '0')
   if (not entry[1]) or entry[1] ~= version then return {0, version, state} end
@@ -288,7 +288,7 @@ def _offered(request, article_id, templates):
     offered, seen = getattr(request, "figures_read", None), getattr(request, "live_state", None)
     if offered is None or seen is None or offered[0] != article_id:
         return templates
-    article, values, read_at = offered
+    _, values, read_at = offered
     if time.monotonic() - read_at > settings.LIVE_DIRTY_MS / 2000 or any("=" in name for name in templates):
         return templates
     seen = seen.decode() if isinstance(seen, bytes) else seen
@@ -296,16 +296,15 @@ def _offered(request, article_id, templates):
     return [*names, f"={seen}"]
 
 
-def _without_seeds(keys, args):
+def _without_seeds(args):
     """A counting call to send again later: what its page read then is no seed by then."""
-    names = [str(arg).split("=")[0] for arg in args[15:] if not str(arg).startswith("=")]
-    return keys, [*args[:15], *names]
+    return [*args[:15], *(str(arg).split("=")[0] for arg in args[15:] if not str(arg).startswith("="))]
 
 
 def _defer(request, keys, args):
     """Keep a counting call Redis did not answer, for the flusher to send again (it counts once)."""
     request.live_counted = True  # never counted by the database too
-    keys, args = _without_seeds(keys, args)
+    args = _without_seeds(args)
     payload = {"keys": keys, "args": args, "new": bool(getattr(request, "is_new_visitor", False))}
     try:
         DeferredCount.objects.create(rid=args[11], payload=json.dumps(payload))
