@@ -20,7 +20,9 @@ from django.utils.functional import cached_property
 
 from portal import fragments
 from portal.pagecache import cached
+from portal.shapes import Shape
 
+from .models import Article
 from .queries import next_scheduled_at
 
 NEWEST_FIRST = (F("publish_at").desc(), F("id").desc())
@@ -91,16 +93,32 @@ def _key(article):
     return article.publish_at, article.pk
 
 
+def listed(family=None, at=None):
+    """A list's articles, as cards read them: every published one, or those of the categories whose
+    ids `family` holds (a category and its sub-categories)."""
+    articles = Article.objects.published(at).for_cards()
+    return articles if family is None else articles.filter(category_id__in=family)
+
+
+def _page_rows(family, last, at, newest, oldest):
+    articles = listed(family, at).filter(publish_at__lte=newest)
+    return articles if last else articles.filter(publish_at__gte=oldest)
+
+
+# A page's rows differ from request to request only in the moment and the page's bounds.
+_page = Shape(_page_rows, fixed=2)
+
+
 class KeysetPaginator(Paginator):
     """A Paginator over published articles that reads each page by its start, not by OFFSET.
 
     `name` names the list for the cache (one per category, "all" for every article); `articles`
-    must be that list, published articles only.
+    must be that list, `listed(family)`.
     """
 
-    def __init__(self, articles, per_page, name, **kwargs):
+    def __init__(self, articles, per_page, name, family=None, **kwargs):
         super().__init__(articles, per_page, **kwargs)
-        self.name = name
+        self.name, self.family = name, family
 
     @cached_property
     def starts(self):
@@ -115,14 +133,14 @@ class KeysetPaginator(Paginator):
         starts = self.starts
         if not starts.total:
             return Page([], number, self)
-        first = starts[number - 1]
-        articles = self.object_list.filter(publish_at__lte=first[0])
+        first, now = starts[number - 1], timezone.now()
         if number < len(starts):
             # The time range from this page's start to the next page's: this page's articles, and
             # any published at the same moment as either start, which the keys then sort out.
             following = starts[number]
-            found = [a for a in articles.filter(publish_at__gte=following[0]) if _key(a) > following]
+            found = [a for a in _page(self.family, False, now, first[0], following[0]) if _key(a) > following]
         else:
-            found = list(articles)  # the last page, and any published at the moment of its start
+            # The last page, and any published at the moment of its start.
+            found = _page(self.family, True, now, first[0], first[0])
         found = sorted((a for a in found if _key(a) <= first), key=_key, reverse=True)
         return Page(found[: self.per_page], number, self)

@@ -1,15 +1,15 @@
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from portal import units
 from portal.models import Unit
+from portal.shapes import Shape
 from stats import figures
 
 from . import queries
 from .models import Article
-from .paging import KeysetPaginator
+from .paging import KeysetPaginator, listed
 
 
 class HomeView(TemplateView):
@@ -44,8 +44,12 @@ class ArticleListMixin:
     paginate_by = 12
     list_name = "all"
 
+    family = None  # every article
+
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        return KeysetPaginator(queryset, per_page, self.list_name, allow_empty_first_page=allow_empty_first_page)
+        return KeysetPaginator(
+            queryset, per_page, self.list_name, self.family, allow_empty_first_page=allow_empty_first_page
+        )
 
 
 class CategoryView(ArticleListMixin, ListView):
@@ -57,8 +61,8 @@ class CategoryView(ArticleListMixin, ListView):
             raise Http404("Không tìm thấy chuyên mục.")
         self.children = self.category.children_list
         self.list_name = f"category:{self.category.pk}"
-        family = [self.category.pk, *(child.pk for child in self.children)]
-        return Article.objects.published().for_cards().filter(category_id__in=family)
+        self.family = (self.category.pk, *(child.pk for child in self.children))
+        return listed(self.family)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, children=self.children, **kwargs)
@@ -70,10 +74,14 @@ class ArticleListView(ArticleListMixin, ListView):
     template_name = "news/list.html"
 
     def get_queryset(self):
-        return Article.objects.published().for_cards()
+        return listed()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(crumbs=[("Tin tức - Sự kiện", None)], **kwargs)
+
+
+# The same query for every article but its slug: compiled once (portal.shapes).
+_article_by_slug = Shape(lambda slug: figures.with_article_figures(Article.objects.filter(slug=slug)).order_by()[:1])
 
 
 class ArticleView(DetailView):
@@ -83,9 +91,11 @@ class ArticleView(DetailView):
     def get_object(self, queryset=None):
         # The article's live figures (views, stars) come with it: shown for the first time, it needs no
         # query of its own for them (stats.figures.article_columns).
-        articles, figures_of = figures.with_article_figures(Article.objects.all())
-        article = get_object_or_404(articles, slug=self.kwargs["slug"])
-        figures.offer(self.request, article.pk, figures_of(article))
+        found = _article_by_slug(self.kwargs["slug"])
+        if not found:
+            raise Http404("Không tìm thấy bài viết.")
+        article = found[0]
+        figures.offer(self.request, article.pk, figures.figures_of(article))
         # Its category and the category's parent from the ones every page keeps (no join).
         category = queries.categories_by_id().get(article.category_id)
         if category is not None:

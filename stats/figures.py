@@ -71,18 +71,23 @@ def article_columns(table, pk_column):
     return found
 
 
+def _aliases(columns):
+    return {name: found if isinstance(found, str) else f"figure_{n}" for n, (name, found) in enumerate(columns.items())}
+
+
 def with_article_figures(articles):
-    """`articles` (a queryset) reading `article_columns()` too, and a function giving
-    {mirror name: value} of one of its articles, for `offer`."""
+    """`articles` (a queryset) reading `article_columns()` too; `figures_of` gives the figures of one
+    of its articles."""
     model = articles.model
     columns = article_columns(connection.ops.quote_name(model._meta.db_table), model._meta.pk.column)
-    aliases = {
-        name: found if isinstance(found, str) else f"figure_{n}" for n, (name, found) in enumerate(columns.items())
-    }
-    annotated = articles.annotate(
-        **{aliases[name]: found for name, found in columns.items() if not isinstance(found, str)}
-    )
-    return annotated, lambda article: {name: getattr(article, alias) for name, alias in aliases.items()}
+    aliases = _aliases(columns)
+    return articles.annotate(**{aliases[name]: found for name, found in columns.items() if not isinstance(found, str)})
+
+
+def figures_of(article):
+    """{mirror name: value} of an article read through `with_article_figures`, for `offer`."""
+    columns = article_columns(connection.ops.quote_name(article._meta.db_table), article._meta.pk.column)
+    return {name: getattr(article, alias) for name, alias in _aliases(columns).items()}
 
 
 def offer(request, article_id, values):

@@ -17,6 +17,14 @@ def _isolated(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _strict_shapes():
+    """A compiled read (portal.shapes) that cannot be compiled fails its test rather than being slower."""
+    from portal.shapes import Shape
+
+    Shape.strict = True
+
+
 @pytest.fixture(autouse=True)
 def _first_unit(request):
     """Tests that flush the database (transactional ones) get back the unit migrations create."""
