@@ -6,7 +6,6 @@ time. This renders the same HTML the former `news/article_cards.html` template d
 (`tests/test_cards.py` holds that template and compares).
 """
 
-from django.template.defaultfilters import truncatewords
 from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.html import escape
@@ -19,9 +18,13 @@ CARD_IMAGE_SIZES = "(max-width: 600px) 100vw, 300px"
 
 
 def _first_words(text, count):
-    """`text|truncatewords:count`: a sapo shorter than that (most) is only split and joined."""
+    """`text|truncatewords:count` (Django's Truncator.words, without its lazy setup and translation
+    lookup per card): the first `count` words, then " …" unless they already end with it."""
     words = text.split()
-    return " ".join(words) if len(words) <= count else truncatewords(text, count)
+    if len(words) <= count:
+        return " ".join(words)
+    shown = " ".join(words[:count])
+    return shown if shown.endswith(" …") else f"{shown} …"
 
 
 def card(article, wide=False, show_sapo=False, sizes=None):

@@ -120,6 +120,10 @@ class KeysetPaginator(Paginator):
         super().__init__(articles, per_page, **kwargs)
         self.name, self.family = name, family
 
+    def _check_object_list_is_ordered(self):
+        """Pages are cut by their keys, newest first, whatever the list's order; `articles` may be a
+        lazy object, built only if the starts are computed."""
+
     @cached_property
     def starts(self):
         return page_starts(self.name, self.object_list, self.per_page)

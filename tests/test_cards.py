@@ -38,6 +38,7 @@ def articles():
     second = make_article(title="Tin ngắn", sapo="")
     make_article(title="Ảnh nhỏ", cover_image=image_upload("a.png", size=(400, 300), fmt="PNG"))
     make_article(title="Sapo ngắn", sapo="  Hai  khoảng\ttrắng\n <i>và</i> & dòng mới ")
+    make_article(title="Sapo cắt sẵn", sapo=" ".join(["từ"] * 38 + ["cuối", "…", "thêm", "nữa"]))
     # 23:30 UTC on 30 November is 1 December in Hà Nội: the date is the portal's time zone's.
     Article.objects.filter(pk=first.pk).update(publish_at=datetime(2026, 11, 30, 23, 30, tzinfo=ZoneInfo("UTC")))
     Article.objects.filter(pk=second.pk).update(publish_at=datetime(2026, 1, 5, 8, 0, tzinfo=HANOI))
