@@ -3,8 +3,8 @@
 Building a queryset and compiling it to SQL costs more Python than running it when a page reads one
 article or one page of cards: most of a cold article's query, a good part of a deep category page.
 The SQL of such a read is the same on every request but for a few values (the slug asked for, the
-moment, where the page starts). A `Shape` builds its queryset once per process, unit and `fixed`
-arguments, with stand-ins where those values go, compiles it, and afterwards runs the same SQL with
+moment, where the page starts, the unit being served). A `Shape` builds its queryset once per
+process and `fixed` arguments, with stand-ins where those values go, compiles it, and afterwards runs the same SQL with
 the request's values put where the stand-ins were: the same rows, as the same model instances
 (Django's own ModelIterable builds them), as the queryset built with those values would give.
 
@@ -24,8 +24,8 @@ from django.db.models.query import ModelIterable
 
 from . import units
 
-# Shapes per process are few (a read per page kind, per list and unit); past this many the kept
-# ones are dropped and compiled again, so that a process serving many units stays small.
+# Shapes per process are few (a read per page kind and list: the unit is a value); past this many
+# the kept ones are dropped and compiled again, so that a process stays small.
 MAX_KEPT = 2000
 
 
@@ -82,7 +82,8 @@ class Shape:
 
     `fixed` (the first `fixed` arguments, hashable) pick the SQL: a list's categories, whether a
     page is the last one; the others are values (datetimes, ints, strings) that reach the SQL as
-    parameters of plain comparisons. The current unit picks the SQL too (its managers filter on it).
+    parameters of plain comparisons. The unit being served is a value too (its managers' filter,
+    compiled under a stand-in id: `units.compiling_as`), so one SQL serves every unit.
     """
 
     strict = False  # tests: a build that cannot be a shape is an error, not a slower read
@@ -94,21 +95,28 @@ class Shape:
     def __call__(self, *args):
         """The rows, as the queryset built from `args` gives them (list(queryset))."""
         fixed, values = args[: self._fixed], args[self._fixed :]
-        key = (units.current_id(), fixed)
+        # The unit being served is one more value (its managers' filter): one SQL for every unit.
+        unit_id = units.current_id()
+        key = (unit_id is None, fixed)
         compiled = self._kept.get(key)
         if compiled is None:
-            compiled = self._compile(fixed, values)
+            compiled = self._compile(fixed, values, unit_id is not None)
             if len(self._kept) >= MAX_KEPT:
                 self._kept.clear()
             self._kept[key] = compiled
         if compiled is False:
             return list(self._build(*fixed, *values))
-        return compiled.rows(values)
+        return compiled.rows(values if unit_id is None else (*values, unit_id))
 
-    def _compile(self, fixed, values):
-        built = []
+    def _compile(self, fixed, values, in_a_unit):
+        built, values = [], (*values, 0) if in_a_unit else values
         for round_ in (0, 1):
-            queryset = self._build(*fixed, *_stand_ins(values, round_))
+            stand_ins = _stand_ins(values, round_)
+            if in_a_unit:
+                with units.compiling_as(stand_ins[-1]):
+                    queryset = self._build(*fixed, *stand_ins[:-1])
+            else:
+                queryset = self._build(*fixed, *stand_ins)
             compiler = queryset.query.get_compiler(using=queryset.db)
             try:
                 built.append((queryset, compiler, *compiler.as_sql()))

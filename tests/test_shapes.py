@@ -86,17 +86,21 @@ def test_values_of_other_types_are_refused():
         Shape(lambda ids: Article.objects.filter(pk__in=ids))([1, 2])
 
 
-def test_each_unit_reads_its_own_rows():
-    """The current unit's manager filter is part of the SQL: a shape compiled in one unit never
-    reads another's rows."""
+def test_each_unit_reads_its_own_rows_through_one_sql():
+    """The unit being served is a value of the SQL (its managers' filter): compiled once, each unit
+    reads its own rows, never another's; outside a request, every unit's."""
+    first = units.first_unit_id()
     make_article("Tin chung")
     other = make_unit("Kim Đông", "kimdong.localhost")
     with units.active(other):
         make_article("Tin chung", category=make_category("Xã hội"))
     shape = Shape(lambda title: Article.objects.filter(title=title))
-    assert len({a.unit_id for a in shape("Tin chung")}) == 2  # outside a request: every unit
     with units.active(other):
         assert {a.unit_id for a in shape("Tin chung")} == {other.pk}
+    with units.active(first):
+        assert {a.unit_id for a in shape("Tin chung")} == {first}
+    assert len(shape._kept) == 1
+    assert len({a.unit_id for a in shape("Tin chung")}) == 2  # outside a request: every unit
 
 
 @pytest.mark.django_db(transaction=True)
