@@ -17,6 +17,7 @@ tests, through `strict`).
 
 import copy
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -83,7 +84,7 @@ class Shape:
     `fixed` (the first `fixed` arguments, hashable) pick the SQL: a list's categories, whether a
     page is the last one; the others are values (datetimes, ints, strings) that reach the SQL as
     parameters of plain comparisons. The unit being served is a value too (its managers' filter,
-    compiled under a stand-in id: `units.compiling_as`), so one SQL serves every unit.
+    compiled under a stand-in id), so one SQL serves every unit.
     """
 
     strict = False  # tests: a build that cannot be a shape is an error, not a slower read
@@ -113,7 +114,8 @@ class Shape:
         for round_ in (0, 1):
             stand_ins = _stand_ins(values, round_)
             if in_a_unit:
-                with units.compiling_as(stand_ins[-1]):
+                # A unit-owned manager reads only the id of the unit being served.
+                with units.active(SimpleNamespace(pk=stand_ins[-1])):
                     queryset = self._build(*fixed, *stand_ins[:-1])
             else:
                 queryset = self._build(*fixed, *stand_ins)

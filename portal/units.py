@@ -75,24 +75,6 @@ def active(unit):
         _current.reset(token)
 
 
-class _StandIn:
-    """What a unit-owned manager reads of the unit being served: its id."""
-
-    def __init__(self, pk):
-        self.pk = pk
-
-
-@contextmanager
-def compiling_as(unit_id):
-    """Managers filter on `unit_id` inside the block, which serves no real unit: portal.shapes
-    compiles a unit's query once for every unit, with a stand-in id."""
-    token = _current.set(_StandIn(unit_id))
-    try:
-        yield
-    finally:
-        _current.reset(token)
-
-
 def _unit_model():
     return apps.get_model("portal", "Unit")
 
