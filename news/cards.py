@@ -6,40 +6,36 @@ time. This renders the same HTML the former `news/article_cards.html` template d
 (`tests/test_cards.py` holds that template and compares).
 """
 
+from html import escape as _escape
+
 from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from portal.dates import iso_and_short_date, short_date
-from portal.templatetags.portal_tags import picture
+from portal.links import slug_urls
+from portal.templatetags.portal_tags import first_words, picture
 
 CARD_IMAGE_SIZES = "(max-width: 600px) 100vw, 300px"
 
 
-def _first_words(text, count):
-    """`text|truncatewords:count` (Django's Truncator.words, without its lazy setup and translation
-    lookup per card): the first `count` words, then " …" unless they already end with it."""
-    words = text.split()
-    if len(words) <= count:
-        return " ".join(words)
-    shown = " ".join(words[:count])
-    return shown if shown.endswith(" …") else f"{shown} …"
-
-
-def card(article, wide=False, show_sapo=False, sizes=None):
-    url = escape(article.get_absolute_url())
+def card(article, wide=False, show_sapo=False, sizes=None, url_of=None, zone=None):
+    """One card. `url_of` (an article's address from its slug, Article.get_absolute_url) and `zone`
+    (the current time zone) are looked up once by `cards` for a whole list."""
+    # Django's escape() is the standard library's on a str, without its lazy-text wrapper.
+    url = _escape(url_of(article.slug) if url_of else article.get_absolute_url())
     image = ""
     if article.cover_image:
         shown = picture(article.cover_image, article.cover_width, article.cover_height, "", sizes or CARD_IMAGE_SIZES)
         image = f'<a class="card__image" href="{url}" tabindex="-1" aria-hidden="true">{shown}</a>'
-    iso, shown_date = iso_and_short_date(article.publish_at)
-    sapo = f'<p class="card__sapo">{escape(_first_words(article.sapo, 40))}</p>' if show_sapo else ""
+    iso, shown_date = iso_and_short_date(article.publish_at, zone)
+    sapo = f'<p class="card__sapo">{_escape(first_words(article.sapo, 40))}</p>' if show_sapo else ""
     return (
         f'<article class="card{" card--wide" if wide else ""}">\n'
         f"  {image}\n"
         '  <div class="card__body">\n'
-        f'    <h3 class="card__title"><a href="{url}">{escape(article.title)}</a></h3>\n'
+        f'    <h3 class="card__title"><a href="{url}">{_escape(article.title)}</a></h3>\n'
         f'    <p class="card__date"><time datetime="{iso}">{shown_date}</time></p>\n'
         f"    {sapo}\n"
         "  </div>\n"
@@ -49,7 +45,8 @@ def card(article, wide=False, show_sapo=False, sizes=None):
 
 def cards(articles, wide=False, show_sapo=False, sizes=None, empty=""):
     """The cards of `articles`, or `empty` in a paragraph when there are none."""
-    html = "".join(card(article, wide, show_sapo, sizes) for article in articles)
+    url_of, zone = slug_urls("news:article"), timezone.get_current_timezone()
+    html = "".join(card(article, wide, show_sapo, sizes, url_of, zone) for article in articles)
     if not html and empty:
         html = f"<p>{escape(empty)}</p>"
     return mark_safe(html)  # noqa: S308 - every value above is escaped or built by format_html (picture)

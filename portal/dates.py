@@ -19,11 +19,12 @@ def short_date(value):
     return iso_and_short_date(value)[1]
 
 
-def iso_and_short_date(value):
+def iso_and_short_date(value, zone=None):
     """(ISO 8601 as Django's "c" format writes it, dd/mm/yyyy), in the portal's time zone, with one
-    conversion: a list card prints both."""
+    conversion: a list card prints both. `zone`: the current time zone, when the caller already
+    has it (a list of cards looks it up once, not once a card)."""
     if value is None:
         return "", ""
     if hasattr(value, "hour") and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.isoformat(), f"{value:%d/%m/%Y}"
+        value = value.astimezone(zone or timezone.get_current_timezone())
+    return value.isoformat(), f"{value.day:02d}/{value.month:02d}/{value.year}"

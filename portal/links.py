@@ -33,6 +33,18 @@ def slug_url(name, slug):
     return reverse(name, args=[slug])
 
 
+def slug_urls(name):
+    """`slug_url(name, …)` for many slugs of one request: the pattern looked up once."""
+    pattern = _pattern(name, get_urlconf(), get_script_prefix())
+
+    def url(slug):
+        if pattern is not None and _PLAIN.fullmatch(slug):
+            return pattern.replace(STAND_IN, slug)
+        return reverse(name, args=[slug])
+
+    return url
+
+
 @lru_cache(maxsize=256)
 def _plain(name, urlconf, prefix):
     return reverse(name, urlconf=urlconf)

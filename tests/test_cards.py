@@ -1,10 +1,12 @@
 """Article cards rendered in Python (news.cards) give exactly what their former template gave."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from news.cards import cards, related_items
 from news.models import Article
@@ -89,3 +91,40 @@ def test_a_kept_article_writes_its_related_item_once_per_script_prefix(monkeypat
         assert related_items(found) == expected and 'href="/cong-thong-tin/tin-tuc/' in expected
     finally:
         clear_script_prefix()
+
+
+@pytest.mark.parametrize(
+    "sapo",
+    [
+        "",
+        "  Hai  khoảng\ttrắng\n <i>và</i> & dòng mới ",
+        " ".join(f"từ{n}" for n in range(60)) + " <b>&</b>",
+        " ".join(["từ"] * 38 + ["cuối", "…", "thêm", "nữa"]),
+        " ".join(["một"] * 50),
+        " ".join(["một"] * 51),
+    ],
+)
+def test_first_words_prints_what_truncatewords_prints(sapo):
+    page = "{% load portal_tags %}[{{ sapo|first_words:40 }}][{{ sapo|first_words:50 }}]"
+    former = "[{{ sapo|truncatewords:40 }}][{{ sapo|truncatewords:50 }}]"
+    for value in (sapo, mark_safe(sapo)):
+        assert Template(page).render(Context({"sapo": value})) == Template(former).render(Context({"sapo": value}))
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        None,
+        "",
+        datetime(2026, 11, 30, 23, 30, tzinfo=ZoneInfo("UTC")),
+        datetime(2026, 1, 5, 8, 0, 7, 12, tzinfo=HANOI),
+        datetime(2026, 6, 1, 9, 15),
+        date(2025, 7, 1),
+    ],
+)
+def test_iso_time_prints_what_the_date_filter_prints(moment, settings):
+    page = Template("{% load portal_tags %}{{ moment|iso_time }}")
+    former = Template("{{ moment|date:'c' }}")
+    for zone in ("Asia/Ho_Chi_Minh", "UTC"):
+        with timezone.override(zone):
+            assert page.render(Context({"moment": moment})) == former.render(Context({"moment": moment}))

@@ -1,4 +1,5 @@
 from django import template
+from django.template.defaultfilters import stringfilter
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -25,6 +26,29 @@ def long_date(value):
 @register.filter
 def short_date(value):
     return dates.short_date(value)
+
+
+@register.filter
+def iso_time(value):
+    """`value|date:'c'` (ISO 8601 in the portal's time zone) without the date filter's format machinery."""
+    return dates.iso_and_short_date(value)[0] if value else ""
+
+
+def first_words(text, count):
+    """`text|truncatewords:count` (Django's Truncator.words, without its lazy setup and translation
+    lookup): the first `count` words, then " …" unless they already end with it."""
+    words = text.split()
+    if len(words) <= count:
+        return " ".join(words)
+    shown = " ".join(words[:count])
+    return shown if shown.endswith(" …") else f"{shown} …"
+
+
+@register.filter("first_words", is_safe=True)
+@stringfilter
+def first_words_filter(value, count):
+    """{{ article.sapo|first_words:40 }}: what `truncatewords:40` prints."""
+    return first_words(value, int(count))
 
 
 @register.simple_tag
