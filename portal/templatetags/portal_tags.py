@@ -1,7 +1,8 @@
 from django import template
 from django.template.defaultfilters import stringfilter
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from portal import dates, fragments
 from portal.images import renditions
@@ -15,6 +16,41 @@ def address(name, slug=None):
     """`{% url name %}`, or `{% url name slug %}` for a view taking a slug, reversed once per
     URL configuration and script prefix (portal.links)."""
     return plain_url(name) if slug is None else slug_url(name, slug)
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumbs(context):
+    """{% breadcrumbs %}: "Trang chủ", then the page's `crumbs` ((label, url or None) pairs), the
+    last without a link. Written in Python: every page shows it, and as an include it cost as much
+    as a page of cards."""
+    items = [f'<li><a href="{conditional_escape(plain_url("news:home"))}">Trang chủ</a></li>\n    ']
+    for label, url in context.get("crumbs") or ():
+        label = conditional_escape(label)
+        if url:
+            items.append(f'<li><a href="{conditional_escape(url)}">{label}</a></li>')
+        else:
+            items.append(f'<li><span aria-current="page">{label}</span></li>')
+    return mark_safe(  # noqa: S308 - every value is escaped above
+        f'<nav class="breadcrumbs" aria-label="Đường dẫn">\n  <ol>\n    {"".join(items)}\n  </ol>\n</nav>\n'
+    )
+
+
+@register.simple_tag(takes_context=True)
+def pagination(context):
+    """{% pagination %}: links to the previous and next pages of `page_obj`, and "Trang n / m";
+    `query_string` (already encoded) is kept in the links. Nothing when there is one page."""
+    page = context.get("page_obj")
+    if not page or not page.has_other_pages():
+        return mark_safe("\n")
+    query = context.get("query_string")
+    start = f"?{conditional_escape(query)}&amp;page=" if query else "?page="
+    number, pages = page.number, page.paginator.num_pages
+    previous = f'<a href="{start}{number - 1}" rel="prev">‹ Trang trước</a>' if number > 1 else ""
+    following = f'<a href="{start}{number + 1}" rel="next">Trang sau ›</a>' if number < pages else ""
+    return mark_safe(  # noqa: S308 - the query string is escaped, the rest are numbers
+        f'<nav class="pagination" aria-label="Phân trang">\n  {previous}\n  <span>Trang {number} / {pages}</span>\n'
+        f"  {following}\n</nav>\n"
+    )
 
 
 @register.filter
