@@ -7,6 +7,9 @@ from django.template import Context, Template
 from django.urls import set_script_prefix
 from django.utils.safestring import mark_safe
 
+from news.models import Article
+from tests.factories import image_upload, make_article
+
 # templates/includes/pagination.html as it was, the contract of {% pagination %}.
 PAGINATION = """{% if page_obj.has_other_pages %}<nav class="pagination" aria-label="Phân trang">
   {% if page_obj.has_previous %}<a href="?{% if query_string %}{{ query_string }}&amp;{% endif %}page={{ page_obj.previous_page_number }}" rel="prev">‹ Trang trước</a>{% endif %}
@@ -63,3 +66,42 @@ def test_breadcrumbs_are_what_the_template_gave(crumbs, prefix):
     finally:
         set_script_prefix("/")
     assert f'<a href="{prefix}">Trang chủ</a>' in html
+
+
+# templates/news/article_meta.html as it was, the contract of {% article_meta %}.
+ARTICLE_META = """{% load portal_tags share_tags %}{% canonical_url as page_url %}{% share_image article.cover_image article.cover_width article.cover_height as cover %}
+  <meta property="og:type" content="article">
+  <meta property="og:site_name" content="{{ site }}">
+  <meta property="og:locale" content="vi_VN">
+  <meta property="og:title" content="{{ article.title }}">
+  <meta property="og:description" content="{{ article.sapo|first_words:50 }}">
+  <meta property="og:url" content="{{ page_url }}">
+  <meta property="article:published_time" content="{{ article.publish_at|iso_time }}">
+  <meta property="article:section" content="{{ article.category.name }}">
+  {% if cover %}<meta property="og:image" content="{{ cover.0 }}">
+  <meta property="og:image:width" content="{{ cover.1 }}">
+  <meta property="og:image:height" content="{{ cover.2 }}">
+  <meta property="og:image:alt" content="{{ article.cover_alt }}">
+  {% endif %}<meta name="twitter:card" content="{% if cover %}summary_large_image{% else %}summary{% endif %}">
+  <meta name="twitter:title" content="{{ article.title }}">
+  <meta name="twitter:description" content="{{ article.sapo|first_words:50 }}">
+  {% if cover %}<meta name="twitter:image" content="{{ cover.0 }}">
+  <meta name="twitter:image:alt" content="{{ article.cover_alt }}">{% endif %}
+"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("with_cover", [False, True])
+@pytest.mark.parametrize("path", ["/tin-tuc/le-khanh-thanh/", "/tin-tuc/le-khanh-thanh/?page=3&utm_source=x"])
+def test_article_meta_is_what_the_template_gave(with_cover, path, rf):
+    fields = {"cover_image": image_upload("cau kim-son.jpg"), "cover_caption": 'Cầu "Kim Sơn" <mới>'} if with_cover else {}
+    article = make_article(
+        title='Lễ khánh thành "cầu" <Kim Sơn> & Phát Diệm',
+        sapo=" ".join(f"từ{n}" for n in range(60)) + ' & <b>"đậm"</b>',
+        **fields,
+    )
+    article = Article.objects.select_related("category").get(pk=article.pk)
+    context = {"article": article, "site": 'UBND <xã> & "Kim Sơn"', "request": rf.get(path)}
+    expected = Template(ARTICLE_META).render(Context(context))
+    assert Template("{% load news_tags %}{% article_meta article %}").render(Context(context)) == expected
+    assert ("og:image:alt" in expected) is with_cover and "&lt;Kim Sơn&gt;" in expected
