@@ -156,10 +156,24 @@ def _fetch_or_compute(unit, name, version, compute, share):
                 return found
         # A value that one request did not find is not asked for again: computed and shared below.
         found = None if name in fetched[1] else _entry(_shared_get(shared_key), now)
+        # The other processes missed it too (content just changed): one computes, the rest wait.
+        claimed = found is None and pagecache.claim(shared_key)
+        if found is None and not claimed:
+            found = pagecache.wait_for(shared_key, lambda entry: _entry(entry, timezone.now()))
         if found is not None:
             changes_at(datetime.fromtimestamp(found[0], UTC))
             _kept[unit, name] = (version, found[0], found[1])
             return found[1]
+    else:
+        claimed = False
+    try:
+        return _compute(unit, name, version, compute, share, now, shared_key)
+    finally:
+        if claimed:
+            pagecache.release(shared_key)
+
+
+def _compute(unit, name, version, compute, share, now, shared_key):
     outer, _local.moments = getattr(_local, "moments", None), []
     try:
         value = compute()

@@ -28,6 +28,7 @@ import re
 import uuid
 from datetime import datetime, time, timedelta
 from functools import lru_cache, wraps
+from time import monotonic, sleep
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -360,11 +361,63 @@ def cached(name, compute, until=None, repeated_only=False):
     version, entry = _with_version(name)
     if entry is not None and entry[0] == version:
         return entry[1]
-    value = compute()
-    if repeated_only and not _asked_before(name):
+    # A search is rarely asked twice at once: only the values every page needs are waited for.
+    claimed = repeated_only or claim(name)
+    if not claimed:
+        entry = wait_for(name, lambda found: found if found is not None and found[0] == version else None)
+        if entry is not None:
+            return entry[1]
+    try:
+        value = compute()
+        if repeated_only and not _asked_before(name):
+            return value
+        cache.set(name, (version, value), math.ceil(_timeout(until)))
         return value
-    cache.set(name, (version, value), math.ceil(_timeout(until)))
-    return value
+    finally:
+        if claimed is True and not repeated_only:
+            release(name)
+
+
+# How long the processes that miss a shared value at once (content just changed) wait for the one
+# computing it before computing it themselves (a slow query, a process that stopped).
+CLAIM_SECONDS = 2
+
+
+def claim(name):
+    """Whether this process is to compute the shared value `name`: True unless another one is
+    computing it now. A cache that cannot say (down, or a backend without add) says compute."""
+    try:
+        return cache.add(f"{name}:computing", 1, CLAIM_SECONDS) is not False
+    except Exception:  # noqa: BLE001 - the claim only saves work
+        return True
+
+
+def release(name):
+    """The value `name` is stored (or will not be): the processes waiting for it stop waiting."""
+    try:
+        cache.delete(f"{name}:computing")
+    except Exception:  # noqa: S110, BLE001 - the claim ends by itself after CLAIM_SECONDS
+        pass
+
+
+def wait_for(name, usable):
+    """The shared value `name` once the process that claimed it has stored it (`usable(entry)` is
+    not None), or None as soon as its claim ends without one, or after CLAIM_SECONDS: then this
+    process computes it. Waiting holds no interpreter lock and no connection."""
+    deadline, pause, marker = monotonic() + CLAIM_SECONDS, 0.002, f"{name}:computing"
+    while monotonic() < deadline:
+        sleep(pause)
+        pause = min(pause * 2, 0.05)
+        try:
+            found = cache.get_many([name, marker])
+        except Exception:  # noqa: BLE001 - compute instead
+            return None
+        entry = usable(found.get(name))
+        if entry is not None:
+            return entry
+        if marker not in found:
+            return None
+    return None
 
 
 def shows_on_pages(sender, instance=None):

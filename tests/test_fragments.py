@@ -165,6 +165,118 @@ def test_a_thread_that_waits_too_long_for_another_computes_the_value_itself(arti
     assert 0.15 < waited < 2
 
 
+def _as_two_processes(first, second, name="test:shared", delay=0.05):
+    """`first` and `second` (computes) asked for one shared value by two threads that share no
+    process lock, as two workers do (`kept` without its per-process lock); {who: value}."""
+    from portal import fragments, units
+
+    version, unit = fragments.content_version(), units.owner_id()
+    answers = {}
+
+    def ask(who, compute):
+        try:
+            answers[who] = fragments._fetch_or_compute(unit, name, version, compute, True)
+        except RuntimeError as error:
+            answers[who] = error
+
+    one = threading.Thread(target=ask, args=("first", first))
+    one.start()
+    time.sleep(delay)
+    begun = time.perf_counter()
+    ask("second", second)
+    answers["waited"] = time.perf_counter() - begun
+    one.join()
+    return answers
+
+
+def test_workers_that_miss_a_shared_value_at_once_compute_it_once(articles):
+    """Content just changed and every worker asks for the sidebar at once: one renders it, the
+    others take its copy from the shared cache as soon as it is there."""
+    page(articles[0].get_absolute_url())
+    computed = []
+
+    def slow():
+        computed.append("first")
+        time.sleep(0.4)
+        return "khung trang"
+
+    def other():
+        computed.append("second")
+        return "khung khác"
+
+    answers = _as_two_processes(slow, other)
+    assert computed == ["first"]
+    assert answers["first"] == answers["second"] == "khung trang"
+
+
+def test_a_worker_whose_computation_fails_lets_the_waiting_ones_compute_at_once(articles, monkeypatch):
+    from portal import pagecache
+
+    page(articles[0].get_absolute_url())
+    monkeypatch.setattr(pagecache, "CLAIM_SECONDS", 30)
+
+    def failing():
+        time.sleep(0.3)
+        raise RuntimeError("cơ sở dữ liệu ngắt")
+
+    answers = _as_two_processes(failing, lambda: "tự tính")
+    assert isinstance(answers["first"], RuntimeError) and answers["second"] == "tự tính"
+    assert answers["waited"] < 10  # not the claim's 30 s
+
+
+def test_a_value_too_short_lived_to_share_lets_the_waiting_ones_compute_at_once(articles, monkeypatch):
+    """A value that changes within a second (a poll closing) is not shared: its claim ends anyway."""
+    from portal import fragments, pagecache
+
+    page(articles[0].get_absolute_url())
+    monkeypatch.setattr(pagecache, "CLAIM_SECONDS", 30)
+
+    def brief():
+        time.sleep(0.3)
+        fragments.changes_at(timezone.now() + timedelta(milliseconds=500))
+        return "ngắn"
+
+    answers = _as_two_processes(brief, lambda: "tự tính")
+    assert answers["second"] == "tự tính" and answers["waited"] < 10
+
+
+def test_a_cache_that_cannot_claim_lets_every_worker_compute_without_waiting(articles, monkeypatch):
+    """django-redis answers None to `add` when its server is down: no one waits for a claim."""
+    from portal import pagecache
+
+    page(articles[0].get_absolute_url())
+    monkeypatch.setattr(pagecache, "CLAIM_SECONDS", 30)
+    monkeypatch.setattr(pagecache.cache, "add", lambda *args, **kwargs: None)
+
+    def slow():
+        time.sleep(1.5)
+        return "một"
+
+    answers = _as_two_processes(slow, lambda: "hai")
+    assert answers == {"first": "một", "second": "hai", "waited": answers["waited"]}
+    assert answers["waited"] < 1  # not until the first one's value
+
+
+def test_workers_that_miss_a_list_s_page_starts_at_once_count_them_once(articles):
+    """The same for what pagecache.cached keeps (a list's count and page starts)."""
+    from portal import pagecache
+
+    page(articles[0].get_absolute_url())
+    computed, answers = [], {}
+
+    def slow():
+        computed.append("first")
+        time.sleep(0.4)
+        return "đếm một lần"
+
+    one = threading.Thread(target=lambda: answers.setdefault("first", pagecache.cached("test:starts", slow)))
+    one.start()
+    time.sleep(0.05)
+    answers["second"] = pagecache.cached("test:starts", lambda: computed.append("second") or "đếm lại")
+    one.join()
+    assert computed == ["first"] and answers == {"first": "đếm một lần", "second": "đếm một lần"}
+
+
 def test_a_value_missing_from_the_shared_cache_is_not_asked_for_twice(articles, monkeypatch):
     """What the one request for a unit's values did not find is computed, not asked for again."""
     from django.core.cache import cache

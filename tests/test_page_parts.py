@@ -94,7 +94,9 @@ ARTICLE_META = """{% load portal_tags share_tags %}{% canonical_url as page_url 
 @pytest.mark.parametrize("with_cover", [False, True])
 @pytest.mark.parametrize("path", ["/tin-tuc/le-khanh-thanh/", "/tin-tuc/le-khanh-thanh/?page=3&utm_source=x"])
 def test_article_meta_is_what_the_template_gave(with_cover, path, rf):
-    fields = {"cover_image": image_upload("cau kim-son.jpg"), "cover_caption": 'Cầu "Kim Sơn" <mới>'} if with_cover else {}
+    fields = (
+        {"cover_image": image_upload("cau kim-son.jpg"), "cover_caption": 'Cầu "Kim Sơn" <mới>'} if with_cover else {}
+    )
     article = make_article(
         title='Lễ khánh thành "cầu" <Kim Sơn> & Phát Diệm',
         sapo=" ".join(f"từ{n}" for n in range(60)) + ' & <b>"đậm"</b>',
