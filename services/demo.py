@@ -138,6 +138,8 @@ def seed(log):
         if Dossier.objects.filter(procedure=procedures[index], applicant_name=applicant).exists():
             continue
         received = (now - timedelta(days=ago)).replace(hour=8, minute=0, second=0, microsecond=0)
+        while received.weekday() >= 5:  # the one-stop desk receives on working days
+            received -= timedelta(days=1)
         days, working = DUE[index]
         dossier = Dossier.objects.create(
             procedure=procedures[index],

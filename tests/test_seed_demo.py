@@ -80,6 +80,7 @@ def test_demo_dossiers_match_their_processing_time_and_receipt_date(seeded):
     assert birth.due_on == birth.received_on
     for dossier in Dossier.objects.all():
         assert f"-{dossier.received_on:%y%m%d}-" in dossier.receipt_code
+        assert dossier.received_on.weekday() < 5, dossier.received_on  # received on a working day
         assert dossier.due_on >= dossier.received_on
         for event in dossier.events.all():
             assert timezone.localdate(event.at) >= dossier.received_on
