@@ -141,7 +141,7 @@ def _current(unit, name, version):
 
 def _fetch_or_compute(unit, name, version, compute, share):
     now = timezone.now()
-    shared_key = f"kept:{name}:{version}"
+    shared_key, claimed = f"kept:{name}:{version}", False
     if version is not None and share:
         if len(_names) < MAX_NAMES:
             _names[name] = None
@@ -164,8 +164,6 @@ def _fetch_or_compute(unit, name, version, compute, share):
             changes_at(datetime.fromtimestamp(found[0], UTC))
             _kept[unit, name] = (version, found[0], found[1])
             return found[1]
-    else:
-        claimed = False
     try:
         return _compute(unit, name, version, compute, share, now, shared_key)
     finally:

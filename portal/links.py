@@ -26,11 +26,7 @@ def _pattern(name, urlconf, prefix):
 
 def slug_url(name, slug):
     """reverse(name, args=[slug]) for a view whose only argument is a `<slug:…>`."""
-    if _PLAIN.fullmatch(slug):
-        pattern = _pattern(name, get_urlconf(), get_script_prefix())
-        if pattern is not None:
-            return pattern.replace(STAND_IN, slug)
-    return reverse(name, args=[slug])
+    return slug_urls(name)(slug)
 
 
 def slug_urls(name):

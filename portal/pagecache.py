@@ -362,8 +362,8 @@ def cached(name, compute, until=None, repeated_only=False):
     if entry is not None and entry[0] == version:
         return entry[1]
     # A search is rarely asked twice at once: only the values every page needs are waited for.
-    claimed = repeated_only or claim(name)
-    if not claimed:
+    claimed = not repeated_only and claim(name)
+    if not repeated_only and not claimed:
         entry = wait_for(name, lambda found: found if found is not None and found[0] == version else None)
         if entry is not None:
             return entry[1]
@@ -374,7 +374,7 @@ def cached(name, compute, until=None, repeated_only=False):
         cache.set(name, (version, value), math.ceil(_timeout(until)))
         return value
     finally:
-        if claimed is True and not repeated_only:
+        if claimed:
             release(name)
 
 
