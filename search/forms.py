@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import units
+from portal.forms import python_widgets
 
 from . import registry
 from .text import MAX_QUERY_CHARS
@@ -19,6 +20,7 @@ class SearchInput(forms.TextInput):
 
 
 class SearchForm(forms.Form):
+    default_renderer = python_widgets  # every new search renders this form: widgets written in Python
     q = forms.CharField(label="Từ khóa", required=False, strip=True, widget=SearchInput)
     # A CharField, not a ChoiceField: an unknown type from an old link means "all types", not an error.
     loai = forms.CharField(label="Loại", required=False, widget=forms.Select)
