@@ -13,6 +13,10 @@ parameters differ exactly where a stand-in went, unchanged: a value that a looku
 `__contains` pattern, a date of a datetime) or that changes the SQL (an `__in` list) cannot be a
 value of a shape, and such a shape runs its queryset built anew each time instead (an error in
 tests, through `strict`).
+
+A shape's queryset may also be a `values_list()` of the model's own fields: its rows are then the
+same tuples, converted as Django converts them (for a list that only shows the values, making a
+model instance of each row cost more Python than the query).
 """
 
 import copy
@@ -21,7 +25,8 @@ from types import SimpleNamespace
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesListIterable
+from django.db.models.sql.constants import MULTI
 
 from . import units
 
@@ -54,6 +59,7 @@ class _Compiled:
     def __init__(self, queryset, compiler, sql, params, positions):
         self.model, self.db = queryset.model, queryset.db
         self.compiler, self.sql, self.params, self.positions = compiler, sql, params, positions
+        self.tuples = queryset._iterable_class is ValuesListIterable
 
     def rows(self, values):
         connection = connections[self.db]
@@ -63,6 +69,8 @@ class _Compiled:
         compiler = copy.copy(self.compiler)
         compiler.connection = connection  # this thread's connection, not the compiling one's
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
+        if self.tuples:  # what ValuesListIterable gives for fields of the model, in the order named
+            return list(compiler.results_iter(compiler.execute_sql(MULTI), tuple_expected=True))
         return list(ModelIterable(_CompiledQuerySet(self, compiler)))
 
 
@@ -136,9 +144,13 @@ class Shape:
                 positions = None
                 break
             positions.append((position, n))
-        plain = queryset._iterable_class is ModelIterable and not (
-            queryset._prefetch_related_lookups or queryset._known_related_objects
-        )
+        plain = not (queryset._prefetch_related_lookups or queryset._known_related_objects)
+        if queryset._iterable_class is ValuesListIterable:
+            query = queryset.query
+            # Fields of the model only: no annotation or extra column to put back in order.
+            plain = plain and not (query.annotation_select or query.extra_select)
+        else:
+            plain = plain and queryset._iterable_class is ModelIterable
         if sql != other_sql or len(params) != len(other_params) or positions is None or not plain:
             if self.strict:
                 raise ValueError(f"{self._build.__qualname__} cannot be a shape: a value changes its SQL.")

@@ -58,6 +58,21 @@ def test_cards_match_the_template(wide, show_sapo, sizes):
     assert "01/12/2026" in expected and "2026-12-01T06:30:00+07:00" in expected
 
 
+def test_a_list_pages_rows_give_the_cards_its_articles_give():
+    """A list page reads its articles as plain values (news.paging.ListedArticle), not instances:
+    the same cards, cover images and addresses included."""
+    from news.paging import _page
+
+    found = articles()
+    newest = max(a.publish_at for a in found)
+    listed = sorted(_page(None, True, timezone.now(), newest, newest), key=lambda a: a.pk)
+    instances = sorted(found, key=lambda a: a.pk)
+    assert [a.pk for a in listed] == [a.pk for a in instances]
+    assert cards(listed, True, True) == cards(instances, True, True)
+    assert [a.get_absolute_url() for a in listed] == [a.get_absolute_url() for a in instances]
+    assert listed[0].cover_image.name == instances[0].cover_image.name and not listed[1].cover_image
+
+
 def test_no_articles_show_the_empty_line_escaped_or_nothing():
     assert cards([], empty="Chưa có <bài>.") == "<p>Chưa có &lt;bài&gt;.</p>"
     assert Template(TEMPLATE).render(Context({"cards": [], "empty": "Chưa có <bài>."})) == cards(

@@ -1,10 +1,11 @@
 """Queries compiled once and run with other values (portal.shapes) give what their queryset gives."""
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -37,6 +38,35 @@ def test_a_shape_gives_the_rows_its_queryset_gives_for_each_value():
         found = shape(title, moment)
         assert [(a.pk, a.title, a.category.name) for a in found] == [(a.pk, a.title, a.category.name) for a in expected]
         assert all(a.get_deferred_fields() == b.get_deferred_fields() for a, b in zip(found, expected, strict=True))
+
+
+def test_a_shape_of_values_gives_the_tuples_its_queryset_gives():
+    """A values_list() of the model's fields: the same tuples, times converted as Django converts them
+    (SQLite stores them as text), compiled once."""
+    make_article("Mùa vụ", days=3)
+    make_article("Mùa vụ", days=1)
+
+    def build(title, moment):
+        return by_title_and_time(title, moment).values_list("id", "title", "publish_at", "category_id")
+
+    shape, now = Shape(build), timezone.now()
+    for title, moment in [("Mùa vụ", now), ("Mùa vụ", now - timedelta(days=2)), ("Không có", now)]:
+        assert shape(title, moment) == list(build(title, moment))
+    assert isinstance(shape("Mùa vụ", now)[0][2], datetime) and len(shape._kept) == 1
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda moment: Article.objects.filter(publish_at__lte=moment).annotate(n=Value(1)).values_list("id", "n"),
+        lambda moment: Article.objects.filter(publish_at__lte=moment).values_list("id", flat=True),
+    ],
+    ids=["annotation", "flat"],
+)
+def test_values_with_more_than_the_models_fields_are_not_a_shape(build):
+    make_article("Mùa vụ")
+    with pytest.raises(ValueError, match="cannot be a shape"):
+        Shape(build)(timezone.now())
 
 
 def test_a_shape_runs_one_query_and_compiles_once():
