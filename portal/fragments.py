@@ -14,6 +14,7 @@ fragment afresh. Live figures inside stay markers, filled per request.
 """
 
 import threading
+import time as time_
 from datetime import UTC, datetime, time, timedelta
 
 import redis
@@ -133,8 +134,11 @@ def kept(name, compute, request=None, share=True):
 def _current(unit, name, version):
     """This process's copy of `name` if it is of `version` and not past its expiry, else _MISSING."""
     found = _kept.get((unit, name))
-    if version is not None and found is not None and found[0] == version and found[1] > timezone.now().timestamp():
-        changes_at(datetime.fromtimestamp(found[1], UTC))  # for a fragment that reads this value
+    # time.time() is timezone.now()'s clock, without its settings lookup and datetime: a page asks
+    # for its kept values and fragments dozens of times.
+    if version is not None and found is not None and found[0] == version and found[1] > time_.time():
+        if getattr(_local, "moments", None) is not None:  # a fragment that reads this value is being kept
+            changes_at(datetime.fromtimestamp(found[1], UTC))
         return found[2]
     return _MISSING
 
