@@ -125,36 +125,98 @@ def highlight(text, words):
     """`text` escaped, with each word that matches the query (a Query or folded words) in <mark>."""
     query = _as_query(words)
     pieces, last = [], 0
-    for match in _ORIGINAL_WORD.finditer(text):
-        if _hit_word(match.group(), query):
-            pieces.append(escape(text[last : match.start()]))
-            pieces.append(f"<mark>{escape(match.group())}</mark>")
-            last = match.end()
+    folded = _folded_copy(text) if query.words else None
+    if folded is None:
+        found = (match.span() for match in _ORIGINAL_WORD.finditer(text) if _hit_word(match.group(), query))
+    else:
+        found = (match.span() for match in _hits_pattern(query.words, query.prefix).finditer(folded))
+    for start, end in found:
+        pieces.append(escape(text[last:start]))
+        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+        last = end
     pieces.append(escape(text[last:]))
     return mark_safe("".join(pieces))
+
+
+# Text whose word characters each fold into one [a-z0-9] character (ASCII and the Vietnamese and
+# other Latin letters, whatever the punctuation and symbols around them) folds character by
+# character: its folded copy has the same length and the same words in the same places, and is
+# read by one regular expression instead of word by word (_hits, highlight).
+def _simple_letters():
+    letters = {}
+    for code in [*range(0x30, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        if re.match(r"[^\W_]", char):
+            folded = strip_diacritics(char).lower()
+            if len(folded) == 1 and re.match(r"[a-z0-9]", folded):
+                letters[char] = folded
+    return letters
+
+
+_LETTERS = _simple_letters()
+_FOLD_TABLE = str.maketrans({char: folded for char, folded in _LETTERS.items() if char != folded})
+# A word character that is not one of those letters ("ﬁ", "ж", "Ⅻ"): such text goes word by word.
+_OTHER_LETTER = re.compile("[^\\W_" + re.escape("".join(_LETTERS)) + "]")
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+def _folded_copy(text):
+    """`text` with every word character folded, the same length; None if some word character folds
+    into more or fewer characters, or into one a folded word has not."""
+    return None if _OTHER_LETTER.search(text) else text.translate(_FOLD_TABLE)
+
+
+@functools.lru_cache(maxsize=512)
+def _hits_pattern(words, prefix):
+    """The whole words of folded text that match: any query word, or one starting with the last."""
+    alternatives = [re.escape(word) for word in sorted(set(words), key=len, reverse=True)]
+    if prefix:
+        alternatives.append(re.escape(words[-1]) + r"[a-z0-9]*")
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
+
+
+def _hits(text, query):
+    """(position, query word, adjacent) of the words of `text` that match the query, within its
+    first SNIPPET_SCAN_CHARS, as _hit_word tells them; `adjacent`: no word between this one and the
+    one before. Text that folds character by character (nearly all) is read by one regular
+    expression over its folded copy; other text word by word."""
+    folded = _folded_copy(text[:SNIPPET_SCAN_CHARS])
+    if folded is None:
+        last_index = None
+        for index, match in enumerate(_ORIGINAL_WORD.finditer(text, 0, SNIPPET_SCAN_CHARS)):
+            word = _hit_word(match.group(), query)
+            if word:
+                yield match.start(), word, last_index == index - 1
+                last_index = index
+        return
+    words, last_end = set(query.words), None
+    for match in _hits_pattern(query.words, query.prefix).finditer(folded):
+        found = match.group()
+        adjacent = last_end is not None and not _WORD_CHAR.search(folded, last_end, match.start())
+        yield match.start(), found if found in words else query.words[-1], adjacent
+        last_end = match.end()
 
 
 def _best_start(text, query, length):
     """Where the excerpt should start: the first place with the words side by side, else the
     place where most different query words come within one excerpt, else the beginning."""
-    hits = []  # (position, query word, index of the text word)
+    hits = []  # (position, query word)
     size, words = len(query.words), list(query.words)
-    for index, match in enumerate(_ORIGINAL_WORD.finditer(text, 0, SNIPPET_SCAN_CHARS)):
-        word = _hit_word(match.group(), query)
-        if word:
-            hits.append((match.start(), word, index))
-            # The first run of the words side by side ends here: no need to read further (a
-            # document's text may be 60,000 characters, and a one-word query stops at its first hit).
-            run = hits[-size:]
-            if len(run) == size and [hit[1] for hit in run] == words and run[-1][2] - run[0][2] == size - 1:
-                return run[0][0]
+    joined = 0  # how many of the last hits follow each other with no other word between
+    for position, word, adjacent in _hits(text, query):
+        hits.append((position, word))
+        joined = joined + 1 if adjacent else 0
+        # The first run of the words side by side ends here: no need to read further (a
+        # document's text may be 60,000 characters, and a one-word query stops at its first hit).
+        if joined >= size - 1 and len(hits) >= size and [hit[1] for hit in hits[-size:]] == words:
+            return hits[-size][0]
     if not hits:
         return 0
     best, best_count = hits[0][0], 0
     reach = length * 2 // 3
-    for n, (position, _, _) in enumerate(hits):
+    for n, (position, _) in enumerate(hits):
         found = set()
-        for start, word, _ in hits[n:]:
+        for start, word in hits[n:]:
             if start - position > reach:
                 break
             found.add(word)
