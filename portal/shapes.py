@@ -61,11 +61,16 @@ class _Compiled:
         self.compiler, self.sql, self.params, self.positions = compiler, sql, params, positions
         self.tuples = queryset._iterable_class is ValuesListIterable
 
-    def rows(self, values):
+    def params_for(self, values):
         connection = connections[self.db]
         params = list(self.params)
         for position, n in self.positions:
             params[position] = _adapted(connection, values[n])
+        return params
+
+    def rows(self, values):
+        connection = connections[self.db]
+        params = self.params_for(values)
         compiler = copy.copy(self.compiler)
         compiler.connection = connection  # this thread's connection, not the compiling one's
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
@@ -106,6 +111,25 @@ class Shape:
         fixed, values = args[: self._fixed], args[self._fixed :]
         # The unit being served is one more value (its managers' filter): one SQL for every unit.
         unit_id = units.current_id()
+        compiled = self._compiled(fixed, values, unit_id)
+        if compiled is False or not compiled.plain:
+            if compiled and self.strict:
+                raise ValueError(f"{self._build.__qualname__} cannot be a shape: its rows are not plain.")
+            return list(self._build(*fixed, *values))
+        return compiled.rows(values if unit_id is None else (*values, unit_id))
+
+    def sql(self, *args):
+        """(SQL, parameters) of the queryset built from `args`, to be part of a statement of one's own
+        (any queryset: its rows are not read here)."""
+        fixed, values = args[: self._fixed], args[self._fixed :]
+        unit_id = units.current_id()
+        compiled = self._compiled(fixed, values, unit_id)
+        if compiled is False:
+            queryset = self._build(*fixed, *values)
+            return queryset.query.get_compiler(using=queryset.db).as_sql()
+        return compiled.sql, compiled.params_for(values if unit_id is None else (*values, unit_id))
+
+    def _compiled(self, fixed, values, unit_id):
         key = (unit_id is None, fixed)
         compiled = self._kept.get(key)
         if compiled is None:
@@ -113,9 +137,7 @@ class Shape:
             if len(self._kept) >= MAX_KEPT:
                 self._kept.clear()
             self._kept[key] = compiled
-        if compiled is False:
-            return list(self._build(*fixed, *values))
-        return compiled.rows(values if unit_id is None else (*values, unit_id))
+        return compiled
 
     def _compile(self, fixed, values, in_a_unit):
         built, values = [], (*values, 0) if in_a_unit else values
@@ -151,8 +173,10 @@ class Shape:
             plain = plain and not (query.annotation_select or query.extra_select)
         else:
             plain = plain and queryset._iterable_class is ModelIterable
-        if sql != other_sql or len(params) != len(other_params) or positions is None or not plain:
+        if sql != other_sql or len(params) != len(other_params) or positions is None:
             if self.strict:
                 raise ValueError(f"{self._build.__qualname__} cannot be a shape: a value changes its SQL.")
             return False
-        return _Compiled(queryset, compiler, sql, tuple(params), positions)
+        compiled = _Compiled(queryset, compiler, sql, tuple(params), positions)
+        compiled.plain = plain
+        return compiled

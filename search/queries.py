@@ -16,6 +16,8 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from portal.shapes import Shape
+
 from .models import SearchEntry
 from .text import Query, parse_query
 
@@ -154,8 +156,62 @@ def _sql(queryset):
     return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
-def _newest_sql(entries, condition, name):
-    """PostgreSQL: (SQL, params) of the ids of the newest MAX_RANKED `entries` meeting `condition`.
+def _scoped(has_kind, has_from, has_to, unit_count, values):
+    """(the entries searched, the values left): SearchResults' filters from `values` in order (the
+    moment, the unit ids asked for, the type, the dates), as a shape builds them (portal.shapes)."""
+    now, *values = values
+    ids, values = values[: unit_count or 0], values[unit_count or 0 :]
+    entries = SearchEntry.objects if unit_count is None else SearchEntry.every_unit.filter(unit_id__in=ids)
+    entries = entries.filter(visible_from__lte=now).defer(*DEFERRED)
+    if has_kind:
+        kind, *values = values
+        entries = entries.filter(kind=kind)
+    if has_from:
+        date_from, *values = values
+        entries = entries.filter(date__gte=date_from)
+    if has_to:
+        date_to, *values = values
+        entries = entries.filter(date__lt=date_to)
+    return entries, values
+
+
+def _vector_match(vector, tsquery):
+    return RawSQL(f"{vector} @@ to_tsquery('simple', %s)", [tsquery], output_field=BooleanField())
+
+
+def _walked(which, values):
+    """The condition of a walk for the newest hits: every word in any part ("hit"), in the title
+    ("title"), or a hit whose number starts as typed ("number", the LIKE pattern a value)."""
+    tsquery, *values = values
+    if which == "title":
+        return Q(_vector_match("title_vector", tsquery))
+    hit = Q(_vector_match("search_vector", tsquery))
+    if which == "number":
+        (pattern,) = values
+        sql = f"{connection.ops.quote_name('code_norm')} {connection.operators['startswith'] % '%s'}"
+        return hit & Q(RawSQL(sql, [pattern], output_field=BooleanField()))
+    return hit
+
+
+def _window_rows(which, has_kind, has_from, has_to, unit_count, *values):
+    entries, values = _scoped(has_kind, has_from, has_to, unit_count, values)
+    test = ExpressionWrapper(_walked(which, values), output_field=BooleanField())
+    return entries.order_by("-date", "-id").annotate(hit=test).values("pk", "date", "hit")[:WINDOW]
+
+
+def _every_rows(which, has_kind, has_from, has_to, unit_count, *values):
+    entries, values = _scoped(has_kind, has_from, has_to, unit_count, values)
+    return entries.filter(_walked(which, values)).order_by().values("pk", "date")
+
+
+# The walks of a new search are the same SQL for every query of the same filters: compiled once.
+_window = Shape(_window_rows, fixed=5)
+_every = Shape(_every_rows, fixed=5)
+
+
+def _newest_sql(which, scope, values, name):
+    """PostgreSQL: (SQL, params) of the ids of the newest MAX_RANKED entries of `scope` (the filters
+    and their values, as _scoped reads them) meeting the condition `which` (_walked).
 
     Walking the date index and testing each entry is quick for common words and slow for rare
     ones (every entry of the unit is read for a word that no title has); the full-text index and a
@@ -163,10 +219,10 @@ def _newest_sql(entries, condition, name):
     statistics of can be far off), so both are bounded: the walk reads at most the newest WINDOW
     entries, and only when it finds fewer than MAX_RANKED there do the index and a sort find them
     (then the condition holds for at most about MAX_RANKED in WINDOW entries, a small share)."""
-    test = ExpressionWrapper(condition, output_field=BooleanField())
-    window = entries.order_by("-date", "-id").annotate(hit=test).values("pk", "date", "hit")[:WINDOW]
-    every = entries.filter(condition).order_by().values("pk", "date")
-    (walk_sql, walk_params), (every_sql, every_params) = _sql(window), _sql(every)
+    (walk_sql, walk_params), (every_sql, every_params) = (
+        _window.sql(which, *scope, *values),
+        _every.sql(which, *scope, *values),
+    )
     # OFFSET 0 keeps the planner from walking the date index again for the sorted LIMIT; the
     # one-time filter skips the index altogether when the walk found enough.
     sql = (
@@ -193,14 +249,10 @@ class SearchResults:
         self.query = query = query if isinstance(query, Query) else parse_query(query)
         # The unit being served (the default manager), or the units asked for (a province's search
         # of its communes): every plan below filters on the unit first.
-        entries = SearchEntry.objects if unit_ids is None else SearchEntry.every_unit.filter(unit_id__in=unit_ids)
-        entries = entries.filter(visible_from__lte=timezone.now()).defer(*DEFERRED)
-        if kind:
-            entries = entries.filter(kind=kind)
-        if date_from:
-            entries = entries.filter(date__gte=date_from)
-        if date_to:
-            entries = entries.filter(date__lt=date_to)
+        given = [value for value in (kind, date_from, date_to) if value]
+        self._scope = (bool(kind), bool(date_from), bool(date_to), None if unit_ids is None else len(unit_ids))
+        self._values = (timezone.now(), *(unit_ids or ()), *given)
+        entries, _ = _scoped(*self._scope, self._values)
         if not query.words:
             self.all_hits = self.ranked = self.title_hits = entries.none()
             return
@@ -248,16 +300,25 @@ class SearchResults:
         """Past MAX_COUNTED: the hits that are scored, as one subquery of the scored page: the newest
         hits, the newest title hits and any whose number was typed (each a short walk of the date
         index), so that scoring them never touches the other hits."""
-        hit, number = _matches(self.query, "all"), Q(code_norm__startswith=self.query.phrase())
+        number = Q(code_norm__startswith=self.query.phrase())
         # A title hit is a hit (the title is part of every part): the title walk reads only the
         # title's small vector, never the whole text's, which is what made it slow for rare words.
+        if connection.vendor == "postgresql":
+            # Compiled once for every query with the same filters (_window, _every): the words and
+            # the number typed are values.
+            walks = [("hit", ()), ("title", ())]
+            if _may_be_a_number(self.query):
+                walks.append(("number", tuple(_condition_sql(number)[1])))
+            values = (*self._values, _tsquery(self.query))
+            parts = [
+                _newest_sql(which, self._scope, (*values, *more), f"walked{n}") for n, (which, more) in enumerate(walks)
+            ]
+            sql = " UNION ".join(f"({part})" for part, _ in parts)
+            return Q(pk__in=RawSQL(sql, [param for _, params in parts for param in params]))
+        hit = _matches(self.query, "all")
         conditions = [Q(hit), Q(_matches(self.query, "title"))]
         if _may_be_a_number(self.query):
             conditions.append(Q(hit) & number)
-        if connection.vendor == "postgresql":
-            parts = [_newest_sql(self._entries, c, f"walked{n}") for n, c in enumerate(conditions)]
-            sql = " UNION ".join(f"({part})" for part, _ in parts)
-            return Q(pk__in=RawSQL(sql, [param for _, params in parts for param in params]))
         parts = [self._entries.filter(c).order_by("-date", "-id").values("pk")[:MAX_RANKED] for c in conditions]
         # Each part inside a plain SELECT of its own (SQLite takes no LIMIT in a UNION's members); the
         # parts are already scoped to the units searched.
