@@ -78,16 +78,21 @@ MARKS = [", ", ". ", " – ", "“", "”", " (", ") ", "/", "-", "_", "\n", "  
 ODD = ["ﬁ", "ж", "ß", "²", "Ⅻ", "\u0301", "ǅ"]
 
 
+def random_text(rng, most_words, extra_words):
+    """Up to `most_words` words with spaces or punctuation between them, one time in five an ODD one."""
+    parts = []
+    for _ in range(rng.randint(0, most_words)):
+        parts.append(rng.choice(WORDS + extra_words))
+        parts.append(rng.choice(MARKS) if rng.random() < 0.3 else " ")
+    if rng.random() < 0.2:
+        parts.insert(rng.randint(0, len(parts)), rng.choice(ODD))
+    return text.nfc("".join(parts))
+
+
 def test_text_read_through_its_folded_copy_finds_what_reading_word_by_word_finds():
     rng = random.Random(20261203)
     for _ in range(4000):
-        parts = []
-        for _ in range(rng.randint(0, 80)):
-            parts.append(rng.choice(WORDS + ["chữ", "kimson", "sơnla", "Kim_Sơn", "Đường"]))
-            parts.append(rng.choice(MARKS) if rng.random() < 0.3 else " ")
-        if rng.random() < 0.2:
-            parts.insert(rng.randint(0, len(parts)), rng.choice(ODD))
-        value = text.nfc("".join(parts))
+        value = random_text(rng, 80, ["chữ", "kimson", "sơnla", "Kim_Sơn", "Đường"])
         typed = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 3)))
         if rng.random() < 0.4:
             typed = typed[: max(1, len(typed) - rng.randint(0, 2))]
@@ -121,12 +126,6 @@ def word_by_word_highlight(value, query):
 def test_words_are_marked_as_testing_each_word_alone_marked_them():
     rng = random.Random(20261204)
     for _ in range(3000):
-        parts = []
-        for _ in range(rng.randint(0, 40)):
-            parts.append(rng.choice(WORDS + ["<b>chữ</b>", "kimson", "sơnla", "Kim_Sơn", "A&B"]))
-            parts.append(rng.choice(MARKS) if rng.random() < 0.3 else " ")
-        if rng.random() < 0.2:
-            parts.insert(rng.randint(0, len(parts)), rng.choice(ODD))
-        value = text.nfc("".join(parts))
+        value = random_text(rng, 40, ["<b>chữ</b>", "kimson", "sơnla", "Kim_Sơn", "A&B"])
         query = parse_query(" ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 3)))[: rng.randint(1, 30)])
         assert text.highlight(value, query) == word_by_word_highlight(value, query), (value, query)
