@@ -115,6 +115,9 @@ class ListedArticle:
         if self.cover_image:
             field = Article._meta.get_field("cover_image")
             self.cover_image = field.attr_class(None, field, self.cover_image)  # its name, as the model's
+            if not (self.cover_width and self.cover_height):
+                # As the model's dimension signal does for a row stored without them: from the file.
+                self.cover_width, self.cover_height = self.cover_image.width, self.cover_image.height
 
     @property
     def pk(self):
