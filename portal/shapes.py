@@ -69,10 +69,9 @@ class _Compiled:
         return params
 
     def rows(self, values):
-        connection = connections[self.db]
         params = self.params_for(values)
         compiler = copy.copy(self.compiler)
-        compiler.connection = connection  # this thread's connection, not the compiling one's
+        compiler.connection = connections[self.db]  # this thread's connection, not the compiling one's
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
         if self.tuples:  # what ValuesListIterable gives for fields of the model, in the order named
             return list(compiler.results_iter(compiler.execute_sql(MULTI), tuple_expected=True))

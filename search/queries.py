@@ -78,8 +78,7 @@ def _tsquery(query):
 def _matches(query, columns):
     """The hits of `query` in the title ("title") or in any part ("all")."""
     if connection.vendor == "postgresql":
-        vector = "search_vector" if columns == "all" else "title_vector"
-        return RawSQL(f"{vector} @@ to_tsquery('simple', %s)", [_tsquery(query)], output_field=BooleanField())
+        return _vector_match("search_vector" if columns == "all" else "title_vector", _tsquery(query))
     return _has_all(PARTS if columns == "all" else ("title_norm",), query)
 
 
