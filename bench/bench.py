@@ -387,7 +387,8 @@ def main():
                     start = warm_up["last"] if cold else 0
                     server.start()
                     run = wrk(*load, seconds, options.connections, options.threads, start)
-                    run["cpu_s"] = server.seconds()
+                    run["cpu_parts"] = server.seconds()
+                    run["cpu_s"] = sum(run["cpu_parts"].values())
                     if cold:
                         walked[portal, row] = run["last"]
                 rounds[portal, row].append(run)
@@ -445,16 +446,17 @@ class ServerCpu:
         return int(fields[1]), head.split("(", 1)[1], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def _sample(self):
+        """{pid: (part, CPU seconds)}: part "app" (gunicorn), "db" (PostgreSQL) or "redis"."""
         import psycopg2
 
         times = {}
         stats = {int(pid): self._stat(pid) for pid in os.listdir("/proc") if pid.isdigit()}
         for pid, stat in stats.items():
             if stat and (pid == self.gunicorn or stat[0] == self.gunicorn):
-                times[pid] = stat[2]
+                times[pid] = ("app", stat[2])
         for pid, stat in stats.items():
             if stat and stat[1] == "redis-server":
-                times[pid] = stat[2]
+                times[pid] = ("redis", stat[2])
         parts = urlsplit(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE))  # its server
         with (
             contextlib.closing(
@@ -466,16 +468,19 @@ class ServerCpu:
             for (pid,) in cursor.fetchall():
                 stat = stats.get(pid)
                 if stat:
-                    times[pid] = stat[2]
+                    times[pid] = ("db", stat[2])
         return times
 
     def start(self):
         self.before = self._sample()
 
     def seconds(self):
-        after = self._sample()
-        # A process that appeared during the run (a new database connection) counts from zero.
-        return sum(after[pid] - self.before.get(pid, 0) for pid in after)
+        """{part: CPU seconds} since start()."""
+        after, spent = self._sample(), dict.fromkeys(("app", "db", "redis"), 0.0)
+        for pid, (part, seconds) in after.items():
+            # A process that appeared during the run (a new database connection) counts from zero.
+            spent[part] += seconds - self.before.get(pid, (part, 0))[1]
+        return spent
 
 
 def print_units_comparison(single, many, count):
@@ -521,6 +526,7 @@ def combine(runs):
         "rps": requests / (duration_us / 1e6),
         "rounds": [round(run["rps"]) for run in runs],
         "cpu_ms": sum(run.get("cpu_s", 0) for run in runs) * 1000 / max(requests, 1),
+        "db_ms": sum(run.get("cpu_parts", {}).get("db", 0) for run in runs) * 1000 / max(requests, 1),
     }
 
 
@@ -550,26 +556,26 @@ def print_table(results, options, portal, load_before):
     )
     print(
         f"| {'page':<13} | {'requests/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'worst p99':>9} "
-        f"| {'errors':>6} | {'vs hello':>8} | {'CPU ms':>6} |"
+        f"| {'errors':>6} | {'vs hello':>8} | {'CPU ms':>6} | {'of it DB':>8} |"
     )
-    print(f"|{'-' * 15}|{'-' * 11}:|{'-' * 8}:|{'-' * 8}:|{'-' * 10}:|{'-' * 7}:|{'-' * 9}:|{'-' * 7}:|")
+    print(f"|{'-' * 15}|{'-' * 11}:|{'-' * 8}:|{'-' * 8}:|{'-' * 10}:|{'-' * 7}:|{'-' * 9}:|{'-' * 7}:|{'-' * 9}:|")
     for row in ROWS:
         if row != "hello" and row not in options.rows:
             continue
         data = results.get(row)
         if data is None:
             print(
-                f"| {row:<13} | {'n/a':>10} | {'n/a':>7} | {'n/a':>7} | {'n/a':>9} | {'n/a':>6} | {'n/a':>8} | {'n/a':>6} |"
+                f"| {row:<13} | {'n/a':>10} | {'n/a':>7} | {'n/a':>7} | {'n/a':>9} | {'n/a':>6} | {'n/a':>8} | {'n/a':>6} | {'n/a':>8} |"
             )
             continue
         ratio = f"{data['rps'] / hello:.3f}" if hello else "n/a"
         print(
             f"| {row:<13} | {data['rps']:>10.0f} | {data['p50_us'] / 1000:>7.1f} | {data['p99_us'] / 1000:>7.1f} "
-            f"| {data['worst_p99_us'] / 1000:>9.1f} | {data['errors']:>6} | {ratio:>8} | {data.get('cpu_ms', 0):>6.2f} |"
+            f"| {data['worst_p99_us'] / 1000:>9.1f} | {data['errors']:>6} | {ratio:>8} | {data.get('cpu_ms', 0):>6.2f} | {data.get('db_ms', 0):>8.2f} |"
         )
     print(
         "requests/s and p99: all rounds' requests together; p50: the median round's; worst p99: the slowest round's; "
-        "CPU ms: the server's CPU time per request (gunicorn, its PostgreSQL backends, Redis)."
+        "CPU ms: the server's CPU time per request (gunicorn, its PostgreSQL backends, Redis), of it DB: the PostgreSQL backends'."
     )
     for row in ROWS:
         data = results.get(row) or {}
