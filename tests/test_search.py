@@ -565,6 +565,36 @@ def test_past_the_count_cap_the_typed_number_and_title_phrases_still_come_first(
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("newest", ["in their body", "not in them"])
+def test_the_walks_that_fall_short_find_the_older_title_hits(monkeypatch, newest):
+    """PostgreSQL past the cap: the newest entries have the words in their body only (the walk for
+    the newest hits finds enough of them; that for title hits finds none, so the title's index finds
+    the older ones), or not at all (both walks fall short: one read of the full-text index finds the
+    newest hits and the newest title hits)."""
+    from search import queries
+
+    monkeypatch.setattr(queries, "MAX_RANKED", 3)
+    monkeypatch.setattr(queries, "WINDOW", 4)
+    now, ids = timezone.now(), []
+    for n in range(12):
+        recent = n < 4
+        entry = SearchEntry.objects.create(
+            kind="news",
+            object_id=n,
+            title="Thông báo" if recent else ("Kim Sơn" if n % 2 else "Tin Kim Sơn"),
+            body=("Xã kim sơn" if newest == "in their body" else "Nội dung khác") if recent else "Nội dung",
+            date=now - timedelta(hours=n),
+            visible_from=now - timedelta(days=1),
+            url=f"/{n}/",
+        )
+        ids.append(entry.pk)
+    results = SearchResults("kim son")
+    found = set(SearchEntry.every_unit.filter(results._candidates).values_list("pk", flat=True))
+    older_titles = set(ids[4:7])
+    assert found == (set(ids[:3]) | older_titles if newest == "in their body" else older_titles)
+
+
+@pytest.mark.postgres
 @pytest.mark.parametrize("window", [1, 3, 7, 4000])
 def test_the_bounded_walks_find_the_newest_hits_of_the_units_types_and_dates_asked(monkeypatch, window):
     """PostgreSQL past the cap: each walk for the newest hits (all parts, the title, the number typed)
