@@ -140,14 +140,21 @@ def _condition_sql(condition):
     return f" {condition.connector} ".join(parts), params
 
 
-def score(query):
-    """The rank of a hit as one SQL expression: the sum of the weights of the conditions it meets."""
+def _score_sql(query):
+    """(SQL, params) of `score`: the same SQL for every query of the same words' shape (their number,
+    a prefix, which are typed with diacritics, a number), the words' patterns its parameters."""
     cases, params = [], []
     for weight, condition in _conditions(query):
         sql, condition_params = _condition_sql(condition)
         cases.append(f"CASE WHEN {sql} THEN {int(weight)} ELSE 0 END")
         params += condition_params
-    return RawSQL(f"({' + '.join(cases)})", params, output_field=IntegerField())
+    return f"({' + '.join(cases)})", params
+
+
+def score(query):
+    """The rank of a hit as one SQL expression: the sum of the weights of the conditions it meets."""
+    sql, params = _score_sql(query)
+    return RawSQL(sql, params, output_field=IntegerField())
 
 
 def _sql(queryset):
@@ -216,6 +223,27 @@ def _flagged_rows(has_kind, has_from, has_to, unit_count, *values):
 _window = Shape(_window_rows, fixed=5)
 _every = Shape(_every_rows, fixed=5)
 _flagged = Shape(_flagged_rows, fixed=4)
+
+
+def _counted_rows(has_kind, has_from, has_to, unit_count, *values):
+    """PostgreSQL: the hits that the capped count counts (at most MAX_COUNTED + 1, in table order)."""
+    entries, (tsquery,) = _scoped(has_kind, has_from, has_to, unit_count, values)
+    return entries.filter(_vector_match("search_vector", tsquery)).order_by().values("pk")[: MAX_COUNTED + 1]
+
+
+def _scored_rows(candidates_sql, candidate_count, score_sql, start, stop, *values):
+    """PostgreSQL, past the cap: the candidates (their SQL, then its `candidate_count` parameters
+    first among `values`) scored by `score_sql` (its parameters the rest), best first."""
+    candidates = RawSQL(candidates_sql, values[:candidate_count])
+    scored = SearchEntry.every_unit.filter(pk__in=candidates).defer(*DEFERRED)
+    scored = scored.annotate(score=RawSQL(score_sql, values[candidate_count:], output_field=IntegerField()))
+    return scored.order_by("-score", "-date", "-id")[start:stop]
+
+
+# A new search's count and scored page on PostgreSQL are the same SQL for every query of the same
+# filters and words' shape: compiled once, the words, moment and units their values.
+_counted = Shape(_counted_rows, fixed=4)
+_scored = Shape(_scored_rows, fixed=5)
 
 
 def _newest(rows, name, condition=""):
@@ -304,9 +332,15 @@ class SearchResults:
             self.all_hits = self.ranked = self.title_hits = entries.none()
             return
         self._entries = entries
-        hits = entries.filter(_matches(query, "all"))
-        self.all_hits = hits.order_by("-date", "-id")
-        self._hits = hits
+
+    @cached_property
+    def _hits(self):
+        return self._entries.filter(_matches(self.query, "all"))
+
+    @cached_property
+    def all_hits(self):
+        """Every hit, newest first."""
+        return self._hits.order_by("-date", "-id")
 
     @cached_property
     def title_hits(self):
@@ -330,6 +364,13 @@ class SearchResults:
     def _total(self):
         # Unordered: the scan stops at the cap in table order (the newest hits by date would be a
         # walk of random pages, 6,000 of them for a query that one article in six matches).
+        if not self.query.words:
+            return 0
+        if connection.vendor == "postgresql":
+            sql, params = _counted.sql(*self._scope, *self._values, _tsquery(self.query))
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
+                return cursor.fetchone()[0]
         return self.all_hits.order_by()[: MAX_COUNTED + 1].count()
 
     def count(self):
@@ -347,20 +388,9 @@ class SearchResults:
         """Past MAX_COUNTED: the hits that are scored, as one subquery of the scored page: the newest
         hits, the newest title hits and any whose number was typed (each a short walk of the date
         index), so that scoring them never touches the other hits."""
-        number = Q(code_norm__startswith=self.query.phrase())
-        # A title hit is a hit (the title is part of every part): the title walk reads only the
-        # title's small vector, never the whole text's, which is what made it slow for rare words.
         if connection.vendor == "postgresql":
-            # Compiled once for every query with the same filters (_window, _every): the words and
-            # the number typed are values.
-            values = (*self._values, _tsquery(self.query))
-            parts = [_newest_hits_and_titles_sql(self._scope, values)]
-            if _may_be_a_number(self.query):
-                parts.append(
-                    _newest_sql("number", self._scope, (*values, *_condition_sql(number)[1]), "walked_numbers")
-                )
-            sql = " UNION ".join(f"({part})" for part, _ in parts)
-            return Q(pk__in=RawSQL(sql, [param for _, params in parts for param in params]))
+            return Q(pk__in=RawSQL(*self._candidates_sql))
+        number = Q(code_norm__startswith=self.query.phrase())
         hit = _matches(self.query, "all")
         conditions = [Q(hit), Q(_matches(self.query, "title"))]
         if _may_be_a_number(self.query):
@@ -370,6 +400,29 @@ class SearchResults:
         # parts are already scoped to the units searched.
         first, *others = (SearchEntry.every_unit.filter(pk__in=part).order_by().values("pk") for part in parts)
         return Q(pk__in=first.union(*others))
+
+    @cached_property
+    def _candidates_sql(self):
+        """PostgreSQL: (SQL, params) of the candidates' ids."""
+        # A title hit is a hit (the title is part of every part): the title walk reads only the
+        # title's small vector, never the whole text's, which is what made it slow for rare words.
+        # Compiled once for every query with the same filters (_window, _every, _flagged): the words
+        # and the number typed are values.
+        values = (*self._values, _tsquery(self.query))
+        parts = [_newest_hits_and_titles_sql(self._scope, values)]
+        if _may_be_a_number(self.query):
+            number = _condition_sql(Q(code_norm__startswith=self.query.phrase()))[1]
+            parts.append(_newest_sql("number", self._scope, (*values, *number), "walked_numbers"))
+        sql = " UNION ".join(f"({part})" for part, _ in parts)
+        return sql, [param for _, params in parts for param in params]
+
+    def _scored(self, start, stop):
+        """The candidates from `start` to `stop`, best first."""
+        if connection.vendor == "postgresql":
+            (sql, params), (score_sql, score_params) = self._candidates_sql, _score_sql(self.query)
+            return _scored(sql, len(params), score_sql, start, stop, *params, *score_params)
+        candidates = SearchEntry.every_unit.filter(self._candidates).defer(*DEFERRED)
+        return candidates.annotate(score=score(self.query)).order_by("-score", "-date", "-id")[start:stop]
 
     @cached_property
     def _candidate_count(self):
@@ -388,10 +441,7 @@ class SearchResults:
         size, hits = MAX_RANKED if stop <= MAX_RANKED else self._candidate_count, []
         if start < size:
             # The candidates are hits already: read by primary key, never by another scan of the hits.
-            candidates = SearchEntry.every_unit.filter(self._candidates).defer(*DEFERRED)
-            hits += candidates.annotate(score=score(self.query)).order_by("-score", "-date", "-id")[
-                start : min(stop, size)
-            ]
+            hits += self._scored(start, min(stop, size))
         if stop > size:
             hits += self.all_hits.exclude(self._candidates)[max(0, start - size) : stop - size]
         return hits

@@ -71,8 +71,8 @@ def test_a_search_past_the_cap_builds_one_scoring_expression(client, articles, m
     from search import queries
 
     built = []
-    real = queries.score
-    monkeypatch.setattr(queries, "score", lambda query: built.append(query) or real(query))
+    real = queries._score_sql  # what `score` writes, and the scored page of the candidates
+    monkeypatch.setattr(queries, "_score_sql", lambda query: built.append(query) or real(query))
     assert len(SearchResults("chuyển đổi số hội nghị")[0:10]) == 5
     assert len(built) == 1
     grow_to(MAX_COUNTED + 200)

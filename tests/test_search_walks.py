@@ -63,3 +63,51 @@ def test_the_moment_is_a_value_of_the_kept_sql():
         assert _window.sql(*args)[0] == _window.sql(*later)[0]
         assert _window.sql(*args)[1] != _window.sql(*later)[1]
         assert as_list(_window.sql(*later)) == built(_window_rows, *later)
+
+
+@pytest.mark.postgres
+def test_a_compiled_count_and_scored_page_give_what_the_querysets_built_for_the_query_give(monkeypatch):
+    """PostgreSQL: the capped count and the scored page of the candidates are compiled once per
+    filters and words' shape (search.queries._counted, _scored); for any words, number, prefix,
+    diacritics and type they count and read what the querysets built for them do, as the same model
+    instances (score, deferred parts)."""
+    from search.models import SearchEntry
+
+    monkeypatch.setattr(queries, "MAX_RANKED", 4)
+    monkeypatch.setattr(queries, "WINDOW", 6)
+    now = timezone.now()
+    texts = ["Kim Sơn", "kim son xã", "Ninh Bình kim", "Quyết định 125/QĐ-UBND", "Quốc phòng", "sơn"]
+    with units.active(first_unit()):
+        for n in range(30):
+            SearchEntry.objects.create(
+                kind="news" if n % 3 else "document",
+                object_id=n,
+                title=texts[n % len(texts)],
+                lead=texts[(n + 1) % len(texts)],
+                body=texts[(n + 2) % len(texts)],
+                code_norm=" 125 qd ubnd " if n % len(texts) == 3 else "",
+                date=now - timedelta(hours=n % 7, minutes=n),
+                visible_from=now - timedelta(days=1),
+                url=f"/{n}/",
+            )
+        for typed in ["kim sơn", "kim son", "ninh bình", "125/QĐ-UBND", "quốc pho", "sơn", "kim"]:
+            for kind in (None, "news"):
+                results = SearchResults(parse_query(typed), kind)
+                assert results._total == results.all_hits.order_by()[: queries.MAX_COUNTED + 1].count() > 0
+                built = (
+                    SearchEntry.every_unit.filter(results._candidates)
+                    .defer(*queries.DEFERRED)
+                    .annotate(score=queries.score(results.query))
+                    .order_by("-score", "-date", "-id")
+                )
+                for start, stop in [(0, 3), (2, 10)]:
+                    compiled = results._scored(start, stop)
+                    expected = list(built[start:stop])
+                    assert compiled, (typed, kind)
+                    assert [(e.pk, e.score, e.title, e.get_deferred_fields()) for e in compiled] == [
+                        (e.pk, e.score, e.title, e.get_deferred_fields()) for e in expected
+                    ], (typed, kind, start)
+    assert all(kept is not False for kept in queries._scored._kept.values())
+    assert all(kept is not False for kept in queries._counted._kept.values())
+    # "kim sơn" and "ninh bình" are words of the same shape: one compiled page per slice and type.
+    assert len({key[1][2] for key in queries._scored._kept}) < 7
