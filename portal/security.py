@@ -1,12 +1,17 @@
 """Security pieces wired in settings: the CSP and Permissions-Policy headers, bodiless HEAD answers,
 admin login throttling."""
 
+from dataclasses import asdict
+
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
-from csp.constants import UNSAFE_INLINE
-from csp.middleware import CSPMiddleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY, UNSAFE_INLINE
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db.models import Sum
+from django.dispatch import receiver
 from django.shortcuts import render
 
 
@@ -21,11 +26,68 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     pasted images as blob: URLs; public pages need neither.
     """
 
+    # (policy, report-only policy) of a public response with nothing of its own: the same for every
+    # one, built once (django-csp builds both, copying the settings' directives, for each response).
+    _kept = None
+
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and is_admin_path(request.path_info):
             parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE], "img-src": ["blob:"]}
         return parts
+
+    def process_response(self, request, response):
+        kept = self._plain_policies(request, response)
+        if kept is None:
+            return super().process_response(request, response)
+        policy, report_only = kept
+        if policy and HEADER not in response:
+            response[HEADER] = policy
+        if report_only and HEADER_REPORT_ONLY not in response:
+            response[HEADER_REPORT_ONLY] = report_only
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    def _plain_policies(self, request, response):
+        """The kept policies when this response takes them as they are, else None (django-csp's own
+        path: the admin, a nonce, a view's own policy or exemption, excluded paths, debug pages)."""
+        if (
+            is_admin_path(request.path_info)
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in _OF_A_RESPONSE)
+            or (settings.DEBUG and response.status_code in (404, 500))
+        ):
+            return None
+        kept = ContentSecurityPolicyMiddleware._kept
+        if kept is None:
+            excluded = any(
+                (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES")
+                for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+            )
+            kept = ContentSecurityPolicyMiddleware._kept = (
+                False
+                if excluded
+                else (
+                    build_policy(**asdict(self.get_policy_parts(request, response))),
+                    build_policy(
+                        **asdict(self.get_policy_parts(request, response, report_only=True)), report_only=True
+                    ),
+                )
+            )
+        return kept or None
+
+
+# What a view may set on its response for a policy of its own (django-csp's decorators).
+_OF_A_RESPONSE = tuple(
+    f"_csp_{name}{suffix}" for name in ("config", "update", "replace", "exempt") for suffix in ("", "_ro")
+)
+
+
+@receiver(setting_changed)
+def _forget_kept_policies(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        ContentSecurityPolicyMiddleware._kept = None
 
 
 class PermissionsPolicyMiddleware:

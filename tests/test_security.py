@@ -148,3 +148,72 @@ def test_media_goes_to_object_storage_when_a_bucket_is_set():
     lines = result.stdout.splitlines()
     assert lines[0] == "UnitS3Storage https://media.kimson.example/media/uploads/anh.jpg", result.stderr
     assert "https://media.kimson.example" in lines[1]
+
+
+def csp_headers(process_response, path, status=200, nonce=False, **own):
+    """The CSP headers `process_response` (a middleware's) writes for a GET of `path`."""
+    from csp.constants import HEADER, HEADER_REPORT_ONLY
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from portal.security import ContentSecurityPolicyMiddleware
+
+    request = RequestFactory().get(path)
+    ContentSecurityPolicyMiddleware(lambda request: None).process_request(request)
+    if nonce:
+        str(request.csp_nonce)
+    response = HttpResponse(status=status)
+    for name, value in own.items():
+        setattr(response, name, value)
+    process_response(request, response)
+    if not nonce:
+        with pytest.raises(Exception, match="not available after the CSP header"):
+            str(request.csp_nonce)  # asked for too late, as django-csp makes it
+    # Each request has its own nonce: compared as "nonce-…".
+    return tuple(
+        re.sub(r"'nonce-[^']+'", "'nonce-…'", value) if value else value
+        for value in (response.get(HEADER), response.get(HEADER_REPORT_ONLY))
+    )
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        {"path": "/"},
+        {"path": "/tin-tuc/", "status": 404},
+        {"path": "/admin/login/"},
+        {"path": "/", "nonce": True},
+        {"path": "/", "_csp_update": {"img-src": ["https://anh.example.vn"]}},
+        {"path": "/", "_csp_replace_ro": {"default-src": ["'self'"]}},
+        {"path": "/", "_csp_exempt": True},
+    ],
+)
+def test_the_kept_policy_is_what_django_csp_writes(case, settings):
+    """A public response with nothing of its own takes the policies built once; whatever the
+    response, the headers are those django-csp's own path writes for it, before and after the
+    settings change."""
+    from csp.middleware import CSPMiddleware
+
+    from portal.security import ContentSecurityPolicyMiddleware
+
+    case = {**case, "path": case["path"].replace("/admin/", "/" + settings.ADMIN_URL)}
+    ours = ContentSecurityPolicyMiddleware(lambda request: None)
+
+    def theirs(request, response):
+        return CSPMiddleware.process_response(ours, request, response)
+
+    csp_headers(ours.process_response, "/")  # the policies kept from a plain page
+    for _ in range(2):
+        assert csp_headers(ours.process_response, **case) == csp_headers(theirs, **case)
+    from csp.constants import NONCE
+
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {"default-src": ["'self'", "https://cdn.example.vn"], "script-src": ["'self'", NONCE]}
+    }
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"script-src": ["'self'"]}}
+    csp_headers(ours.process_response, "/")
+    changed = csp_headers(ours.process_response, **case)
+    assert changed == csp_headers(theirs, **case)
+    if not case.get("_csp_exempt"):
+        assert "cdn.example.vn" in changed[0]
+        assert ("'nonce-…'" in changed[0]) == bool(case.get("nonce"))
