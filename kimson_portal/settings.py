@@ -426,7 +426,7 @@ POLL_VOTE_RATE = env("POLL_VOTE_RATE", default="120/m")
 POLL_VOTE_CAPS = env("POLL_VOTE_CAPS", default="30/10m,300/d")
 RATING_RATE = env("RATING_RATE", default="120/m")
 RATING_CAPS = env("RATING_CAPS", default="30/10m,300/d")
-# Engagement counters and the page cache with live numbers (docs/engagement.md, docs/page-cache.md).
+# Engagement counters and the page cache with live numbers (docs/engagement.md).
 LIVE_KEY_PREFIX = env("LIVE_KEY_PREFIX", default=env("CACHE_KEY_PREFIX", default="kimson") + ":live")
 ENGAGEMENT_COUNT_RATE = env("ENGAGEMENT_COUNT_RATE", default="120/m")
 # Content saves make every cached page stale at once; this only bounds what no signal reports (rows

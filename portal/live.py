@@ -49,7 +49,8 @@ def register_filler(name, fill, counts_view=False, names_article=True):
 
 def register_counter(counter):
     """The object that counts requests: `.record(request, article_id, count, count_view)` -> Live and
-    `.cached_page(request, page_key)` -> Live of a page-cache hit, or None."""
+    `.cached_page(request, page_key, asked_key=None)` -> Live of a page-cache hit, or None; with
+    `asked_key`, a miss also sets `request.page_cache_asked` (whether that key exists)."""
     global _counter
     _counter = counter
 
@@ -89,11 +90,14 @@ def record(request, article_id=None, count=True, count_view=True):
     return _counter.record(request, article_id, count=count, count_view=count_view)
 
 
-def cached_page(request, page_key):
-    """A page from the Redis page cache with this request counted and its figures; None on a miss."""
+def cached_page(request, page_key, asked_key=None):
+    """A page from the Redis page cache with this request counted and its figures; None on a miss.
+
+    `asked_key` (portal.pagecache) is looked up in the same round trip: whether the page was asked
+    for before, for a page kept only when asked again."""
     if _counter is None:
         return None
-    return _counter.cached_page(request, page_key)
+    return _counter.cached_page(request, page_key, asked_key)
 
 
 def fill(request, response, count=True):

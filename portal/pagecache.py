@@ -1,4 +1,4 @@
-"""Whole-page cache for anonymous visitors, safe with live numbers and forms (docs/page-cache.md).
+"""Whole-page cache for anonymous visitors, safe with live numbers and forms (docs/engagement.md).
 
 A cached page is the HTML as rendered, with its live markers (see portal.live) left in and its
 CSRF tokens swapped for a marker, so every visitor gets their own token and this moment's figures.
@@ -6,7 +6,8 @@ Entries are keyed by what changes the page: host (any spelling), path, the page 
 integer (pages that paginate), and the declared query parameters (a search); any other parameter
 (tracking ones such as utm_*, fbclid, gclid, zarsrc, or made up) does not change the page and is
 left out of the key, so a link shared on Facebook or Zalo is served from cache. A Host port other
-than the server's, a search asked for once, or one without results is answered without being kept. Each entry carries the content version: saving or deleting content that
+than the server's, a search or a list's page past the first asked for once, or a search without
+results is answered without being kept. Each entry carries the content version: saving or deleting content that
 pages show (post_save / post_delete, after commit) sets a new version, so every cached page is
 stale at once; apps mark what pages do not show (`page_cache_ignored` on an app config or a
 model, `shown_on_cached_pages()` on an instance). A short timeout, never past the next scheduled
@@ -74,9 +75,29 @@ class PageOptions(NamedTuple):
     query: object = None
     paginated: bool = False
 
-    def worth_keeping(self, key):
-        """Plain pages always; a page with a query only when asked for before (see cache_public_page)."""
-        return self.query is None or _asked_before(key)
+    def kept_when_asked_again(self, request):
+        """Whether a page is kept only once asked for again (see cache_public_page): a search's, and
+        a list's pages past the first, which crawlers walk one at a time, each page once."""
+        if self.query is not None:
+            return True
+        return self.paginated and (_page_number(request.GET.get("page", "")) or 1) > 1
+
+    def worth_keeping(self, request, key, marks=None):
+        """Plain pages always; the others only when asked for before. The page cache's own lookup
+        said whether they were (`request.page_cache_asked`): a page asked for the first time leaves
+        its mark with `marks` (sent with the counting call). Otherwise Django's cache keeps the mark."""
+        if not self.kept_when_asked_again(request):
+            return True
+        asked = getattr(request, "page_cache_asked", None)
+        if asked is None:
+            return _asked_before(key)
+        if not asked:
+            mark = ("SET", asked_key(key), 1, "NX", "EX", settings.PAGE_CACHE_SECONDS)
+            if marks is None:
+                _store([mark])
+            else:
+                marks.append(mark)
+        return asked
 
 
 def _page_number(value):
@@ -143,6 +164,16 @@ def _asked_before(key):
     return not cache.add(f"pagecache:asked:{key}", True, settings.PAGE_CACHE_SECONDS)
 
 
+def asked_key(key):
+    """The Redis key that marks the page `key` as asked for once (set only for a page that exists)."""
+    return shared_redis.key("asked", key)
+
+
+def asked_before(request):
+    """Whether the page cache found this request's page asked for before (None: it did not look)."""
+    return getattr(request, "page_cache_asked", None)
+
+
 _scheduled = []
 
 
@@ -172,8 +203,9 @@ def cache_public_page(view, until=None, query=None, paginated=False):
 
     `paginated` says its pages take ?page=N (kept per number; a number beyond the last page is the
     view's 404). `query` names the parameters its pages may have (a search's words and filters).
-    Such a page is kept only when the same one was asked for before within PAGE_CACHE_SECONDS, so
-    that a stream of different queries leaves a small mark per query, never a page each.
+    Such a page, and a paginated one past the first page, is kept only when the same one was asked
+    for before within PAGE_CACHE_SECONDS, so that a stream of different queries, or a crawler
+    reading every page of an archive once, leaves a small mark per page, never a page each.
     """
     options = PageOptions(until, query, paginated)
 
@@ -236,7 +268,8 @@ class PageCacheMiddleware:
             return None
         identify(request)
         self.csrf.process_request(request)  # the browser's CSRF secret, which the page's forms need
-        hit = request.page_cache_hit = live.cached_page(request, key)
+        asking = asked_key(key) if options.kept_when_asked_again(request) else None
+        hit = request.page_cache_hit = live.cached_page(request, key, asking)
         if hit is None:
             return None  # rendered by the view's decorator
         response = _filled(request, hit)
@@ -246,15 +279,23 @@ class PageCacheMiddleware:
         return self.frame.process_response(request, response)
 
 
-def _cacheable_html(response):
-    """The response's HTML ready to cache, or None when it must not be cached."""
+def _cacheable(response):
+    """Whether the response (rendered now) is a page that may be cached."""
     if hasattr(response, "render") and callable(response.render):
         response.render()
     if response.status_code != 200 or response.streaming or response.has_header("Cache-Control"):
-        return None
-    if not getattr(response, "page_cache_keep", True):  # the view says this page is not worth keeping
-        return None
+        return False
+    return getattr(response, "page_cache_keep", True)  # False: the view says it is not worth keeping
+
+
+def _html(response):
+    """The HTML of a cacheable response, ready to cache: its CSRF tokens are markers."""
     return CSRF_INPUT.sub(CSRF_MARKER, response.content.decode(response.charset))
+
+
+def _cacheable_html(response):
+    """The response's HTML ready to cache, or None when it must not be cached."""
+    return _html(response) if _cacheable(response) else None
 
 
 def _filled(request, hit):
@@ -267,7 +308,7 @@ def _through_redis(client, request, key, view, options, args, kwargs):
     """Hit: one round trip gives the page, counts the request and reads its figures."""
     hit = getattr(request, "page_cache_hit", _NOT_ASKED)
     if hit is _NOT_ASKED:
-        hit = live.cached_page(request, key)
+        hit = live.cached_page(request, key, asked_key(key) if options.kept_when_asked_again(request) else None)
     if hit is not None:
         return _filled(request, hit)
     version = getattr(request, "page_cache_version", None)  # given by the miss's own call
@@ -282,8 +323,9 @@ def _through_redis(client, request, key, view, options, args, kwargs):
         return view(request, *args, **kwargs)
     request.content_version = version  # the frame and kept values match the page (portal.fragments)
     response = view(request, *args, **kwargs)
-    html = _cacheable_html(response)
-    if html is not None and options.worth_keeping(key):
+    later = getattr(request, "page_cache_stores", None)
+    if _cacheable(response) and options.worth_keeping(request, key, later):
+        html = _html(response)
         article_id, counts_view = live.page_article(html)
         page = shared_redis.key("page", key)
         timeout = _timeout(options.until)
@@ -293,7 +335,6 @@ def _through_redis(client, request, key, view, options, args, kwargs):
             ("HSET", page, "v", version, "e", expires, "a", viewed, "html", html),
             ("EXPIRE", page, math.ceil(timeout)),
         ]
-        later = getattr(request, "page_cache_stores", None)
         if later is None:
             _store(store)
         else:
@@ -333,7 +374,7 @@ def _through_django_cache(request, key, view, options, args, kwargs):
     request.content_version = version
     response = view(request, *args, **kwargs)
     html = _cacheable_html(response)
-    if html is not None and options.worth_keeping(key):
+    if html is not None and options.worth_keeping(request, key):
         timeout = _timeout(options.until)
         # The expiry is also kept in the entry and checked against the clock, like the Redis path.
         cache.set(key, (version, timezone.now().timestamp() + timeout, html), math.ceil(timeout))
@@ -351,13 +392,17 @@ def _with_version(name):
     return version, found.get(name)
 
 
-def cached(name, compute, until=None, repeated_only=False):
+def cached(name, compute, until=None, repeated_only=False, asked=None):
     """`compute()`, kept in Django's cache under `name` until any content changes, as pages are.
 
     For what pages show but cannot be cached as whole pages, such as search results. With
     `repeated_only`, a value is kept only when `name` was asked for before within PAGE_CACHE_SECONDS
-    (a stream of different searches leaves a small mark each, never their results).
+    (a stream of different searches leaves a small mark each, never their results); `asked` is
+    what the caller knows of that already (`asked_before(request)`: the page asking for the value
+    was asked for before or not), which saves the cache's own mark, and when False, the lookup too.
     """
+    if repeated_only and asked is False:
+        return compute()
     version, entry = _with_version(name)
     if entry is not None and entry[0] == version:
         return entry[1]
@@ -369,7 +414,7 @@ def cached(name, compute, until=None, repeated_only=False):
             return entry[1]
     try:
         value = compute()
-        if repeated_only and not _asked_before(name):
+        if repeated_only and not (asked or _asked_before(name)):
             return value
         cache.set(name, (version, value), math.ceil(_timeout(until)))
         return value

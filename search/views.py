@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from portal import units
-from portal.pagecache import cached
+from portal.pagecache import asked_before, cached
 
 from . import registry
 from .forms import SearchForm
@@ -65,7 +65,7 @@ def search(request):
             name = "|".join([query[:MAX_QUERY_CHARS], kind or "", str(date_from), str(date_to), requested, scope])
             digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
             number, hits, total, more_than_counted, corrected = cached(
-                f"search:{digest}", results_page, repeated_only=True
+                f"search:{digest}", results_page, repeated_only=True, asked=asked_before(request)
             )
             if unit_ids:
                 # Results of other units link to their own portals, marked with the unit's name.

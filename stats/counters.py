@@ -312,7 +312,7 @@ def _defer(request, keys, args):
         logger.exception("A counting call could not be kept: at most one visit and one view lost")
 
 
-def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
+def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now, asked_key=None):
     """The Lua call: a Live, False for a page-cache miss, None when Redis did not answer.
 
     While COUNTERS_REDIS_URL is set, Redis alone decides visits and views: a request it cannot
@@ -327,7 +327,7 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     html = None
     keys = [version_key(), ""]
     if page_key and not shared_redis.same_server():
-        found = _cached_entry(page_key, now)
+        found = _cached_entry(request, page_key, now, asked_key)
         if found is None:
             return False
         html, article = found
@@ -343,6 +343,8 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     commands = [_evalsha(_LIVE, keys, args)]
     if keys[1]:  # the page's HTML in the same round trip, read by Redis straight into the reply
         commands.append(("HGET", keys[1], "html"))
+    if keys[1] and asked_key:  # and whether a page kept only when asked again was asked before
+        commands.append(("EXISTS", asked_key))
     # A page just rendered is stored in this same round trip (portal.pagecache.store_later).
     stores = take_page_stores(request) if shared_redis.same_server() else []
     try:
@@ -354,6 +356,8 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
         if visitor_id and (isinstance(error, shared_redis.InDoubt) or not page_key):
             _defer(request, keys, args)
         return None
+    if keys[1] and asked_key:
+        request.page_cache_asked = bool(replies[2])
     result = replies[0]
     if result[0] == 0 or (keys[1] and not replies[1]):  # a miss, or the entry expired in between
         if result[0] == 0 and len(result) > 1:
@@ -378,14 +382,19 @@ def _run_in_redis(request, visitor_id, article_id, count_view, page_key, now):
     return live
 
 
-def _cached_entry(page_key, now):
-    """(HTML, article id) of a valid page-cache entry on the page cache's own server, or None."""
+def _cached_entry(request, page_key, now, asked_key=None):
+    """(HTML, article id) of a valid page-cache entry on the page cache's own server, or None; with
+    `asked_key`, `request.page_cache_asked` says whether it exists (same round trip)."""
     commands = [("HMGET", key("page", page_key), "v", "e", "a", "html"), ("GET", version_key())]
+    if asked_key:
+        commands.append(("EXISTS", asked_key))
     try:
-        (version, expires, article, html), current = shared_redis.round_trip(shared_redis.CACHE, commands)
+        (version, expires, article, html), current, *asked = shared_redis.round_trip(shared_redis.CACHE, commands)
     except redis.RedisError as error:
         shared_redis.mark_down(shared_redis.CACHE, error)
         return None
+    if asked and not isinstance(asked[0], redis.RedisError):
+        request.page_cache_asked = bool(asked[0])
     if version is None or version != current or float(expires) <= now.timestamp() or html is None:
         return None
     return html, article.decode()
@@ -675,10 +684,11 @@ def read_values(visitor_id, article_id, now, online=False):
     return {template: value or 0 for (template, _, _), value in zip(parts, row, strict=True)}
 
 
-def cached_page(request, page_key):
-    """A page from the Redis page cache with this request counted and its figures; None on a miss."""
+def cached_page(request, page_key, asked_key=None):
+    """A page from the Redis page cache with this request counted and its figures; None on a miss.
+    With `asked_key`, `request.page_cache_asked` says whether that key exists (same round trip)."""
     visitor_id = getattr(request, "visitor_id", None) if request.method == "GET" else None
-    live = _run_in_redis(request, visitor_id, None, False, page_key, timezone.now())
+    live = _run_in_redis(request, visitor_id, None, False, page_key, timezone.now(), asked_key)
     return live or None
 
 

@@ -14,7 +14,7 @@ from django.test import Client
 
 from portal import redis as shared_redis
 from stats import counters
-from tests.factories import make_article, visitor_cookie
+from tests.factories import make_article, make_category, visitor_cookie
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,75 @@ def test_a_page_write_that_redis_refuses_does_not_break_the_page_or_its_count(on
     article.refresh_from_db()
     assert article.view_count == 1
     assert shared_redis.available(shared_redis.COUNTERS)
+
+
+@pytest.fixture
+def production_cache(settings, one_redis):
+    """Django's cache on the page cache's Redis, as in production (the tests' default is local memory)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.PortalRedisCache",
+            "LOCATION": settings.PAGE_CACHE_REDIS_URL,
+            "KEY_PREFIX": settings.LIVE_KEY_PREFIX,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+        }
+    }
+    return one_redis
+
+
+def whole_pages(client):
+    return len(list(client.scan_iter(f"{shared_redis.key('page')}:*")))
+
+
+def test_a_new_search_asks_redis_twice_and_is_kept_only_when_asked_again(production_cache):
+    make_article(title="Hội nghị tổng kết năm")
+    reader().get("/")  # connections made, scripts loaded
+    client = reader()
+    client.get("/")
+    with round_trips() as sent:
+        first = client.get("/tim-kiem/", {"q": "tổng kết"})
+    assert first.status_code == 200 and "Hội nghị" in first.content.decode()
+    # The miss (which also says whether the page was asked for before) and the count: no other
+    # lookup or mark of its own, and no page kept for a query asked once.
+    assert len(sent) == 2, sent
+    pages = whole_pages(production_cache)
+    second = reader().get("/tim-kiem/", {"q": "tổng kết"})
+    assert whole_pages(production_cache) == pages + 1  # asked again: kept
+    with round_trips() as sent:
+        third = reader().get("/tim-kiem/", {"q": "tổng kết"})
+    assert len(sent) == 1  # a hit
+    assert third.content.decode().count("Hội nghị") == second.content.decode().count("Hội nghị") == 1
+
+
+def test_a_list_page_past_the_first_is_kept_only_when_asked_again(production_cache):
+    """A crawler walks a category's archive one page at a time, each page once: a page past the
+    first leaves a small mark, not a whole page, until a second reader asks for it."""
+    category = make_category("Tin tức")
+    for n in range(30):
+        make_article(title=f"Bài số {n}", category=category, days=n)
+    url = category.get_absolute_url()
+    reader().get(url)  # page 1: kept at once, as every plain page
+    client = reader()
+    client.get("/")
+    pages = whole_pages(production_cache)
+    with round_trips() as sent:
+        assert reader().get(url).status_code == 200
+    assert len(sent) == 1  # page 1 was kept on its first request
+    crawler = Client(HTTP_USER_AGENT="Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")
+    with round_trips() as sent:
+        first = client.get(url, {"page": 2})
+    assert first.status_code == 200 and "Bài số 12" in first.content.decode()
+    assert len(sent) == 2, sent  # the miss (with the mark) and the count (which leaves the mark)
+    assert crawler.get(url, {"page": 3}).status_code == 200
+    assert whole_pages(production_cache) == pages
+    second = reader().get(url, {"page": 2})
+    assert whole_pages(production_cache) == pages + 1
+    with round_trips() as sent:
+        third = reader().get(url, {"page": 2})
+    assert len(sent) == 1
+    assert third.content.decode().count("Bài số 12") == second.content.decode().count("Bài số 12") == 1
+    # A page past the last is a 404 and leaves no mark either.
+    keys = production_cache.dbsize()
+    for n in range(4, 40):
+        assert crawler.get(url, {"page": n}).status_code == 404
+    assert production_cache.dbsize() == keys
