@@ -122,6 +122,23 @@ def test_pages_link_their_feeds_and_canonical_address(client, newsroom):
     assert '<link rel="canonical" href="http://testserver/tin-tuc/vu-lua-mua-boi-thu/">' in page
 
 
+def test_the_head_names_the_page_then_the_site_and_links_the_news_feed_first(client, newsroom):
+    """The title is the page's own, then the site's; the news feed comes before a category's."""
+    article = Article.objects.get(slug="vu-lua-mua-boi-thu")
+    site = "Trang thông tin điện tử huyện Kim Sơn"
+    news_feed = f'<link rel="alternate" type="application/rss+xml" title="Tin tức - {site}" href="/rss/">'
+    home = client.get("/").content.decode()
+    assert f"<title>{site}</title>" in home and news_feed in home
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f"<title>{article.title} - {site}</title>" in page
+    category_feed = f'<link rel="alternate" type="application/rss+xml" title="Nông nghiệp - {site}"'
+    assert f"{news_feed}\n  {category_feed}" in page
+    listing = client.get("/chuyen-muc/kinh-te/?page=1").content.decode()
+    assert f"<title>Kinh tế - {site}</title>" in listing
+    assert f'{news_feed}\n  <link rel="alternate" type="application/rss+xml" title="Kinh tế - {site}"' in listing
+    assert "<title>Không tìm thấy trang - " + site in client.get("/khong-co-trang-nay/").content.decode()
+
+
 def test_canonical_keeps_the_page_number_of_a_listing(client, newsroom):
     """Page 2 of a category is its own canonical page."""
     html = client.get("/chuyen-muc/kinh-te/?page=2").content.decode()
