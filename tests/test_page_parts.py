@@ -107,3 +107,43 @@ def test_article_meta_is_what_the_template_gave(with_cover, path, rf):
     expected = Template(ARTICLE_META).render(Context(context))
     assert Template("{% load news_tags %}{% article_meta article %}").render(Context(context)) == expected
     assert ("og:image:alt" in expected) is with_cover and "&lt;Kim Sơn&gt;" in expected
+
+
+# templates/includes/share.html as it was, the contract of {% share_tools %}.
+SHARE = """<div class="share" aria-label="Chia sẻ và in bài" role="group">
+  <button class="btn btn--secondary share__print js-only" type="button" data-print>In bài</button>
+  <button class="btn btn--secondary share__save js-only" type="button" data-print title="Chọn 'Lưu dưới dạng PDF' trong hộp thoại in" aria-description="Chọn 'Lưu dưới dạng PDF' trong hộp thoại in">Lưu bài</button>
+  <a class="btn share__facebook" href="{{ facebook_url }}" target="_blank" rel="noopener noreferrer">Facebook<span class="visually-hidden"> (chia sẻ, mở cửa sổ mới)</span></a>
+  <a class="btn share__zalo" href="{{ zalo_url }}" target="_blank" rel="noopener noreferrer">Zalo<span class="visually-hidden"> (chia sẻ, mở cửa sổ mới)</span></a>
+  <button class="btn btn--secondary share__copy js-only" type="button" data-copy-url="{{ url }}" aria-describedby="share-status">Sao chép liên kết</button>
+  <span class="share__status" id="share-status" role="status" aria-live="polite"></span>
+  <p class="share__address no-js-only">
+    <label for="share-address">Liên kết bài viết (chọn để sao chép; nhấn Ctrl+P để in bài):</label>
+    <input id="share-address" type="text" value="{{ url }}" readonly>
+  </p>
+</div>
+<p class="print-url">Địa chỉ bài viết: {{ url }}</p>
+<script src="{% static 'js/share.js' %}" defer></script>
+"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/tin-tuc/le-khanh-thanh/", "/tin-tuc/l%C3%AA-kh%C3%A1nh/?page=3&utm_source=x", '/tin-tuc/a&b"<c>/?page=2'],
+)
+def test_share_tools_are_what_the_template_gave(path, rf):
+    from portal.templatetags.share_tags import canonical_url, facebook_share_url, zalo_share_url
+
+    request = rf.get(path)
+    url = canonical_url({"request": request})
+    context = {"url": url, "facebook_url": facebook_share_url(url), "zalo_url": zalo_share_url(url)}
+    expected = Template("{% load static %}" + SHARE).render(Context(context))
+    given = Template("{% load share_tags %}{% share_tools %}").render(Context({"request": request}))
+    assert given == expected
+    assert "&amp;" in expected and 'href="https://www.facebook.com/sharer/sharer.php?u=' in expected
+    # Given an address, the buttons share that one, as the include did.
+    other = "https://kimson.gov.vn/x?a=1&b=<2>"
+    given = Template("{% load share_tags %}{% share_tools other %}").render(Context({"other": other}))
+    context = {"url": other, "facebook_url": facebook_share_url(other), "zalo_url": zalo_share_url(other)}
+    assert given == Template("{% load static %}" + SHARE).render(Context(context))
+    assert 'value="https://kimson.gov.vn/x?a=1&amp;b=&lt;2&gt;"' in given

@@ -5,7 +5,9 @@ import json
 from urllib.parse import quote, urlencode
 
 from django import template
-from django.utils.html import format_html
+from django.templatetags.static import static
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from portal.images import renditions
 
@@ -22,13 +24,17 @@ def _page_number(request):
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """This page's address without tracking or filter parameters; page 2+ keeps ?page=N."""
+    """This page's address without tracking or filter parameters; page 2+ keeps ?page=N. Worked out
+    once per request (the canonical link, the Open Graph tags and the share buttons all show it)."""
     request = context.get("request")
     if request is None:
         return ""
-    url = request.build_absolute_uri(request.path)
-    number = _page_number(request)
-    return f"{url}?page={number}" if number > 1 else url
+    url = getattr(request, "canonical_url", None)
+    if url is None:
+        url = request.build_absolute_uri(request.path)
+        number = _page_number(request)
+        url = request.canonical_url = f"{url}?page={number}" if number > 1 else url
+    return url
 
 
 @register.simple_tag(takes_context=True)
@@ -65,8 +71,34 @@ def zalo_share_url(url):
     )
 
 
-@register.inclusion_tag("includes/share.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def share_tools(context, url=None):
-    """Print, Facebook, Zalo and copy-link buttons for this page; none loads a third-party script."""
+    """Print, Facebook, Zalo and copy-link buttons for this page; none loads a third-party script.
+
+    Written in Python (as an include it was the costliest tag of an uncached article);
+    tests/test_page_parts.py holds the former template and compares."""
     url = url or canonical_url(context)
-    return {"url": url, "facebook_url": facebook_share_url(url), "zalo_url": zalo_share_url(url)}
+    address, facebook, zalo = (
+        conditional_escape(value) for value in (url, facebook_share_url(url), zalo_share_url(url))
+    )
+    return mark_safe(  # noqa: S308 - every value is escaped
+        '<div class="share" aria-label="Chia sẻ và in bài" role="group">\n'
+        '  <button class="btn btn--secondary share__print js-only" type="button" data-print>In bài</button>\n'
+        '  <button class="btn btn--secondary share__save js-only" type="button" data-print'
+        " title=\"Chọn 'Lưu dưới dạng PDF' trong hộp thoại in\""
+        " aria-description=\"Chọn 'Lưu dưới dạng PDF' trong hộp thoại in\">Lưu bài</button>\n"
+        f'  <a class="btn share__facebook" href="{facebook}" target="_blank" rel="noopener noreferrer">Facebook'
+        '<span class="visually-hidden"> (chia sẻ, mở cửa sổ mới)</span></a>\n'
+        f'  <a class="btn share__zalo" href="{zalo}" target="_blank" rel="noopener noreferrer">Zalo'
+        '<span class="visually-hidden"> (chia sẻ, mở cửa sổ mới)</span></a>\n'
+        f'  <button class="btn btn--secondary share__copy js-only" type="button" data-copy-url="{address}"'
+        ' aria-describedby="share-status">Sao chép liên kết</button>\n'
+        '  <span class="share__status" id="share-status" role="status" aria-live="polite"></span>\n'
+        '  <p class="share__address no-js-only">\n'
+        '    <label for="share-address">Liên kết bài viết (chọn để sao chép; nhấn Ctrl+P để in bài):</label>\n'
+        f'    <input id="share-address" type="text" value="{address}" readonly>\n'
+        "  </p>\n"
+        "</div>\n"
+        f'<p class="print-url">Địa chỉ bài viết: {address}</p>\n'
+        f'<script src="{conditional_escape(static("js/share.js"))}" defer></script>\n'
+    )
