@@ -174,3 +174,33 @@ def test_a_list_page_past_the_first_is_kept_only_when_asked_again(production_cac
     for n in range(4, 40):
         assert crawler.get(url, {"page": n}).status_code == 404
     assert production_cache.dbsize() == keys
+
+
+def test_with_two_redis_a_list_page_past_the_first_is_kept_only_when_asked_again(settings, redis_url):
+    """PAGE_CACHE_REDIS_URL and COUNTERS_REDIS_URL apart: the mark is read and left on the page
+    cache's server, with the page's own lookup and store, never on the counters' one."""
+    import uuid
+
+    from tests.live import redis_server
+
+    category = make_category("Tin tức")
+    for n in range(30):
+        make_article(title=f"Bài số {n}", category=category, days=n)
+    url = category.get_absolute_url()
+    with redis_server() as counters_url:
+        settings.LIVE_KEY_PREFIX = f"test-{uuid.uuid4().hex}"
+        settings.REDIS_URL, settings.PAGE_CACHE_REDIS_URL, settings.COUNTERS_REDIS_URL = "", redis_url, counters_url
+        shared_redis.reset()
+        pages, counts = redis.Redis.from_url(redis_url), redis.Redis.from_url(counters_url)
+        try:
+            assert reader().get(url, {"page": 2}).status_code == 200
+            assert whole_pages(pages) == 0
+            assert pages.keys(f"{settings.LIVE_KEY_PREFIX}:asked:*") and not counts.keys("*:asked:*")
+            assert reader().get(url, {"page": 2}).status_code == 200
+            assert whole_pages(pages) == 1 and whole_pages(counts) == 0
+            with round_trips() as sent:
+                third = reader().get(url, {"page": 2})
+            assert "Bài số 12" in third.content.decode()
+            assert len(sent) == 2  # a hit on two servers: the page, then its count
+        finally:
+            shared_redis.reset()
